@@ -1,0 +1,3 @@
+"""The ``omnitill`` command: serve the core, manage it, start the apps."""
+
+__all__: list[str] = []

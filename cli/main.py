@@ -1,0 +1,302 @@
+"""``omnitill``: one command for the core, the apps and the demo.
+
+The CLI is the one place (besides tests) allowed to import core, kiosk and pos
+together; it builds each from settings and hands it what it needs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from shared.schemas.enums import DeviceKind, Role
+
+app = typer.Typer(help="Omnitill: unified commerce for the store floor.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+seed_app = typer.Typer(help="Load data.", no_args_is_help=True)
+device_app = typer.Typer(help="Kiosks, tills and the web shop.", no_args_is_help=True)
+staff_app = typer.Typer(help="Staff who sign in on tills.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(seed_app, name="seed")
+app.add_typer(device_app, name="device")
+app.add_typer(staff_app, name="staff")
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    return typer.Exit(code=1)
+
+
+def _database():  # type: ignore[no-untyped-def]
+    from core.db import Database
+    from core.settings import CoreSettings
+
+    settings = CoreSettings()
+    return settings, Database(settings.resolved_database_url)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration (safe to run at any time)."""
+    from core.migrate import upgrade
+    from core.settings import CoreSettings
+
+    upgrade(CoreSettings().resolved_database_url)
+    typer.echo("database is up to date")
+
+
+@seed_app.command("demo")
+def seed_demo(seed: Annotated[int, typer.Option(help="Random seed of the demo stock")] = 2026
+              ) -> None:
+    """Load the demo chain into an empty database (migrating it first)."""
+    from core.migrate import upgrade
+    from core.seed.demo import seed_demo as run
+
+    settings, db = _database()
+    upgrade(settings.resolved_database_url)
+    try:
+        tokens = run(db, var_dir=settings.var_dir, seed=seed)
+    except RuntimeError as exc:
+        raise _fail(str(exc)) from exc
+    finally:
+        db.dispose()
+    typer.echo(f"demo data loaded; device tokens in {settings.var_dir / 'demo-devices.json'} "
+               f"({len(tokens)} stores)")
+
+
+@device_app.command("add")
+def device_add(
+    kind: Annotated[DeviceKind, typer.Option(help="kiosk, pos, display or web")],
+    name: Annotated[str, typer.Option(help="A name staff recognise, e.g. 'MI01 till 2'")],
+    store: Annotated[str | None, typer.Option(help="Store code (not for web)")] = None,
+) -> None:
+    """Register a device and print its token (shown once, stored hashed)."""
+    from core.auth.service import add_device
+    from core.problems import CommerceProblem
+
+    _settings, db = _database()
+    try:
+        with db.write() as session:
+            token = add_device(session, kind=kind, name=name, store_code=store)
+    except CommerceProblem as exc:
+        raise _fail(exc.detail) from exc
+    finally:
+        db.dispose()
+    typer.echo(token)
+
+
+@staff_app.command("add")
+def staff_add(
+    name: Annotated[str, typer.Option()],
+    role: Annotated[Role, typer.Option()],
+    pin: Annotated[str, typer.Option(help="4 to 8 digits, unique in each store")],
+    store: Annotated[list[str], typer.Option(help="Store code; repeat for several")],
+) -> None:
+    """Add a staff member who signs in on the tills of the given stores."""
+    from core.auth.service import add_staff
+    from core.problems import CommerceProblem
+
+    _settings, db = _database()
+    try:
+        with db.write() as session:
+            staff = add_staff(session, name=name, role=role, pin=pin,
+                              stores=[s.upper() for s in store])
+            typer.echo(f"added {staff.name} ({staff.role}) with id {staff.id}")
+    except CommerceProblem as exc:
+        raise _fail(exc.detail) from exc
+    finally:
+        db.dispose()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8700,
+    workers: Annotated[int, typer.Option(min=1)] = 1,
+) -> None:
+    """Migrate the database, then serve the core's API."""
+    import uvicorn
+
+    from core.migrate import upgrade
+    from core.settings import CoreSettings
+
+    settings = CoreSettings()
+    upgrade(settings.resolved_database_url)
+    # Workers are separate processes: they read the same settings from the
+    # environment, including the secret resolved (or generated) here once.
+    os.environ["OMNITILL_DATABASE_URL"] = settings.resolved_database_url
+    os.environ["OMNITILL_SECRET"] = settings.resolved_secret.decode()
+    uvicorn.run("core.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="warning")
+
+
+def _client_env(url: str | None, token: str | None) -> None:
+    """Flags win over the environment; the apps' settings read the environment."""
+    if url:
+        os.environ["OMNITILL_CORE_URL"] = url
+    if token:
+        os.environ["OMNITILL_DEVICE_TOKEN"] = token
+    if not os.environ.get("OMNITILL_DEVICE_TOKEN"):
+        raise _fail("A device token is needed: --token or OMNITILL_DEVICE_TOKEN "
+                    "(from 'omnitill device add').")
+
+
+UrlOption = Annotated[str | None, typer.Option("--url", help="Core URL (OMNITILL_CORE_URL)")]
+TokenOption = Annotated[str | None, typer.Option(
+    "--token", help="Device token (OMNITILL_DEVICE_TOKEN)")]
+
+
+@app.command()
+def kiosk(url: UrlOption = None, token: TokenOption = None,
+          web: Annotated[bool, typer.Option("--web", help="Serve in a browser")] = False,
+          port: Annotated[int, typer.Option(help="Port for --web")] = 8710) -> None:
+    """Start the shoppers' kiosk (in this terminal, or in a browser with --web)."""
+    _client_env(url, token)
+    from kiosk.app import run
+    from kiosk.settings import KioskSettings
+
+    run(KioskSettings(), web=web, port=port)
+
+
+@app.command()
+def pos(url: UrlOption = None, token: TokenOption = None) -> None:
+    """Start the staff till."""
+    _client_env(url, token)
+    from pos.app import run
+    from pos.settings import PosSettings
+
+    run(PosSettings())
+
+
+def demo_tokens(var_dir: Path) -> dict[str, dict[str, str]]:
+    path = var_dir / "demo-devices.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+@app.command("web-order")
+def web_order(
+    items: Annotated[list[str], typer.Argument(help="SKU:QTY, one or more")],
+    customer: Annotated[str, typer.Option(help="The shopper's email")],
+    pickup_at: Annotated[str | None, typer.Option(help="Store code for click-and-collect")] = None,
+    deliver: Annotated[str | None, typer.Option(help="Delivery address instead of pickup")] = None,
+    pay: Annotated[bool, typer.Option(help="Pay online by card now (else pay on pickup)")] = True,
+    url: UrlOption = None, token: TokenOption = None,
+) -> None:
+    """Place an order as the web shop would (for demos and tests)."""
+    import uuid
+
+    from core.settings import CoreSettings
+    from shared.client import Api, CommerceClient
+    from shared.errors import CommerceError
+    from shared.money import format_money
+    from shared.schemas.orders import Contact, LineIn, OrderCreate, PaymentIn
+
+    if bool(pickup_at) == bool(deliver):
+        raise _fail("Give either --pickup-at STORE or --deliver ADDRESS.")
+    lines = []
+    for item in items:
+        sku, _, qty = item.partition(":")
+        if not sku or not (qty or "1").isdigit():
+            raise _fail(f"{item!r} is not SKU:QTY.")
+        lines.append(LineIn(sku=sku, qty=int(qty or 1)))
+    token = token or os.environ.get("OMNITILL_DEVICE_TOKEN") or demo_tokens(
+        CoreSettings().var_dir).get("WEB", {}).get("web")
+    if not token:
+        raise _fail("No web shop token: --token, OMNITILL_DEVICE_TOKEN or the demo data.")
+    body = OrderCreate(
+        lines=lines, fulfilment="delivery" if deliver else "pickup", pickup_store=pickup_at,
+        delivery_address=deliver, contact=Contact(email=customer), channel="web",
+    )
+    base = url or os.environ.get("OMNITILL_CORE_URL") or "http://127.0.0.1:8700"
+    try:
+        with CommerceClient(base, token) as client:
+            order = client.call(Api.place_order(body, uuid.uuid4().hex))
+            if pay:
+                order = client.call(Api.pay(order.number, PaymentIn(
+                    tender="card", amount_cents=order.total_cents, card_token="approve")))
+    except CommerceError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"{order.number}  {order.status}  {format_money(order.total_cents)}")
+    if order.pickup_code:
+        typer.echo(f"pickup code: {order.pickup_code}")
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option()] = 8700,
+    serve_only: Annotated[bool, typer.Option(help="Start the core only, no launcher")] = False,
+) -> None:
+    """Set up the demo chain (first run) and start the core plus a launcher for the apps."""
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from core.migrate import upgrade
+    from core.settings import CoreSettings
+
+    settings = CoreSettings()
+    upgrade(settings.resolved_database_url)
+    if not demo_tokens(settings.var_dir):
+        typer.echo("loading the demo chain (first run)...")
+        seed_demo()
+    base = f"http://127.0.0.1:{port}"
+    env = os.environ | {"OMNITILL_DATABASE_URL": settings.resolved_database_url,
+                        "OMNITILL_SECRET": settings.resolved_secret.decode()}
+    log = (settings.var_dir / "core.log").open("a")
+    core = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            raise _fail(f"the core did not start; see {settings.var_dir / 'core.log'}")
+        typer.echo(f"core running at {base} (API docs at {base}/docs)")
+        if serve_only:
+            core.wait()
+            return
+        _launcher(base, demo_tokens(settings.var_dir))
+    finally:
+        core.terminate()
+        core.wait(timeout=10)
+        log.close()
+
+
+def _launcher(base: str, tokens: dict[str, dict[str, str]]) -> None:
+    """A plain menu: which app of which demo store to open next."""
+    choices = [(store, kind) for store in tokens if store != "WEB" for kind in ("kiosk", "pos")]
+    while True:
+        typer.echo("\nOmnitill demo — open an app (PINs in the README: MI01 cashier 1111)")
+        for n, (store, kind) in enumerate(choices, start=1):
+            typer.echo(f"  {n:2}. {'Kiosk' if kind == 'kiosk' else 'Till '}  {store}")
+        typer.echo("   w. place a web order for pickup at MI01     q. quit")
+        answer = typer.prompt("choice", default="1").strip().lower()
+        if answer == "q":
+            return
+        if answer == "w":
+            typer.echo("  e.g. omnitill web-order --customer giulia.rossi@example.it "
+                       "--pickup-at MI01 SKU:1")
+            continue
+        if not answer.isdigit() or not 1 <= int(answer) <= len(choices):
+            typer.echo("  please type a number from the list")
+            continue
+        store, kind = choices[int(answer) - 1]
+        os.environ["OMNITILL_CORE_URL"] = base
+        os.environ["OMNITILL_DEVICE_TOKEN"] = tokens[store][kind]
+        try:
+            (kiosk if kind == "kiosk" else pos)(url=base, token=tokens[store][kind])
+        except Exception as exc:  # noqa: BLE001 - back to the menu, never a crash
+            typer.secho(f"  the app stopped: {exc}", fg=typer.colors.RED)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,81 @@
+"""The application factory: everything is built here, nothing at import time,
+so each test (and each worker) picks its own settings and database."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from core import __version__
+from core.auth.routes import router as auth_router
+from core.carts.routes import router as carts_router
+from core.catalog.routes import router as catalog_router
+from core.customers.routes import router as customers_router
+from core.db import Database
+from core.events.routes import router as events_router
+from core.orders import lifecycle
+from core.orders.routes import router as orders_router
+from core.payments.gateway import PaymentGateway, SimulatedTerminal
+from core.problems import install_problem_handlers
+from core.returns.routes import router as returns_router
+from core.scan.routes import router as scan_router
+from core.settings import CoreSettings
+from core.stock.routes import router as stock_router
+
+log = logging.getLogger("omnitill.core")
+
+ROUTERS = [catalog_router, auth_router, scan_router, carts_router, orders_router, stock_router,
+           events_router, returns_router, customers_router]
+
+
+def run_sweep(db: Database, settings: CoreSettings, gateway: PaymentGateway) -> dict[str, int]:
+    with db.write() as session:
+        return lifecycle.sweep(session, settings=settings, gateway=gateway)
+
+
+async def _sweep_forever(db: Database, settings: CoreSettings, gateway: PaymentGateway) -> None:
+    """Give back what expired even when nobody reads it (lazy expiry covers reads)."""
+    while True:
+        await asyncio.sleep(settings.sweep_seconds)
+        try:
+            await asyncio.to_thread(run_sweep, db, settings, gateway)
+        except Exception:  # a failed sweep is retried next time
+            log.exception("sweep failed")
+
+
+def create_app(
+    settings: CoreSettings | None = None, database: Database | None = None,
+    gateway: PaymentGateway | None = None,
+) -> FastAPI:
+    settings = settings or CoreSettings()
+    db = database or Database(settings.resolved_database_url)
+    gateway = gateway or SimulatedTerminal()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        sweeper = asyncio.create_task(_sweep_forever(db, settings, gateway))
+        yield
+        sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
+        if database is None:
+            db.dispose()
+
+    app = FastAPI(
+        title="Omnitill commerce core",
+        version=__version__,
+        summary="One catalog, one stock, every order from every channel.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.gateway = gateway
+    install_problem_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,66 @@
+"""Basket endpoints for kiosks, tills and the web shop."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from core.carts import service
+from core.deps import DbDep, MaybeStaffDep, SettingsDep, TillDep
+from shared.schemas.orders import CartCreate, CartLineSet, CartOut, CartPark, Handoff
+
+router = APIRouter(prefix="/v1/carts", tags=["carts"])
+
+
+@router.post("", response_model=CartOut, status_code=status.HTTP_201_CREATED,
+             summary="Start a basket")
+def create(body: CartCreate, db: DbDep, settings: SettingsDep, caller: MaybeStaffDep) -> CartOut:
+    with db.write() as session:
+        cart = service.create_cart(session, caller=caller, body=body,
+                                   minutes=settings.cart_reservation_minutes)
+        return service.cart_out(session, cart)
+
+
+@router.get("", response_model=list[CartOut], summary="Parked baskets of this till's store")
+def parked(db: DbDep, caller: TillDep) -> list[CartOut]:
+    with db.write() as session:
+        return [service.cart_out(session, c) for c in service.parked(session, caller=caller)]
+
+
+@router.get("/{cart_id}", response_model=CartOut, summary="A basket (expired ones say so)")
+def read(cart_id: str, db: DbDep, caller: MaybeStaffDep) -> CartOut:
+    with db.write() as session:  # lazy expiry may release stock
+        cart = service.get_cart(session, cart_id, caller=caller)
+        service.expire_if_due(session, cart)
+        return service.cart_out(session, cart)
+
+
+@router.post("/{cart_id}/lines", response_model=CartOut,
+             summary="Set a line's quantity (0 removes it); reserves stock")
+def set_line(cart_id: str, body: CartLineSet, db: DbDep, settings: SettingsDep,
+             caller: MaybeStaffDep) -> CartOut:
+    with db.write() as session:
+        cart = service.set_line(session, caller=caller, cart_id=cart_id, line=body,
+                                minutes=settings.cart_reservation_minutes)
+        return service.cart_out(session, cart)
+
+
+@router.post("/{cart_id}/handoff", response_model=Handoff,
+             summary="Hand the basket to a till: a short code and its OT1:C QR payload")
+def handoff(cart_id: str, db: DbDep, settings: SettingsDep, caller: MaybeStaffDep) -> Handoff:
+    with db.write() as session:
+        return service.handoff(session, caller=caller, cart_id=cart_id,
+                               minutes=settings.cart_reservation_minutes * 2)
+
+
+@router.post("/{cart_id}/park", response_model=CartOut, summary="Park a till sale to recall later")
+def park(cart_id: str, body: CartPark, db: DbDep, caller: TillDep) -> CartOut:
+    with db.write() as session:
+        return service.cart_out(session, service.park(session, caller=caller, cart_id=cart_id,
+                                                      label=body.label))
+
+
+@router.delete("/{cart_id}", response_model=CartOut, summary="Abandon a basket; stock goes back")
+def abandon(cart_id: str, db: DbDep, caller: MaybeStaffDep) -> CartOut:
+    with db.write() as session:
+        return service.cart_out(session, service.abandon(session, caller=caller,
+                                                         cart_id=cart_id))

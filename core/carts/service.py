@@ -1,0 +1,248 @@
+"""Baskets: lines reserve stock at the cart's store while the shopper decides.
+
+Kiosk, web and app baskets reserve strictly (what is not there is refused). A
+till basket holds goods already in the shopper's hand, so it reserves with a
+count correction instead of a refusal (see ``stock.reserve_in_hand``).
+Touching a basket extends its life; an idle one expires and gives its stock back.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core.carts.models import Cart, CartLine
+from core.catalog.models import Product
+from core.catalog.service import get_product
+from core.deps import Caller
+from core.events.service import emit
+from core.pricing import PricedLine, line_discount, totals
+from core.problems import Conflict, Forbidden, InvalidInput, NotFound
+from core.stock import service as stock
+from core.stock.models import Reservation
+from core.timeutil import utcnow
+from shared.codes import CodeKind, build_code
+from shared.schemas.enums import CartStatus, Channel, DeviceKind, Role
+from shared.schemas.orders import CartCreate, CartLineOut, CartLineSet, CartOut, Handoff
+
+HANDOFF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+"""No 0/O or 1/I: a cashier types the code from a screen."""
+HANDOFF_LENGTH = 6
+DISCOUNT_LIMIT_PERCENT = 20
+"""Line discounts above this need a supervisor."""
+
+
+def channel_of(caller: Caller, requested: Channel | None) -> Channel:
+    kind_channel = {DeviceKind.KIOSK: Channel.KIOSK, DeviceKind.POS: Channel.POS}
+    if caller.device_kind in kind_channel:
+        return kind_channel[caller.device_kind]
+    if caller.device_kind is DeviceKind.WEB:
+        if requested in (None, Channel.WEB):
+            return Channel.WEB
+        if requested is Channel.APP:
+            return Channel.APP
+        raise Forbidden("The web shop sells on the web and app channels only.")
+    raise Forbidden("This device cannot sell.", code="cannot_sell")
+
+
+def _expiry(minutes: int):  # type: ignore[no-untyped-def]
+    return utcnow() + timedelta(minutes=minutes)
+
+
+def create_cart(session: Session, *, caller: Caller, body: CartCreate, minutes: int) -> Cart:
+    channel = channel_of(caller, body.channel)
+    store = body.store or caller.store_code
+    if store is None:
+        raise InvalidInput("Say which store or warehouse the basket reserves stock at.")
+    if caller.store_code and store != caller.store_code:
+        raise Forbidden("A kiosk or till keeps baskets for its own store.")
+    stock.get_location(session, store)
+    cart = Cart(id=uuid.uuid4().hex, channel=channel, store_code=store,
+                customer_id=body.customer_id, device_id=caller.device_id,
+                expires_at=_expiry(minutes))
+    session.add(cart)
+    session.flush()
+    return cart
+
+
+def expire_if_due(session: Session, cart: Cart) -> None:
+    """Lazy expiry on read: an idle basket gives its stock back."""
+    if cart.status in (CartStatus.OPEN, CartStatus.HANDED_OFF) and cart.expires_at <= utcnow():
+        stock.release_owner(session, "cart", cart.id)
+        cart.status = CartStatus.EXPIRED
+        emit(session, "cart.expired", store=cart.store_code, subject=cart.id)
+
+
+def get_cart(session: Session, cart_id: str, *, caller: Caller, lock: bool = False) -> Cart:
+    stmt = select(Cart).where(Cart.id == cart_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    cart = session.scalar(stmt)
+    if cart is None:
+        raise NotFound("That basket does not exist.", code="cart_not_found")
+    same_device = cart.device_id == caller.device_id
+    till_of_store = caller.device_kind is DeviceKind.POS and caller.store_code == cart.store_code
+    if not (same_device or till_of_store):
+        raise Forbidden("This basket belongs to another device.", code="not_your_cart")
+    return cart
+
+
+def _open(cart: Cart) -> None:
+    if cart.status != CartStatus.OPEN:
+        states = {CartStatus.EXPIRED: "has expired; start a new one",
+                  CartStatus.CHECKED_OUT: "is already paid",
+                  CartStatus.HANDED_OFF: "was handed to a till",
+                  CartStatus.ABANDONED: "was abandoned"}
+        raise Conflict(f"This basket {states.get(CartStatus(cart.status), cart.status)}.",
+                       code=f"cart_{cart.status}", status=cart.status)
+
+
+def set_line(session: Session, *, caller: Caller, cart_id: str, line: CartLineSet,
+             minutes: int) -> Cart:
+    cart = get_cart(session, cart_id, caller=caller, lock=True)
+    expire_if_due(session, cart)
+    _open(cart)
+    product = get_product(session, line.sku)
+    if not product.active:
+        raise Conflict(f"{product.name} is no longer sold.", code="product_inactive")
+    if (line.discount_percent or line.discount_cents) and line.qty:
+        if caller.device_kind is not DeviceKind.POS or caller.staff is None:
+            raise Forbidden("Only staff at a till can give discounts.", code="discount_not_allowed")
+        if line.discount_percent > DISCOUNT_LIMIT_PERCENT:
+            caller.require_staff(Role.SUPERVISOR, f"give more than {DISCOUNT_LIMIT_PERCENT} % off")
+        line_discount(product.price_cents * line.qty, line.discount_percent, line.discount_cents)
+    existing = next((x for x in cart.lines if x.sku == product.sku), None)
+    for reservation in stock.reservations_of(session, "cart", cart.id):
+        if reservation.sku == product.sku:
+            stock.release(session, reservation.id)
+    cart.expires_at = _expiry(minutes)
+    if line.qty:
+        if cart.channel == Channel.POS:
+            stock.reserve_in_hand(session, location=cart.store_code, sku=product.sku,
+                                  qty=line.qty, owner_kind="cart", owner_id=cart.id,
+                                  reference=cart.id)
+            session.execute(update(Reservation).where(
+                Reservation.owner_kind == "cart", Reservation.owner_id == cart.id,
+                Reservation.sku == product.sku).values(expires_at=cart.expires_at))
+        else:
+            stock.reserve(session, location=cart.store_code, sku=product.sku, qty=line.qty,
+                          owner_kind="cart", owner_id=cart.id, expires_at=cart.expires_at)
+        if existing is None:
+            existing = CartLine(cart_id=cart.id, sku=product.sku, qty=line.qty)
+            session.add(existing)
+            cart.lines.append(existing)
+        existing.qty = line.qty
+        existing.discount_percent = line.discount_percent
+        existing.discount_cents = line.discount_cents
+    elif existing is not None:
+        cart.lines.remove(existing)
+        session.delete(existing)
+    session.execute(update(Reservation).where(
+        Reservation.owner_kind == "cart", Reservation.owner_id == cart.id
+    ).values(expires_at=cart.expires_at))
+    session.flush()
+    emit(session, "cart.updated", store=cart.store_code, subject=cart.id, cart_id=cart.id,
+         device_id=cart.device_id)
+    return cart
+
+
+def handoff(session: Session, *, caller: Caller, cart_id: str, minutes: int) -> Handoff:
+    cart = get_cart(session, cart_id, caller=caller, lock=True)
+    expire_if_due(session, cart)
+    if cart.status == CartStatus.HANDED_OFF and cart.handoff_code:
+        code = cart.handoff_code
+    else:
+        _open(cart)
+        if not cart.lines:
+            raise Conflict("The basket is empty.", code="cart_empty")
+        code = "".join(secrets.choice(HANDOFF_ALPHABET) for _ in range(HANDOFF_LENGTH))
+        cart.handoff_code = code
+        cart.status = CartStatus.HANDED_OFF
+    cart.expires_at = _expiry(minutes)
+    session.execute(update(Reservation).where(
+        Reservation.owner_kind == "cart", Reservation.owner_id == cart.id
+    ).values(expires_at=cart.expires_at))
+    emit(session, "cart.handed_off", store=cart.store_code, subject=cart.id, code=code)
+    return Handoff(cart_id=cart.id, code=code, payload=build_code(CodeKind.CART, code),
+                   expires_at=cart.expires_at)
+
+
+def cart_by_handoff(session: Session, code: str) -> Cart:
+    cart = session.scalar(select(Cart).where(Cart.handoff_code == code.upper()))
+    if cart is None:
+        raise NotFound("No basket has that code.", code="cart_not_found")
+    expire_if_due(session, cart)
+    if cart.status == CartStatus.EXPIRED:
+        raise Conflict("That basket has expired; please scan the items again.",
+                       code="cart_expired")
+    if cart.status == CartStatus.CHECKED_OUT:
+        raise Conflict("That basket is already paid.", code="cart_checked_out")
+    return cart
+
+
+def park(session: Session, *, caller: Caller, cart_id: str, label: str) -> Cart:
+    cart = get_cart(session, cart_id, caller=caller, lock=True)
+    expire_if_due(session, cart)
+    _open(cart)
+    cart.parked, cart.label = True, label
+    emit(session, "cart.parked", store=cart.store_code, subject=cart.id)
+    return cart
+
+
+def recall(session: Session, cart: Cart) -> None:
+    cart.parked = False
+
+
+def parked(session: Session, *, caller: Caller) -> list[Cart]:
+    carts = list(session.scalars(select(Cart).where(
+        Cart.store_code == caller.store_code, Cart.parked.is_(True),
+        Cart.status == CartStatus.OPEN).order_by(Cart.updated_at)))
+    for cart in carts:
+        expire_if_due(session, cart)
+    return [c for c in carts if c.status == CartStatus.OPEN]
+
+
+def abandon(session: Session, *, caller: Caller, cart_id: str) -> Cart:
+    cart = get_cart(session, cart_id, caller=caller, lock=True)
+    if cart.status in (CartStatus.OPEN, CartStatus.HANDED_OFF):
+        stock.release_owner(session, "cart", cart.id)
+        cart.status = CartStatus.ABANDONED
+    return cart
+
+
+def priced_lines(session: Session, lines: list[tuple[str, int, int, int]]) -> list[PricedLine]:
+    """``(sku, qty, discount_percent, discount_cents)`` at today's catalog price."""
+    products = {p.sku: p for p in session.scalars(
+        select(Product).where(Product.sku.in_([sku for sku, *_ in lines])))}
+    priced = []
+    for sku, qty, percent, amount in lines:
+        product = products.get(sku)
+        if product is None:
+            raise NotFound(f"There is no product with code {sku!r}.", code="product_not_found")
+        priced.append(PricedLine(
+            sku=sku, name=product.name, qty=qty, unit_price_cents=product.price_cents,
+            vat_rate_bp=product.vat_rate_bp,
+            discount_cents=line_discount(product.price_cents * qty, percent, amount),
+        ))
+    return priced
+
+
+def cart_out(session: Session, cart: Cart) -> CartOut:
+    priced = priced_lines(session, [(x.sku, x.qty, x.discount_percent, x.discount_cents)
+                                    for x in cart.lines])
+    summary = totals(priced)
+    return CartOut(
+        id=cart.id, channel=Channel(cart.channel), store=cart.store_code,
+        status=CartStatus(cart.status), parked=cart.parked, label=cart.label,
+        customer_id=cart.customer_id,
+        lines=[CartLineOut(sku=p.sku, name=p.name, qty=p.qty,
+                           unit_price_cents=p.unit_price_cents, discount_cents=p.discount_cents,
+                           total_cents=p.total_cents, vat_rate_bp=p.vat_rate_bp)
+               for p in priced],
+        total_cents=summary.total_cents, tax_cents=summary.tax_cents,
+        expires_at=cart.expires_at, handoff_code=cart.handoff_code,
+    )

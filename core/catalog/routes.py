@@ -1,0 +1,77 @@
+"""Catalog endpoints: health, stores, categories, products, availability."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select, text
+
+from core import __version__
+from core.catalog import service
+from core.deps import DbDep, DeviceDep
+from core.stores.models import Location
+from shared.schemas.catalog import (
+    Availability,
+    CategoryOut,
+    ProductDetail,
+    ProductPage,
+    StoreOut,
+)
+from shared.schemas.common import Health
+
+router = APIRouter(prefix="/v1", tags=["catalog"])
+
+
+@router.get("/health", response_model=Health, summary="Liveness and database reachability")
+def health(db: DbDep) -> Health:
+    """Open to everyone (load balancers have no device token)."""
+    try:
+        with db.read() as session:
+            session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception:  # noqa: BLE001 - health reports, never raises
+        database = "unreachable"
+    return Health(status="ok" if database == "ok" else "degraded", database=database,
+                  version=__version__)
+
+
+@router.get("/stores", response_model=list[StoreOut], summary="Stores and warehouses")
+def stores(db: DbDep, caller: DeviceDep) -> list[StoreOut]:
+    with db.read() as session:
+        rows = session.scalars(select(Location).order_by(Location.code))
+        return [StoreOut.model_validate(r) for r in rows]
+
+
+@router.get("/categories", response_model=list[CategoryOut], summary="Categories to browse")
+def categories(db: DbDep, caller: DeviceDep) -> list[CategoryOut]:
+    with db.read() as session:
+        return service.list_categories(session)
+
+
+@router.get("/products", response_model=ProductPage, summary="Search and browse, paged")
+def products(
+    db: DbDep,
+    caller: DeviceDep,
+    q: Annotated[str | None, Query(max_length=100, description="Words to search for")] = None,
+    category: Annotated[str | None, Query(max_length=32)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=400)] = None,
+) -> ProductPage:
+    with db.read() as session:
+        return service.list_products(session, q=q, category=category, limit=limit, cursor=cursor)
+
+
+@router.get("/products/{sku}", response_model=ProductDetail, summary="Product with variants")
+def product(db: DbDep, caller: DeviceDep, sku: str) -> ProductDetail:
+    with db.read() as session:
+        return service.product_detail(session, sku)
+
+
+@router.get(
+    "/products/{sku}/availability", response_model=Availability,
+    summary="Available units here, in every other location (nearest first) and online",
+)
+def availability(db: DbDep, caller: DeviceDep, sku: str) -> Availability:
+    with db.read() as session:
+        return service.availability(session, sku=sku, store_code=caller.store_code)

@@ -1,0 +1,67 @@
+"""Product search on the database's own full-text index.
+
+SQLite uses an FTS5 table kept in step with ``products`` by triggers;
+PostgreSQL a GIN index over ``to_tsvector('simple', search_text)``. Both are
+created by the migration ``0002_search``. Words are folded to lower-case
+ASCII on the way in (``search_text``) and on the way out (the query), so
+"caffe" finds "Caffè" on both databases without a server extension. Every
+word of the query is a prefix, so results appear while the shopper types.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def fold(value: str) -> str:
+    """Lower-case, accents removed: the form both the index and queries use."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def search_words(value: str) -> list[str]:
+    return _WORD.findall(fold(value))[:8]
+
+
+def search_text_for(*parts: str | None) -> str:
+    return " ".join(search_words(" ".join(p for p in parts if p)))
+
+
+def search_skus(
+    session: Session, *, query: str, category: str | None, limit: int, offset: int
+) -> list[str] | None:
+    """SKUs matching every word of ``query``, best first; ``None`` if no words."""
+    words = search_words(query)
+    if not words:
+        return None
+    dialect = session.get_bind().dialect.name
+    params: dict[str, object] = {"limit": limit, "offset": offset}
+    category_clause = ""
+    if category:
+        params["category"] = category
+        category_clause = "AND p.category_code = :category"
+    if dialect == "sqlite":
+        params["q"] = " AND ".join(f'"{w}"*' for w in words)
+        sql = f"""
+            SELECT p.sku FROM product_fts
+            JOIN products p ON p.rowid = product_fts.rowid
+            WHERE product_fts MATCH :q AND p.active {category_clause}
+            ORDER BY bm25(product_fts), p.sku LIMIT :limit OFFSET :offset
+        """
+    else:
+        params["q"] = " & ".join(f"{w}:*" for w in words)
+        sql = f"""
+            SELECT p.sku FROM products p
+            WHERE to_tsvector('simple', p.search_text) @@ to_tsquery('simple', :q)
+              AND p.active {category_clause}
+            ORDER BY ts_rank(to_tsvector('simple', p.search_text),
+                             to_tsquery('simple', :q)) DESC, p.sku
+            LIMIT :limit OFFSET :offset
+        """
+    return list(session.scalars(text(sql), params))

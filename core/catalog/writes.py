@@ -1,0 +1,64 @@
+"""Writing the catalog (seed, ERP imports): the only place products are saved,
+so the search text always matches what is shown."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from core.catalog.models import Category, Product
+from core.catalog.search import search_text_for
+from core.problems import InvalidInput
+from core.stores.models import Location
+from shared.codes import is_valid_ean13
+
+
+def upsert_location(session: Session, **fields: object) -> Location:
+    code = str(fields["code"]).upper()
+    location = session.get(Location, code) or Location(code=code)
+    for key, value in fields.items():
+        if key != "code":
+            setattr(location, key, value)
+    session.add(location)
+    return location
+
+
+def upsert_category(session: Session, *, code: str, name: str, final_sale: bool) -> Category:
+    category = session.get(Category, code) or Category(code=code)
+    category.name, category.final_sale = name, final_sale
+    session.add(category)
+    return category
+
+
+def upsert_product(
+    session: Session,
+    *,
+    sku: str,
+    name: str,
+    category_code: str,
+    price_cents: int,
+    vat_rate_bp: int,
+    gtin: str | None = None,
+    description: str = "",
+    brand: str = "",
+    style: str = "",
+    size: str | None = None,
+    colour: str | None = None,
+    active: bool = True,
+) -> Product:
+    if price_cents < 0:
+        raise InvalidInput(f"{sku}: a price cannot be negative.")
+    if gtin is not None and not is_valid_ean13(gtin):
+        raise InvalidInput(f"{sku}: {gtin} is not a valid EAN-13 barcode.")
+    category = session.get(Category, category_code)
+    if category is None:
+        raise InvalidInput(f"{sku}: there is no category {category_code!r}.")
+    sku = sku.upper()
+    product = session.get(Product, sku) or Product(sku=sku)
+    product.name, product.category_code, product.price_cents = name, category_code, price_cents
+    product.vat_rate_bp, product.gtin, product.description = vat_rate_bp, gtin, description
+    product.brand, product.style, product.size, product.colour = brand, style, size, colour
+    product.active = active
+    product.search_text = search_text_for(name, brand, category.name, category.code, sku,
+                                          description)
+    session.add(product)
+    return product

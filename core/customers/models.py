@@ -1,0 +1,28 @@
+"""Customers: one person, whatever the channel they buy through."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import Base
+from core.timeutil import utcnow
+from core.types import UTCDateTime
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(60))
+    last_name: Mapped[str] = mapped_column(String(60), index=True)
+    email: Mapped[str | None] = mapped_column(String(120), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(32), unique=True)
+    loyalty_card: Mapped[str | None] = mapped_column(String(20), unique=True)
+    city: Mapped[str] = mapped_column(String(80), default="")
+    home_store: Mapped[str | None] = mapped_column(ForeignKey("locations.code"))
+    consent_marketing: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_email_receipts: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,75 @@
+"""Customer endpoints: staff on a till see everything; a kiosk sees nothing here
+but the masked loyalty view of a card it scanned (``/v1/loyalty/cards/{code}``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from core import signing
+from core.customers import service
+from core.deps import DbDep, DeviceDep, SettingsDep, StaffDep, check_device_unlocked, count_failure
+from core.payments import service as payments
+from core.payments.models import StoreCreditAccount
+from core.problems import InvalidInput, NotFound
+from shared.codes import CodeKind, parse_code
+from shared.schemas.returns import CreditOut, CustomerHistory, CustomerOut, LoyaltyOut
+
+router = APIRouter(prefix="/v1", tags=["customers"])
+
+
+@router.get("/customers", response_model=list[CustomerOut],
+            summary="Find customers by loyalty card, phone, email or name (staff)")
+def find(db: DbDep, settings: SettingsDep, caller: StaffDep,
+         q: Annotated[str, Query(min_length=2, max_length=80)]) -> list[CustomerOut]:
+    with db.read() as session:
+        return [service.customer_out(c, full=True, secret=settings.resolved_secret)
+                for c in service.search(session, q)]
+
+
+@router.get("/customers/{customer_id}", response_model=CustomerOut, summary="Profile (staff)")
+def read(customer_id: int, db: DbDep, settings: SettingsDep, caller: StaffDep) -> CustomerOut:
+    with db.read() as session:
+        return service.customer_out(service.get_customer(session, customer_id), full=True,
+                                    secret=settings.resolved_secret)
+
+
+@router.get("/customers/{customer_id}/orders", response_model=CustomerHistory,
+            summary="Purchase history from every channel and store, returns netted (staff)")
+def orders(customer_id: int, db: DbDep, caller: StaffDep) -> CustomerHistory:
+    with db.read() as session:
+        return service.history(session, customer_id)
+
+
+@router.get("/customers/{customer_id}/loyalty", response_model=LoyaltyOut,
+            summary="Points, tier and progress, with the ledger (staff)")
+def loyalty(customer_id: int, db: DbDep, caller: StaffDep) -> LoyaltyOut:
+    with db.read() as session:
+        return service.loyalty_view(session, service.get_customer(session, customer_id),
+                                    full=True)
+
+
+@router.get("/loyalty/cards/{code}", response_model=LoyaltyOut,
+            summary="Balance of a scanned loyalty card (masked name; kiosk or till)")
+def card(code: str, db: DbDep, settings: SettingsDep, caller: DeviceDep) -> LoyaltyOut:
+    check_device_unlocked(db, caller.device_id)
+    parsed = parse_code(code)
+    if parsed is None or parsed.kind is not CodeKind.LOYALTY or not signing.verify(
+            settings.resolved_secret, parsed.kind, parsed.value, parsed.mac):
+        count_failure(db, settings, caller.device_id)
+        raise InvalidInput("That loyalty card code is not valid.", code="invalid_code")
+    with db.read() as session:
+        return service.loyalty_view(session, service.by_card(session, parsed.value),
+                                    full=False)
+
+
+@router.get("/credit/{card_number}", response_model=CreditOut,
+            summary="Balance of a store-credit or gift card")
+def credit(card_number: str, db: DbDep, caller: DeviceDep) -> CreditOut:
+    with db.read() as session:
+        account = session.get(StoreCreditAccount, card_number)
+        if account is None:
+            raise NotFound("That card is not known.", code="card_not_found")
+        return CreditOut(card_number=account.card_number, kind=account.kind,
+                         balance_cents=payments.credit_balance(session, card_number))

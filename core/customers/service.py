@@ -1,0 +1,113 @@
+"""Customer lookup and the one history every channel writes into.
+
+Only a till with a staff sign-in sees a customer in full; a kiosk sees a
+masked name and the points balance (from a scanned loyalty card) and nothing
+else.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from core import signing
+from core.customers.models import Customer
+from core.loyalty import service as loyalty
+from core.loyalty.models import LoyaltyEntry
+from core.orders.models import Order
+from core.orders.views import mask_name
+from core.problems import NotFound
+from core.returns.models import Return
+from shared.codes import CodeKind
+from shared.schemas.returns import (
+    CustomerHistory,
+    CustomerOut,
+    HistoryOrder,
+    LoyaltyEntryOut,
+    LoyaltyOut,
+)
+
+
+def get_customer(session: Session, customer_id: int) -> Customer:
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound("That customer does not exist.", code="customer_not_found")
+    return customer
+
+
+def by_card(session: Session, card: str) -> Customer:
+    customer = session.scalar(select(Customer).where(Customer.loyalty_card == card))
+    if customer is None:
+        raise NotFound("That loyalty card is not registered.", code="customer_not_found")
+    return customer
+
+
+def search(session: Session, q: str, limit: int = 20) -> list[Customer]:
+    text = q.strip()
+    digits = re.sub(r"\D", "", text)
+    clauses = [Customer.email == text.lower(), Customer.loyalty_card == text]
+    if len(digits) >= 6:
+        clauses.append(func.replace(Customer.phone, " ", "").like(f"%{digits[-9:]}%"))
+    words = text.lower().split()
+    if words and not digits:
+        name = func.lower(Customer.first_name + " " + Customer.last_name)
+        clauses.append(func.lower(Customer.last_name).like(f"{words[-1]}%") if len(words) == 1
+                       else name.like(f"%{' '.join(words)}%"))
+    return list(session.scalars(select(Customer).where(or_(*clauses))
+                                .order_by(Customer.last_name, Customer.first_name).limit(limit)))
+
+
+def customer_out(customer: Customer, *, full: bool, secret: bytes) -> CustomerOut:
+    card = customer.loyalty_card
+    return CustomerOut(
+        id=customer.id,
+        name=f"{customer.first_name} {customer.last_name}" if full
+        else mask_name(customer.first_name, customer.last_name) or "",
+        email=customer.email if full else None, phone=customer.phone if full else None,
+        loyalty_card=card if full else None, city=customer.city if full else "",
+        home_store=customer.home_store, consent_marketing=customer.consent_marketing,
+        consent_email_receipts=customer.consent_email_receipts,
+        loyalty_code=signing.signed_code(secret, CodeKind.LOYALTY, card) if card and full
+        else None,
+    )
+
+
+def history(session: Session, customer_id: int) -> CustomerHistory:
+    get_customer(session, customer_id)
+    orders = list(session.scalars(select(Order).where(Order.customer_id == customer_id)
+                                  .order_by(Order.created_at.desc())))
+    refunded = dict(session.execute(
+        select(Return.order_id, func.sum(Return.refund_cents)).where(
+            Return.order_id.in_([o.id for o in orders]), Return.status == "refunded")
+        .group_by(Return.order_id)).all()) if orders else {}
+    items = []
+    for order in orders:
+        returned = int(refunded.get(order.id, 0) or 0)
+        net = 0 if order.status == "cancelled" else order.total_cents - returned
+        items.append(HistoryOrder(
+            number=order.number, channel=order.channel, store=order.pickup_store_code or
+            order.store_code, status=order.status, total_cents=order.total_cents,
+            returned_cents=returned, net_cents=net, created_at=order.created_at,
+            items=sum(line.qty for line in order.lines)))
+    return CustomerHistory(customer_id=customer_id, orders=items,
+                           total_net_cents=sum(i.net_cents for i in items))
+
+
+def loyalty_view(session: Session, customer: Customer, *, full: bool) -> LoyaltyOut:
+    spend = loyalty.spend_12_months(session, customer.id)
+    tier, upcoming = loyalty.tier_for(spend), loyalty.next_tier(spend)
+    entries = session.scalars(select(LoyaltyEntry).where(
+        LoyaltyEntry.customer_id == customer.id).order_by(LoyaltyEntry.id.desc()).limit(50)
+    ) if full else []
+    return LoyaltyOut(
+        customer_id=customer.id,
+        name=f"{customer.first_name} {customer.last_name}" if full
+        else mask_name(customer.first_name, customer.last_name) or "",
+        balance=loyalty.balance(session, customer.id), tier=tier.name,
+        multiplier_percent=tier.multiplier_percent, spend_12m_cents=spend if full else 0,
+        next_tier=upcoming.name if upcoming else None,
+        to_next_tier_cents=upcoming.min_spend_cents - spend if upcoming and full else None,
+        entries=[LoyaltyEntryOut.model_validate(e) for e in entries],
+    )

@@ -1,0 +1,94 @@
+"""Engines and sessions.
+
+Two engines point at the same database: a *reader* for queries and a *writer*
+for commands. On SQLite the writer opens every transaction with
+``BEGIN IMMEDIATE`` so that concurrent commands queue on the write lock (with a
+busy timeout) instead of failing half-way with "database is locked" when a
+read lock cannot be upgraded. On PostgreSQL both are plain READ COMMITTED
+engines: correctness comes from conditional updates and row locks, never from
+a lock in this process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table of the core."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def _make_engine(url: str, *, immediate: bool) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            # Take transaction control away from the sqlite3 module so that
+            # the "begin" hook below decides how each transaction starts.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            conn.exec_driver_sql(begin)
+
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+class Database:
+    """The database of one core process: a reader and a writer engine."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        self.writer_engine = _make_engine(url, immediate=True)
+        self.reader_engine = (
+            _make_engine(url, immediate=False) if self.is_sqlite else self.writer_engine
+        )
+        self._writer = sessionmaker(self.writer_engine, expire_on_commit=False)
+        self._reader = sessionmaker(self.reader_engine, expire_on_commit=False)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One command, one transaction: committed whole or rolled back whole."""
+        with self._writer() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work; never commits. Closing (not rolling back)
+        leaves loaded objects readable after the block."""
+        with self._reader() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.writer_engine.dispose()
+        if self.reader_engine is not self.writer_engine:
+            self.reader_engine.dispose()

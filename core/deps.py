@@ -1,0 +1,153 @@
+"""Request dependencies: the database, the settings and who is calling.
+
+Every route declares its caller through one of the ``*Dep`` aliases below, so
+the OpenAPI document states each endpoint's security and a route cannot forget
+to check it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from core.auth.models import Device
+from core.auth.service import (
+    StaffClaims,
+    check_not_locked,
+    device_for_token,
+    lock_message,
+    read_staff_token,
+    record_failure,
+)
+from core.db import Database
+from core.problems import Forbidden, Unauthorized
+from core.settings import CoreSettings
+from shared.schemas.enums import DeviceKind, Role
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="DeviceToken",
+    description="The token of a registered device (kiosk, till, web shop), from "
+    "`omnitill device add`.",
+)
+_staff_header = APIKeyHeader(
+    name="X-Staff-Token",
+    auto_error=False,
+    scheme_name="StaffToken",
+    description="A staff sign-in from `POST /v1/auth/staff`, on top of the device token.",
+)
+
+
+def get_db(request: Request) -> Database:
+    return request.app.state.db  # type: ignore[no-any-return]
+
+
+def get_settings(request: Request) -> CoreSettings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+DbDep = Annotated[Database, Depends(get_db)]
+SettingsDep = Annotated[CoreSettings, Depends(get_settings)]
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The device a request comes from and, on a till, the staff signed in."""
+
+    device_id: int
+    device_kind: DeviceKind
+    device_name: str
+    store_code: str | None
+    staff: StaffClaims | None = None
+
+    @property
+    def role(self) -> Role | None:
+        return self.staff.role if self.staff else None
+
+    def require_staff(self, minimum: Role = Role.CASHIER, action: str = "do this") -> StaffClaims:
+        if self.staff is None:
+            raise Unauthorized(f"Sign in with your staff PIN to {action}.", code="staff_required")
+        if not self.staff.role.at_least(minimum):
+            raise Forbidden(
+                f"A {minimum.value} or above must {action}.", code="role_required",
+                required_role=minimum.value,
+            )
+        return self.staff
+
+
+def device_caller(
+    db: DbDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    if credentials is None or not credentials.credentials:
+        raise Unauthorized(
+            "This request needs a device token (Authorization: Bearer ...).",
+            code="missing_device_token",
+        )
+    with db.read() as session:
+        device: Device = device_for_token(session, credentials.credentials)
+        return Caller(device.id, DeviceKind(device.kind), device.name, device.store_code)
+
+
+def staff_caller(
+    caller: Annotated[Caller, Depends(device_caller)],
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(_staff_header)],
+) -> Caller:
+    if caller.device_kind is not DeviceKind.POS:
+        raise Forbidden("Only a till can do this.", code="till_only")
+    if not token:
+        raise Unauthorized("Sign in with your staff PIN first.", code="staff_required")
+    claims = read_staff_token(
+        secret=settings.resolved_secret, token=token, device_id=caller.device_id
+    )
+    return Caller(
+        caller.device_id, caller.device_kind, caller.device_name, caller.store_code, claims
+    )
+
+
+def optional_staff_caller(
+    caller: Annotated[Caller, Depends(device_caller)],
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(_staff_header)],
+) -> Caller:
+    if not token or caller.device_kind is not DeviceKind.POS:
+        return caller
+    return staff_caller(caller, settings, token)
+
+
+def till_caller(caller: Annotated[Caller, Depends(device_caller)]) -> Caller:
+    if caller.device_kind is not DeviceKind.POS:
+        raise Forbidden("Only a till can do this.", code="till_only")
+    return caller
+
+
+def count_failure(db: Database, settings: CoreSettings, device_id: int) -> None:
+    """Count a wrong PIN or code in its own transaction (the request itself fails);
+    raises the lockout problem when this failure locked the device."""
+    with db.write() as session:
+        locked = record_failure(session, device_id=device_id,
+                                attempts=settings.lockout_attempts,
+                                minutes=settings.lockout_minutes)
+    if locked:
+        raise lock_message(settings.lockout_minutes)
+
+
+def check_device_unlocked(db: Database, device_id: int) -> None:
+    with db.read() as session:
+        device = session.get(Device, device_id)
+        if device is not None:
+            check_not_locked(device)
+
+
+DeviceDep = Annotated[Caller, Depends(device_caller)]
+"""Any registered device."""
+MaybeStaffDep = Annotated[Caller, Depends(optional_staff_caller)]
+"""Any device; on a till the staff sign-in is read when present."""
+TillDep = Annotated[Caller, Depends(till_caller)]
+"""A till, with or without staff signed in."""
+StaffDep = Annotated[Caller, Depends(staff_caller)]
+"""A till with a staff member signed in (check the role with ``require_staff``)."""

@@ -1,0 +1,45 @@
+"""Every table of the core, imported in one place so the metadata is complete
+for Alembic and for tests."""
+
+from core.auth.models import Device, Staff, StaffStore
+from core.carts.models import Cart, CartLine
+from core.catalog.models import Category, Product
+from core.customers.models import Customer
+from core.db import Base
+from core.events.models import Event
+from core.loyalty.models import LoyaltyAccount, LoyaltyEntry
+from core.orders.models import NumberSequence, Order, OrderLine, OrderStatusChange
+from core.payments.models import Payment, StoreCreditAccount, StoreCreditEntry
+from core.returns.models import Return, ReturnLine
+from core.stock.models import Reservation, StockLevel, StockMovement, Transfer, TransferLine
+from core.stores.models import Location
+
+__all__ = [
+    "Base",
+    "Cart",
+    "CartLine",
+    "Category",
+    "Customer",
+    "Device",
+    "Event",
+    "Location",
+    "LoyaltyAccount",
+    "LoyaltyEntry",
+    "NumberSequence",
+    "Order",
+    "OrderLine",
+    "OrderStatusChange",
+    "Payment",
+    "Product",
+    "Reservation",
+    "Return",
+    "ReturnLine",
+    "Staff",
+    "StaffStore",
+    "StockLevel",
+    "StockMovement",
+    "StoreCreditAccount",
+    "StoreCreditEntry",
+    "Transfer",
+    "TransferLine",
+]

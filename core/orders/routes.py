@@ -1,0 +1,182 @@
+"""Order endpoints: place (idempotently), read, pay, move on, pick, hand over."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request, Response, status
+from sqlalchemy.exc import IntegrityError
+
+from core import signing
+from core.deps import (
+    DbDep,
+    DeviceDep,
+    MaybeStaffDep,
+    SettingsDep,
+    StaffDep,
+    check_device_unlocked,
+    count_failure,
+)
+from core.orders import lifecycle, service, views
+from core.orders.models import Order
+from core.payments import service as payments
+from core.payments.gateway import PaymentGateway
+from core.problems import Conflict, Forbidden, InvalidInput
+from shared.codes import CodeKind, parse_code
+from shared.schemas.enums import DeviceKind, OrderStatus
+from shared.schemas.orders import (
+    CheckIn,
+    CheckInResult,
+    Collect,
+    OrderCreate,
+    OrderOut,
+    PaymentIn,
+    Pick,
+    PickupOut,
+    Transition,
+)
+
+router = APIRouter(prefix="/v1", tags=["orders"])
+
+IdempotencyKey = Annotated[str, Header(
+    alias="Idempotency-Key", min_length=8, max_length=80,
+    description="A new random key per order (a UUID); a replay with the same key and body "
+    "returns the original order.")]
+
+
+def gateway_of(request: Request) -> PaymentGateway:
+    return request.app.state.gateway  # type: ignore[no-any-return]
+
+
+@router.post("/orders", response_model=OrderOut, status_code=status.HTTP_201_CREATED,
+             summary="Place an order from a basket or from lines, any channel")
+def place(body: OrderCreate, key: IdempotencyKey, request: Request, response: Response,
+          db: DbDep, settings: SettingsDep, caller: MaybeStaffDep) -> OrderOut:
+    digest = service.request_hash(body, caller)
+    with db.read() as session:
+        existing = service.find_by_key(session, key)
+        if existing is not None:
+            response.status_code = status.HTTP_200_OK
+            return views.order_out(session, service.check_replay(existing, digest),
+                                   caller=caller, settings=settings)
+    try:
+        with db.write() as session:
+            order = service.place_order(session, caller=caller, body=body, key=key,
+                                        digest=digest, settings=settings,
+                                        gateway=gateway_of(request))
+            return views.order_out(session, order, caller=caller, settings=settings)
+    except IntegrityError:
+        # A concurrent request with the same key committed first: answer with its order.
+        with db.read() as session:
+            existing = service.find_by_key(session, key)
+            if existing is None:
+                raise
+            response.status_code = status.HTTP_200_OK
+            return views.order_out(session, service.check_replay(existing, digest),
+                                   caller=caller, settings=settings)
+
+
+def _readable(order: Order, caller: MaybeStaffDep) -> None:
+    if caller.device_kind is DeviceKind.POS:
+        return
+    if order.device_id != caller.device_id:
+        raise Forbidden("This order can be looked up at a till.", code="till_only")
+
+
+@router.get("/orders/{number}", response_model=OrderOut,
+            summary="An order with lines, payments and timeline (masked on a kiosk)")
+def read(number: str, db: DbDep, settings: SettingsDep, caller: MaybeStaffDep) -> OrderOut:
+    with db.read() as session:
+        order = service.get_order(session, number)
+        _readable(order, caller)
+        return views.order_out(session, order, caller=caller, settings=settings)
+
+
+@router.get("/receipts/{code}", response_model=OrderOut,
+            summary="The order a scanned receipt QR belongs to (masked on a kiosk)")
+def by_receipt(code: str, db: DbDep, settings: SettingsDep, caller: MaybeStaffDep) -> OrderOut:
+    """Lets a kiosk show what can be returned; a forged code counts to the lockout."""
+    check_device_unlocked(db, caller.device_id)
+    parsed = parse_code(code)
+    if parsed is None or parsed.kind is not CodeKind.RECEIPT or not signing.verify(
+            settings.resolved_secret, parsed.kind, parsed.value, parsed.mac):
+        count_failure(db, settings, caller.device_id)
+        raise InvalidInput("That receipt code is not valid.", code="invalid_code")
+    with db.read() as session:
+        order = service.get_order(session, parsed.value)
+        return views.order_out(session, order, caller=caller, settings=settings)
+
+
+@router.post("/orders/{number}/payments", response_model=OrderOut,
+             summary="Pay (part of) an order; a declined card is recorded, not an error")
+def pay(number: str, body: PaymentIn, request: Request, db: DbDep, settings: SettingsDep,
+        caller: MaybeStaffDep) -> OrderOut:
+    if caller.device_kind is DeviceKind.POS:
+        caller.require_staff(action="take a payment")
+    with db.write() as session:
+        order = service.get_order(session, number, lock=True)
+        if caller.device_kind is not DeviceKind.POS:
+            _readable(order, caller)
+        if order.status == OrderStatus.CANCELLED:
+            raise Conflict(f"Order {order.number} was cancelled.", code="order_cancelled")
+        due = order.total_cents - payments.paid_cents(payments.payments_of(session, order))
+        payments.take_payment(session, order=order, payment=body, device_kind=caller.device_kind,
+                              gateway=gateway_of(request), due_cents=due)
+        service.settle(session, order=order, caller=caller,
+                       points_per_euro=settings.loyalty_points_per_euro)
+        return views.order_out(session, order, caller=caller, settings=settings)
+
+
+@router.post("/orders/{number}/transitions", response_model=OrderOut,
+             summary="Move an order on: picking, ready_for_pickup, shipped, delivered, cancelled")
+def transition(number: str, body: Transition, request: Request, db: DbDep,
+               settings: SettingsDep, caller: StaffDep) -> OrderOut:
+    with db.write() as session:
+        order = lifecycle.transition(session, caller=caller, number=number, to=body.to,
+                                     note=body.note, gateway=gateway_of(request))
+        return views.order_out(session, order, caller=caller, settings=settings)
+
+
+@router.post("/orders/{number}/pick", response_model=OrderOut, summary="Record picked lines")
+def pick(number: str, body: Pick, db: DbDep, settings: SettingsDep, caller: StaffDep
+         ) -> OrderOut:
+    with db.write() as session:
+        order = lifecycle.pick(session, caller=caller, number=number, body=body)
+        return views.order_out(session, order, caller=caller, settings=settings)
+
+
+@router.post("/orders/{number}/collect", response_model=OrderOut,
+             summary="Hand a pickup order over (all or some lines); the code works once")
+def collect(number: str, body: Collect, request: Request, db: DbDep, settings: SettingsDep,
+            caller: StaffDep) -> OrderOut:
+    with db.write() as session:
+        order = lifecycle.collect(session, caller=caller, number=number, body=body,
+                                  settings=settings, gateway=gateway_of(request))
+        return views.order_out(session, order, caller=caller, settings=settings)
+
+
+@router.get("/stores/{code}/pickups", response_model=list[PickupOut],
+            summary="The click-and-collect queue of a store")
+def pickups(code: str, db: DbDep, caller: StaffDep, status: OrderStatus | None = None
+            ) -> list[PickupOut]:
+    if caller.store_code != code.upper():
+        raise Forbidden("A till sees its own store's pickups.", code="other_store")
+    with db.read() as session:
+        return views.pickup_queue(session, store=code.upper(), status=status)
+
+
+@router.post("/pickups/check-in", response_model=CheckInResult,
+             summary="A shopper arrived for a pickup (kiosk); wrong codes count to lockout")
+def check_in(body: CheckIn, db: DbDep, settings: SettingsDep, caller: DeviceDep
+             ) -> CheckInResult:
+    check_device_unlocked(db, caller.device_id)
+    try:
+        with db.write() as session:
+            order = lifecycle.check_in(session, caller=caller, code=body.code,
+                                       number=body.order_number, last_name=body.last_name,
+                                       settings=settings)
+            return views.check_in_result(session, order, caller=caller)
+    except InvalidInput as exc:
+        if exc.code in ("invalid_code", "name_mismatch"):
+            count_failure(db, settings, caller.device_id)
+        raise

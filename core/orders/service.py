@@ -1,0 +1,308 @@
+"""Placing an order from any channel, exactly once per idempotency key.
+
+One transaction does everything: number, lines at catalog prices, stock taken
+from the right location, payments, events. If any step refuses, nothing of the
+order exists. The idempotency key is written with the order row *first*, so a
+concurrent replay collides on the unique index before it touches stock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core.carts import service as carts
+from core.carts.models import Cart
+from core.catalog.service import ONLINE_KINDS
+from core.customers.models import Customer
+from core.deps import Caller
+from core.events.service import emit
+from core.loyalty import service as loyalty
+from core.orders.models import Order, OrderLine, OrderStatusChange
+from core.orders.numbers import next_number
+from core.payments import service as payments
+from core.payments.gateway import PaymentGateway
+from core.pricing import PricedLine, apply_promotion, totals
+from core.problems import Conflict, Forbidden, InvalidInput, NotFound, OutOfStock, Unauthorized
+from core.settings import CoreSettings
+from core.stock import service as stock
+from core.stock.models import Reservation, StockLevel
+from core.stores.models import Location
+from core.timeutil import utcnow
+from shared.schemas.enums import CartStatus, Channel, DeviceKind, Fulfilment, OrderStatus, Role
+from shared.schemas.orders import OrderCreate
+
+
+def request_hash(body: OrderCreate, caller: Caller) -> str:
+    canonical = json.dumps(
+        {"device": caller.device_id, "body": body.model_dump(mode="json")}, sort_keys=True
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def find_by_key(session: Session, key: str) -> Order | None:
+    return session.scalar(select(Order).where(Order.idempotency_key == key))
+
+
+def check_replay(order: Order, digest: str) -> Order:
+    if order.request_hash != digest:
+        raise Conflict(
+            "This Idempotency-Key was already used for a different order. Use a new key for "
+            "a new order.", code="idempotency_key_reused", order=order.number,
+        )
+    return order
+
+
+def get_order(session: Session, number: str, *, lock: bool = False) -> Order:
+    stmt = select(Order).where(Order.number == number.upper())
+    if lock:
+        stmt = stmt.with_for_update()
+    order = session.scalar(stmt)
+    if order is None:
+        raise NotFound(f"There is no order {number}.", code="order_not_found")
+    return order
+
+
+def record_status(session: Session, order: Order, status: OrderStatus, *, caller: Caller | None,
+                  note: str = "") -> None:
+    order.status = status
+    order.updated_at = utcnow()
+    session.add(OrderStatusChange(
+        order_id=order.id, status=status, note=note,
+        device_id=caller.device_id if caller else None,
+        staff_id=caller.staff.staff_id if caller and caller.staff else None,
+    ))
+    event_store = order.pickup_store_code or order.store_code
+    emit(session, f"order.{status.value}", store=event_store, subject=order.number,
+         order=order.number, status=status.value, channel=order.channel,
+         fulfilment=order.fulfilment, total_cents=order.total_cents)
+
+
+def _sources(session: Session, *, exclude: str | None, near: Location | None) -> list[Location]:
+    """Where the web and endless aisle ship from: warehouses first, then our stores
+    nearest to the destination."""
+    locations = [loc for loc in session.scalars(select(Location))
+                 if loc.kind in ONLINE_KINDS and loc.code != exclude]
+
+    def key(loc: Location) -> tuple[int, float, str]:
+        distance = ((loc.lat - near.lat) ** 2 + (loc.lon - near.lon) ** 2) if near else 0.0
+        return (0 if loc.kind == "warehouse" else 1, distance, loc.code)
+
+    return sorted(locations, key=key)
+
+
+def _pick_source(session: Session, sku: str, qty: int, candidates: list[Location]) -> str:
+    for loc in candidates:
+        if stock.level(session, loc.code, sku).available >= qty:
+            return loc.code
+    raise OutOfStock(f"{sku}: {qty} cannot be supplied from any location right now.",
+                     sku=sku, requested=qty)
+
+
+def _customer(session: Session, body: OrderCreate) -> Customer | None:
+    if body.customer_id is not None:
+        customer = session.get(Customer, body.customer_id)
+        if customer is None:
+            raise NotFound("That customer does not exist.", code="customer_not_found")
+        return customer
+    if body.contact and body.contact.email:
+        return session.scalar(select(Customer).where(Customer.email == body.contact.email.lower()))
+    return None
+
+
+def _validate(caller: Caller, body: OrderCreate, channel: Channel) -> None:
+    if body.fulfilment is Fulfilment.CARRY_OUT and caller.device_kind is not DeviceKind.POS:
+        raise InvalidInput("Goods are carried out only through a till; choose pickup or "
+                           "delivery.", code="carry_out_at_till_only")
+    if caller.device_kind is DeviceKind.POS and caller.staff is None and not body.offline:
+        raise Unauthorized("Sign in with your staff PIN to sell.", code="staff_required")
+    if body.payments and caller.device_kind is DeviceKind.KIOSK:
+        raise Forbidden("A kiosk takes no payments; pay at a till or on pickup.",
+                        code="tender_not_allowed")
+    if any(line.discount_percent or line.discount_cents for line in body.lines):
+        if caller.staff is None:
+            raise Forbidden("Only staff at a till can give discounts.",
+                            code="discount_not_allowed")
+        if any(line.discount_percent > carts.DISCOUNT_LIMIT_PERCENT for line in body.lines):
+            caller.require_staff(Role.SUPERVISOR,
+                                 f"give more than {carts.DISCOUNT_LIMIT_PERCENT} % off")
+    if channel in (Channel.WEB, Channel.APP, Channel.KIOSK) and body.fulfilment is not \
+            Fulfilment.CARRY_OUT and not (body.contact and (body.contact.email or
+                                                            body.contact.phone)) \
+            and body.customer_id is None:
+        raise InvalidInput("Give an email or phone number so we can tell you when the order "
+                           "is ready.", code="contact_required")
+
+
+def place_order(
+    session: Session, *, caller: Caller, body: OrderCreate, key: str, digest: str,
+    settings: CoreSettings, gateway: PaymentGateway,
+) -> Order:
+    channel = carts.channel_of(caller, body.channel)
+    _validate(caller, body, channel)
+    cart: Cart | None = None
+    if body.cart_id:
+        cart = carts.get_cart(session, body.cart_id, caller=caller, lock=True)
+        carts.expire_if_due(session, cart)
+        if cart.status not in (CartStatus.OPEN, CartStatus.HANDED_OFF):
+            raise Conflict("This basket can no longer be ordered (it expired or was paid).",
+                           code=f"cart_{cart.status}")
+        if not cart.lines:
+            raise Conflict("The basket is empty.", code="cart_empty")
+        wanted = [(x.sku, x.qty, x.discount_percent, x.discount_cents) for x in cart.lines]
+    else:
+        merged: dict[str, list[int]] = {}
+        for line in body.lines:
+            entry = merged.setdefault(line.sku, [0, line.discount_percent, 0])
+            entry[0] += line.qty
+            entry[2] += line.discount_cents
+        wanted = [(sku, q, pct, amt) for sku, (q, pct, amt) in merged.items()]
+
+    pickup_store = None
+    if body.fulfilment in (Fulfilment.PICKUP, Fulfilment.SHIP_TO_STORE):
+        assert body.pickup_store
+        destination = stock.get_location(session, body.pickup_store)
+        if not destination.has_till:
+            raise InvalidInput(f"{destination.name} is a warehouse; choose a store for pickup.")
+        pickup_store = destination.code
+    customer = _customer(session, body)
+    prefix = {Channel.WEB: "W", Channel.APP: "A"}.get(channel, caller.store_code or "W")
+    order = Order(
+        number=next_number(session, prefix), channel=channel,
+        store_code=caller.store_code or pickup_store or "WH01", fulfilment=body.fulfilment,
+        pickup_store_code=pickup_store, customer_id=customer.id if customer else None,
+        status=OrderStatus.PENDING_PAYMENT, idempotency_key=key, request_hash=digest,
+        cart_id=cart.id if cart else None, device_id=caller.device_id,
+        staff_id=caller.staff.staff_id if caller.staff else None, offline=body.offline,
+        contact_name=body.contact.name if body.contact else None,
+        contact_email=str(body.contact.email).lower() if body.contact and body.contact.email
+        else (customer.email if customer else None),
+        contact_phone=body.contact.phone if body.contact else None,
+        delivery_address=body.delivery_address,
+        receipt_email=str(body.receipt_email) if body.receipt_email else None,
+    )
+    session.add(order)
+    session.flush()  # the idempotency key hits the unique index here, before any stock
+
+    priced: list[PricedLine] = carts.priced_lines(session, wanted)
+    promotion = apply_promotion(priced, body.promotion)
+    summary = totals(priced)
+    order.subtotal_cents, order.discount_cents = summary.subtotal_cents, summary.discount_cents
+    order.total_cents, order.tax_cents = summary.total_cents, summary.tax_cents
+    order.tax_breakdown = summary.breakdown
+    order.promotion = promotion.code if promotion else None
+
+    sources = _reserve_for(session, order=order, caller=caller, cart=cart, priced=priced,
+                           settings=settings)
+    for number, line in enumerate(priced, start=1):
+        session.add(OrderLine(
+            order_id=order.id, line_no=number, sku=line.sku, name=line.name, qty=line.qty,
+            unit_price_cents=line.unit_price_cents, discount_cents=line.discount_cents,
+            promo_discount_cents=line.promo_discount_cents, total_cents=line.total_cents,
+            vat_rate_bp=line.vat_rate_bp, tax_cents=line.tax_cents,
+            source_location=sources[line.sku],
+        ))
+    if cart is not None:
+        cart.status = CartStatus.CHECKED_OUT
+    session.flush()
+    emit(session, "order.created", store=order.pickup_store_code or order.store_code,
+         subject=order.number, order=order.number, channel=channel.value,
+         fulfilment=order.fulfilment, total_cents=order.total_cents)
+    record_status(session, order, OrderStatus.PENDING_PAYMENT, caller=caller)
+    for payment in body.payments:
+        due = order.total_cents - payments.paid_cents(payments.payments_of(session, order))
+        if due <= 0:
+            break
+        payments.take_payment(session, order=order, payment=payment,
+                              device_kind=caller.device_kind, gateway=gateway, due_cents=due)
+    settle(session, order=order, caller=caller, points_per_euro=settings.loyalty_points_per_euro)
+    session.flush()
+    return order
+
+
+def _reserve_for(session: Session, *, order: Order, caller: Caller, cart: Cart | None,
+                 priced: list[PricedLine], settings: CoreSettings) -> dict[str, str]:
+    """Take the stock for each line; returns the source location per SKU."""
+    owner = order.number
+    sources: dict[str, str] = {}
+    fulfilment = Fulfilment(order.fulfilment)
+    if fulfilment is Fulfilment.CARRY_OUT:
+        here = caller.store_code
+        assert here
+        expires = utcnow() + timedelta(minutes=settings.cart_reservation_minutes)
+        for line in priced:
+            sources[line.sku] = here
+        if cart is not None and cart.store_code == here:
+            _adopt_cart_reservations(session, cart, owner, expires)
+            return sources
+        if cart is not None:
+            stock.release_owner(session, "cart", cart.id)
+        for line in priced:
+            stock.reserve_in_hand(session, location=here, sku=line.sku, qty=line.qty,
+                                  owner_kind="order", owner_id=owner, reference=owner,
+                                  staff_id=caller.staff.staff_id if caller.staff else None)
+        session.execute(update(Reservation).where(
+            Reservation.owner_kind == "order", Reservation.owner_id == owner
+        ).values(expires_at=expires))
+        return sources
+    destination = session.get(Location, order.pickup_store_code) if order.pickup_store_code \
+        else None
+    if fulfilment is Fulfilment.PICKUP:
+        assert destination is not None
+        if cart is not None and cart.store_code == destination.code:
+            _adopt_cart_reservations(session, cart, owner, None)
+            return {line.sku: destination.code for line in priced}
+        if cart is not None:
+            stock.release_owner(session, "cart", cart.id)
+        for line in priced:
+            stock.reserve(session, location=destination.code, sku=line.sku, qty=line.qty,
+                          owner_kind="order", owner_id=owner, expires_at=None)
+            sources[line.sku] = destination.code
+        return sources
+    if cart is not None:
+        stock.release_owner(session, "cart", cart.id)
+    candidates = _sources(session, exclude=destination.code if destination else None,
+                          near=destination)
+    for line in priced:
+        source = _pick_source(session, line.sku, line.qty, candidates)
+        stock.reserve(session, location=source, sku=line.sku, qty=line.qty, owner_kind="order",
+                      owner_id=owner, expires_at=None)
+        sources[line.sku] = source
+    return sources
+
+
+def _adopt_cart_reservations(session: Session, cart: Cart, owner: str, expires) -> None:  # type: ignore[no-untyped-def]
+    session.execute(update(Reservation).where(
+        Reservation.owner_kind == "cart", Reservation.owner_id == cart.id
+    ).values(owner_kind="order", owner_id=owner, expires_at=expires))
+
+
+def settle(session: Session, *, order: Order, caller: Caller | None,
+           points_per_euro: int = 0) -> None:
+    """Move a fully paid order on: a till sale completes and its goods leave."""
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        return
+    due = order.total_cents - payments.paid_cents(payments.payments_of(session, order))
+    if due > 0:
+        return
+    record_status(session, order, OrderStatus.PAID, caller=caller)
+    loyalty.earn_for_order(session, order=order, points_per_euro=points_per_euro)
+    if order.fulfilment == Fulfilment.CARRY_OUT:
+        for reservation in stock.reservations_of(session, "order", order.number):
+            stock.consume(session, reservation.id, reference=order.number)
+        for line in order.lines:
+            line.qty_collected = line.qty
+        record_status(session, order, OrderStatus.COMPLETED, caller=caller)
+    else:
+        # Paid orders keep their stock until collected or shipped: no expiry.
+        session.execute(update(Reservation).where(
+            Reservation.owner_kind == "order", Reservation.owner_id == order.number
+        ).values(expires_at=None))
+
+
+def stock_level_out(session: Session, location: str, sku: str) -> StockLevel | None:
+    return session.get(StockLevel, (location, sku))

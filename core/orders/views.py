@@ -1,0 +1,129 @@
+"""What an order looks like to each caller: in full on a till, masked on a kiosk."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import signing
+from core.customers.models import Customer
+from core.deps import Caller
+from core.orders.models import Order
+from core.payments import service as payments
+from core.settings import CoreSettings
+from core.stores.models import Location
+from shared.codes import CodeKind
+from shared.schemas.enums import DeviceKind, Fulfilment, OrderStatus
+from shared.schemas.orders import (
+    CheckInResult,
+    OrderLineOut,
+    OrderOut,
+    PaymentOut,
+    PickupOut,
+    StatusChange,
+    TaxLine,
+)
+
+
+def mask_name(first: str | None, last: str | None) -> str | None:
+    """``Giulia R.``: enough for a shopper to recognise their order, no more."""
+    if not first and not last:
+        return None
+    return f"{first or ''} {(last or '')[:1]}.".strip()
+
+
+def mask_email(email: str | None) -> str | None:
+    if not email or "@" not in email:
+        return None
+    name, domain = email.split("@", 1)
+    return f"{name[:1]}***@{domain}"
+
+
+def _customer_name(session: Session, order: Order, full: bool) -> str | None:
+    customer = session.get(Customer, order.customer_id) if order.customer_id else None
+    if customer:
+        return (f"{customer.first_name} {customer.last_name}" if full
+                else mask_name(customer.first_name, customer.last_name))
+    if order.contact_name:
+        parts = order.contact_name.split(" ")
+        return order.contact_name if full else mask_name(parts[0], parts[-1] if len(parts) > 1
+                                                          else None)
+    return None
+
+
+def order_out(session: Session, order: Order, *, caller: Caller, settings: CoreSettings
+              ) -> OrderOut:
+    full = caller.device_kind is not DeviceKind.KIOSK
+    rows = payments.payments_of(session, order)
+    paid = payments.paid_cents(rows)
+    secret = settings.resolved_secret
+    is_pickup = order.fulfilment in (Fulfilment.PICKUP, Fulfilment.SHIP_TO_STORE)
+    return OrderOut(
+        number=order.number, channel=order.channel, store=order.store_code,
+        fulfilment=order.fulfilment, pickup_store=order.pickup_store_code, status=order.status,
+        customer_id=order.customer_id if full else None,
+        customer_name=_customer_name(session, order, full),
+        contact_email=order.contact_email if full else mask_email(order.contact_email),
+        contact_phone=order.contact_phone if full else None,
+        delivery_address=order.delivery_address if full else None,
+        currency=order.currency, subtotal_cents=order.subtotal_cents,
+        discount_cents=order.discount_cents, total_cents=order.total_cents,
+        tax_cents=order.tax_cents, tax_breakdown=[TaxLine(**t) for t in order.tax_breakdown],
+        paid_cents=paid, due_cents=max(0, order.total_cents - paid)
+        if order.status != OrderStatus.CANCELLED else 0,
+        change_cents=sum(p.change_cents for p in rows if p.status == "approved"),
+        promotion=order.promotion,
+        lines=[OrderLineOut.model_validate(line) for line in order.lines],
+        payments=[PaymentOut.model_validate(p) for p in rows] if full else [],
+        timeline=[StatusChange(status=c.status, at=c.at, note=c.note) for c in order.timeline],
+        pickup_code=signing.signed_code(secret, CodeKind.ORDER_PICKUP, order.number)
+        if is_pickup else None,
+        receipt_code=signing.signed_code(secret, CodeKind.RECEIPT, order.number),
+        checked_in_at=order.checked_in_at, created_at=order.created_at,
+    )
+
+
+PICKUP_STATUSES = (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PICKING,
+                   OrderStatus.SHIPPED, OrderStatus.READY_FOR_PICKUP)
+
+
+def pickup_queue(session: Session, *, store: str, status: OrderStatus | None) -> list[PickupOut]:
+    statuses = (status,) if status else PICKUP_STATUSES
+    orders = session.scalars(select(Order).where(
+        Order.pickup_store_code == store, Order.status.in_(statuses)
+    ).order_by(Order.created_at))
+    result = []
+    for order in orders:
+        paid = payments.paid_cents(payments.payments_of(session, order))
+        result.append(PickupOut(
+            number=order.number, status=order.status,
+            customer_name=_customer_name(session, order, True), lines=len(order.lines),
+            units=sum(line.qty for line in order.lines), total_cents=order.total_cents,
+            due_cents=max(0, order.total_cents - paid), created_at=order.created_at,
+            ready_at=order.ready_at, checked_in_at=order.checked_in_at,
+            fulfilment=order.fulfilment,
+        ))
+    return result
+
+
+def check_in_result(session: Session, order: Order, *, caller: Caller) -> CheckInResult:
+    store = session.get(Location, order.pickup_store_code) if order.pickup_store_code else None
+    paid = payments.paid_cents(payments.payments_of(session, order))
+    due = max(0, order.total_cents - paid)
+    status = OrderStatus(order.status)
+    if store and caller.store_code and store.code != caller.store_code:
+        message = f"This order is collected at {store.name}, {store.address}."
+    elif status is OrderStatus.READY_FOR_PICKUP:
+        message = "Your order is ready. Please go to the click-and-collect desk"
+        message += f"; {due / 100:.2f} € is to pay there." if due else "."
+    elif status is OrderStatus.COLLECTED:
+        message = "This order has already been collected."
+    elif status is OrderStatus.CANCELLED:
+        message = "This order was cancelled. Please ask at a till."
+    else:
+        message = "Your order is being prepared. We have told the staff you are here."
+    return CheckInResult(
+        number=order.number, status=status, pickup_store=order.pickup_store_code,
+        pickup_store_name=store.name if store else None,
+        customer_name=_customer_name(session, order, False), message=message, due_cents=due,
+    )

@@ -1,0 +1,170 @@
+"""Taking and giving back money, whatever the tender.
+
+A payment is recorded whatever the outcome: a declined card is a row with
+status ``declined`` and the order stays unpaid with its stock reserved. Only
+approved payments count towards what is paid.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core.events.service import emit
+from core.loyalty import service as loyalty
+from core.orders.models import Order
+from core.payments.gateway import PaymentGateway
+from core.payments.models import Payment, StoreCreditAccount, StoreCreditEntry
+from core.problems import Conflict, Forbidden, InvalidInput, NotFound
+from shared.schemas.enums import DeviceKind, PaymentStatus, Tender
+from shared.schemas.orders import PaymentIn
+
+TENDERS_BY_DEVICE = {
+    DeviceKind.POS: set(Tender),
+    DeviceKind.WEB: {Tender.CARD, Tender.GIFT_CARD, Tender.STORE_CREDIT},
+    DeviceKind.KIOSK: set(),
+}
+
+
+def paid_cents(payments: list[Payment]) -> int:
+    return sum(p.amount_cents - p.refunded_cents for p in payments
+               if p.status == PaymentStatus.APPROVED)
+
+
+def payments_of(session: Session, order: Order) -> list[Payment]:
+    return list(session.scalars(select(Payment).where(Payment.order_id == order.id)
+                                .order_by(Payment.id)))
+
+
+def credit_balance(session: Session, card_number: str) -> int:
+    account = session.get(StoreCreditAccount, card_number)
+    return account.balance_cents if account else 0
+
+
+def issue_credit(session: Session, *, card_number: str, amount_cents: int, reason: str,
+                 reference: str, customer_id: int | None = None, kind: str = "store_credit"
+                 ) -> None:
+    account = session.get(StoreCreditAccount, card_number)
+    if account is None:
+        account = StoreCreditAccount(card_number=card_number, customer_id=customer_id, kind=kind,
+                                     balance_cents=0)
+        session.add(account)
+        session.flush()
+    session.execute(update(StoreCreditAccount)
+                    .where(StoreCreditAccount.card_number == card_number)
+                    .values(balance_cents=StoreCreditAccount.balance_cents + amount_cents)
+                    .execution_options(synchronize_session=False))
+    session.add(StoreCreditEntry(card_number=card_number, customer_id=customer_id,
+                                 delta_cents=amount_cents, reason=reason, reference=reference))
+
+
+def _spend_credit(session: Session, *, card_number: str, amount_cents: int, reference: str
+                  ) -> None:
+    done = session.execute(
+        update(StoreCreditAccount)
+        .where(StoreCreditAccount.card_number == card_number,
+               StoreCreditAccount.balance_cents >= amount_cents)
+        .values(balance_cents=StoreCreditAccount.balance_cents - amount_cents)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if done != 1:
+        if session.get(StoreCreditAccount, card_number) is None:
+            raise NotFound("That card is not known.", code="card_not_found")
+        raise Conflict(
+            f"The card holds only {credit_balance(session, card_number) / 100:.2f}; "
+            "use another tender for the rest.", code="insufficient_balance",
+            balance_cents=credit_balance(session, card_number),
+        )
+    session.add(StoreCreditEntry(card_number=card_number, delta_cents=-amount_cents,
+                                 reason="spend", reference=reference))
+
+
+def take_payment(
+    session: Session, *, order: Order, payment: PaymentIn, device_kind: DeviceKind,
+    gateway: PaymentGateway, due_cents: int,
+) -> Payment:
+    """Apply one tender to what is due; the caller settles the order afterwards."""
+    if payment.tender not in TENDERS_BY_DEVICE.get(device_kind, set()):
+        raise Forbidden(f"{payment.tender.value.replace('_', ' ').capitalize()} cannot be "
+                        f"taken on this device.", code="tender_not_allowed")
+    if due_cents <= 0:
+        raise Conflict("Nothing is left to pay on this order.", code="nothing_due")
+    if payment.tender is Tender.CASH:
+        tendered = payment.tendered_cents if payment.tendered_cents is not None \
+            else payment.amount_cents
+        amount = min(payment.amount_cents, due_cents)
+        if tendered < amount:
+            raise InvalidInput("The cash handed over is less than the amount.",
+                               code="cash_short")
+        row = Payment(order_id=order.id, tender=Tender.CASH, amount_cents=amount,
+                      tendered_cents=tendered, change_cents=tendered - amount,
+                      status=PaymentStatus.APPROVED, message="Cash")
+    else:
+        if payment.amount_cents > due_cents:
+            raise InvalidInput(
+                f"Only {due_cents / 100:.2f} is due; a {payment.tender.value.replace('_', ' ')} "
+                "payment cannot be more.", code="overpayment")
+        amount = payment.amount_cents
+        if payment.tender is Tender.CARD:
+            result = gateway.charge(amount_cents=amount, order_number=order.number,
+                                    card_token=payment.card_token)
+            row = Payment(order_id=order.id, tender=Tender.CARD, amount_cents=amount,
+                          status=result.status, reference=result.reference,
+                          message=result.message)
+        elif payment.tender in (Tender.STORE_CREDIT, Tender.GIFT_CARD):
+            if not payment.card_number:
+                raise InvalidInput("Give the card number to pay with store credit.",
+                                   code="card_number_required")
+            _spend_credit(session, card_number=payment.card_number, amount_cents=amount,
+                          reference=order.number)
+            row = Payment(order_id=order.id, tender=payment.tender, amount_cents=amount,
+                          status=PaymentStatus.APPROVED, reference=payment.card_number,
+                          message="Store credit")
+        else:
+            if order.customer_id is None:
+                raise InvalidInput("Attach the customer's loyalty card to pay with points.",
+                                   code="customer_required")
+            points = payment.points or amount // loyalty.POINT_VALUE_CENTS
+            if points * loyalty.POINT_VALUE_CENTS != amount:
+                raise InvalidInput("The amount must match the points redeemed (100 = 1 €).",
+                                   code="points_mismatch")
+            loyalty.redeem(session, customer_id=order.customer_id, points=points,
+                           order_number=order.number)
+            row = Payment(order_id=order.id, tender=Tender.LOYALTY_POINTS, amount_cents=amount,
+                          status=PaymentStatus.APPROVED, reference=str(points),
+                          message=f"{points} points")
+    session.add(row)
+    session.flush()
+    emit(session, f"payment.{row.status}", store=order.store_code, subject=order.number,
+         order=order.number, tender=row.tender, amount_cents=row.amount_cents)
+    return row
+
+
+def give_back(session: Session, *, order: Order, payment: Payment, amount: int,
+              gateway: PaymentGateway) -> None:
+    """Return ``amount`` of one approved payment by the tender it came in."""
+    if payment.tender == Tender.CARD:
+        gateway.refund(reference=payment.reference, amount_cents=amount)
+    elif payment.tender in (Tender.STORE_CREDIT, Tender.GIFT_CARD):
+        issue_credit(session, card_number=payment.reference, amount_cents=amount,
+                     reason="refund", reference=order.number)
+    elif payment.tender == Tender.LOYALTY_POINTS and order.customer_id is not None:
+        loyalty.refund_redemption(session, customer_id=order.customer_id,
+                                  points=amount // loyalty.POINT_VALUE_CENTS,
+                                  reference=order.number)
+    payment.refunded_cents += amount
+
+
+def refund_all(session: Session, *, order: Order, gateway: PaymentGateway, reason: str) -> int:
+    """Give back every approved payment of a cancelled order; returns the amount."""
+    total = 0
+    for payment in payments_of(session, order):
+        left = payment.amount_cents - payment.refunded_cents
+        if payment.status != PaymentStatus.APPROVED or left <= 0:
+            continue
+        give_back(session, order=order, payment=payment, amount=left, gateway=gateway)
+        total += left
+    if total:
+        emit(session, "order.refunded", store=order.store_code, subject=order.number,
+             order=order.number, amount_cents=total, reason=reason)
+    return total

@@ -1,0 +1,155 @@
+"""Domain errors and their problem+json rendering.
+
+Services raise these; the app turns them into ``application/problem+json``
+with a sentence a cashier or shopper can read. Anything else that escapes is a
+bug: it is logged and answered with a generic 500 problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("omnitill.core")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class CommerceProblem(Exception):
+    """A request the core refuses, with the reason said plainly."""
+
+    status = 400
+    code = "bad_request"
+    title = "Bad request"
+
+    def __init__(self, detail: str, *, code: str | None = None, **context: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if code:
+            self.code = code
+        self.context = context or None
+
+
+class InvalidInput(CommerceProblem):
+    status, code, title = 422, "invalid_input", "Invalid input"
+
+
+class Unauthorized(CommerceProblem):
+    status, code, title = 401, "unauthorized", "Not signed in"
+
+
+class Forbidden(CommerceProblem):
+    status, code, title = 403, "forbidden", "Not allowed"
+
+
+class NotFound(CommerceProblem):
+    status, code, title = 404, "not_found", "Not found"
+
+
+class Conflict(CommerceProblem):
+    status, code, title = 409, "conflict", "Conflict"
+
+
+class OutOfStock(Conflict):
+    code, title = "out_of_stock", "Out of stock"
+
+
+class PaymentFailed(CommerceProblem):
+    status, code, title = 402, "payment_failed", "Payment not completed"
+
+
+class Locked(CommerceProblem):
+    status, code, title = 429, "locked", "Too many attempts"
+
+
+class Unavailable(CommerceProblem):
+    status, code, title = 503, "unavailable", "Service unavailable"
+
+
+def problem_response(
+    status: int, title: str, detail: str, code: str, request: Request, **extra: Any
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "instance": request.url.path,
+    }
+    body.update({k: v for k, v in extra.items() if v is not None})
+    headers = {"Retry-After": "1"} if status == 503 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _describe(error: dict[str, Any]) -> str:
+    where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path"))
+    message = str(error.get("msg", "is not valid"))
+    if message.startswith("Value error, "):
+        message = message.removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(CommerceProblem)
+    async def _commerce(request: Request, exc: CommerceProblem) -> JSONResponse:
+        return problem_response(
+            exc.status, exc.title, exc.detail, exc.code, request, context=exc.context
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+            for e in exc.errors()
+        ]
+        detail = "; ".join(_describe(e) for e in exc.errors()[:5]) or "The request is not valid."
+        return problem_response(
+            422, "Invalid input", detail, "invalid_input", request, errors=errors
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        titles = {404: "Not found", 405: "Method not allowed", 401: "Not signed in"}
+        detail = exc.detail if isinstance(exc.detail, str) else "Request refused."
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"There is nothing at {request.url.path}."
+        return problem_response(
+            exc.status_code,
+            titles.get(exc.status_code, "Request refused"),
+            detail,
+            {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error"),
+            request,
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        # A constraint caught what a service should have refused first: a
+        # concurrent writer won a race. The transaction was rolled back whole.
+        log.warning("integrity error on %s: %s", request.url.path, exc.orig)
+        return problem_response(
+            409, "Conflict", "Someone else changed this at the same moment; please try again.",
+            "concurrent_change", request,
+        )
+
+    @app.exception_handler(OperationalError)
+    async def _operational(request: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database unavailable on %s: %s", request.url.path, exc.orig)
+        return problem_response(
+            503, "Service unavailable", "The database is busy or unreachable; please retry.",
+            "database_unavailable", request,
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s", request.url.path)
+        return problem_response(
+            500, "Internal error", "Something went wrong on our side; nothing was saved.",
+            "internal_error", request,
+        )

@@ -1,0 +1,1 @@
+"""Returns and refunds: any channel's order, back at any store."""

@@ -1,0 +1,57 @@
+"""Return endpoints: request (kiosk or till), approve / reject, refund."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, status
+
+from core.deps import DbDep, MaybeStaffDep, SettingsDep, StaffDep
+from core.orders.routes import gateway_of
+from core.returns import service
+from shared.schemas.returns import ReturnCreate, ReturnDecision, ReturnOut
+
+router = APIRouter(prefix="/v1/returns", tags=["returns"])
+
+
+@router.post("", response_model=ReturnOut, status_code=status.HTTP_201_CREATED,
+             summary="Start a return (kiosk: a request with a slip; till: approved when allowed)")
+def create(body: ReturnCreate, db: DbDep, settings: SettingsDep, caller: MaybeStaffDep
+           ) -> ReturnOut:
+    with db.write() as session:
+        ret = service.create_return(session, caller=caller, body=body, settings=settings)
+        return service.return_out(session, ret, settings=settings)
+
+
+@router.get("/{number}", response_model=ReturnOut, summary="A return")
+def read(number: str, db: DbDep, settings: SettingsDep, caller: StaffDep) -> ReturnOut:
+    with db.read() as session:
+        return service.return_out(session, service.get_return(session, number),
+                                  settings=settings)
+
+
+@router.post("/{number}/approve", response_model=ReturnOut,
+             summary="Approve (a supervisor over the threshold or without a receipt)")
+def approve(number: str, body: ReturnDecision, db: DbDep, settings: SettingsDep,
+            caller: StaffDep) -> ReturnOut:
+    with db.write() as session:
+        ret = service.decide(session, caller=caller, number=number, approve=True,
+                             settings=settings)
+        return service.return_out(session, ret, settings=settings)
+
+
+@router.post("/{number}/reject", response_model=ReturnOut, summary="Reject a return request")
+def reject(number: str, body: ReturnDecision, db: DbDep, settings: SettingsDep,
+           caller: StaffDep) -> ReturnOut:
+    with db.write() as session:
+        ret = service.decide(session, caller=caller, number=number, approve=False,
+                             settings=settings)
+        return service.return_out(session, ret, settings=settings)
+
+
+@router.post("/{number}/refund", response_model=ReturnOut,
+             summary="Refund an approved return: restock, pay back, claw back points")
+def refund(number: str, request: Request, db: DbDep, settings: SettingsDep, caller: StaffDep
+           ) -> ReturnOut:
+    with db.write() as session:
+        ret, clawed = service.refund(session, caller=caller, number=number,
+                                     gateway=gateway_of(request))
+        return service.return_out(session, ret, settings=settings, clawed=clawed)

@@ -1,0 +1,260 @@
+"""Returns: policy checks, the approve/reject/refund steps, restock and refunds.
+
+Each step is its own audited command (who, when, which device). The order row
+is locked while a return is created, so two returns of the same receipt at two
+tills cannot together take back more than was bought.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import signing
+from core.catalog.models import Category, Product
+from core.customers.models import Customer
+from core.deps import Caller
+from core.events.service import emit
+from core.loyalty import service as loyalty
+from core.orders.models import Order, OrderLine
+from core.orders.numbers import next_value
+from core.orders.service import get_order
+from core.payments import service as payments
+from core.payments.gateway import PaymentGateway
+from core.problems import Conflict, Forbidden, InvalidInput, NotFound
+from core.returns.models import Return, ReturnLine
+from core.settings import CoreSettings
+from core.stock import service as stock
+from core.stock.models import StockMovement
+from core.timeutil import aware, utcnow
+from shared.codes import CodeKind, parse_code
+from shared.schemas.enums import DeviceKind, Role
+from shared.schemas.returns import ReturnCreate, ReturnLineOut, ReturnOut
+
+OPEN = ("requested", "approved")
+RETURNABLE_STATUSES = ("completed", "collected", "delivered", "ready_for_pickup")
+
+
+def _order_from(session: Session, body: ReturnCreate, secret: bytes) -> Order | None:
+    if body.receipt_code:
+        code = parse_code(body.receipt_code)
+        if code is None or code.kind is not CodeKind.RECEIPT or not signing.verify(
+                secret, code.kind, code.value, code.mac):
+            raise InvalidInput("That receipt code is not valid.", code="invalid_code")
+        return get_order(session, code.value, lock=True)
+    if body.order_number:
+        return get_order(session, body.order_number, lock=True)
+    return None
+
+
+def _pending(session: Session, order_line_id: int) -> int:
+    rows = session.scalars(select(ReturnLine.qty).join(Return).where(
+        ReturnLine.order_line_id == order_line_id, Return.status.in_(OPEN)))
+    return sum(rows)
+
+
+def window_days(settings: CoreSettings, store_kind: str) -> int:
+    return settings.return_window_days_by_kind.get(store_kind, settings.return_window_days)
+
+
+def _line_refund(line: OrderLine, before: int, qty: int) -> int:
+    """Telescoping shares: all returns of a line add up to its total exactly."""
+    return (line.total_cents * (before + qty)) // line.qty - (line.total_cents * before) // line.qty
+
+
+def needs_supervisor(ret: Return, settings: CoreSettings) -> bool:
+    return ret.order_id is None or ret.refund_cents > settings.return_approval_threshold_cents
+
+
+def create_return(session: Session, *, caller: Caller, body: ReturnCreate,
+                  settings: CoreSettings) -> Return:
+    if caller.device_kind not in (DeviceKind.POS, DeviceKind.KIOSK):
+        raise Forbidden("Returns are taken in store, at a kiosk or a till.")
+    if caller.device_kind is DeviceKind.POS:
+        caller.require_staff(action="take a return")
+    store = stock.get_location(session, caller.store_code or "")
+    order = _order_from(session, body, settings.resolved_secret)
+    if order is None and caller.device_kind is DeviceKind.KIOSK:
+        raise Forbidden("A return without a receipt is taken at the returns desk.",
+                        code="receipt_required")
+    ret = Return(number=f"R-{store.code}-{next_value(session, 'return:' + store.code):06d}",
+                 order_id=order.id if order else None, store_code=store.code,
+                 status="requested", refund_to=body.refund_to, note=body.note,
+                 requested_device_id=caller.device_id,
+                 requested_staff_id=caller.staff.staff_id if caller.staff else None)
+    session.add(ret)
+    session.flush()
+    total = 0
+    if order is not None:
+        if order.status not in RETURNABLE_STATUSES:
+            raise Conflict(f"Order {order.number} is {order.status.replace('_', ' ')}; nothing "
+                           "from it can be returned.", code="not_returnable")
+        days = window_days(settings, store.kind)
+        deadline = aware(order.created_at) + timedelta(days=days)
+        if utcnow() > deadline:
+            raise Conflict(f"The {days}-day return window for order {order.number} ended on "
+                           f"{deadline:%d/%m/%Y}.", code="return_window_passed")
+        lines = {line.line_no: line for line in order.lines}
+        categories = {c.code: c for c in session.scalars(select(Category))}
+        for item in body.lines:
+            line = lines.get(item.line_no or 0)
+            if line is None:
+                raise InvalidInput(f"Order {order.number} has no line {item.line_no}.")
+            product = session.get(Product, line.sku)
+            category = categories.get(product.category_code) if product else None
+            if category is not None and category.final_sale:
+                raise Conflict(f"{line.name} is {category.name.lower()}, a final sale: it "
+                               "cannot be returned.", code="final_sale")
+            before = line.qty_returned + _pending(session, line.id)
+            left = line.qty_collected - before
+            if item.qty > left:
+                raise Conflict(
+                    f"{line.name}: {line.qty_collected} bought, {before} already returned or "
+                    f"being returned; {max(left, 0)} can be returned.",
+                    code="more_than_bought", returnable=max(left, 0))
+            refund = _line_refund(line, before, item.qty)
+            total += refund
+            session.add(ReturnLine(return_id=ret.id, order_line_id=line.id, sku=line.sku,
+                                   qty=item.qty, reason=item.reason, condition=item.condition,
+                                   refund_cents=refund))
+    else:
+        if body.refund_to != "store_credit":
+            raise InvalidInput("Without a receipt the refund is store credit.",
+                               code="store_credit_only")
+        for item in body.lines:
+            product = session.get(Product, item.sku or "")
+            if product is None:
+                raise NotFound(f"There is no product with code {item.sku!r}.",
+                               code="product_not_found")
+            refund = product.price_cents * item.qty
+            total += refund
+            session.add(ReturnLine(return_id=ret.id, sku=product.sku, qty=item.qty,
+                                   reason=item.reason, condition=item.condition,
+                                   refund_cents=refund))
+    ret.refund_cents = total
+    session.flush()
+    emit(session, "return.requested", store=store.code, subject=ret.number, number=ret.number,
+         order=order.number if order else None, refund_cents=total)
+    if (caller.device_kind is DeviceKind.POS and caller.staff is not None
+            and (not needs_supervisor(ret, settings) or caller.staff.role.at_least(
+                Role.SUPERVISOR))):
+        _decide(session, ret, caller, "approved")
+    return ret
+
+
+def get_return(session: Session, number: str, *, lock: bool = False) -> Return:
+    stmt = select(Return).where(Return.number == number.upper())
+    if lock:
+        stmt = stmt.with_for_update()
+    ret = session.scalar(stmt)
+    if ret is None:
+        raise NotFound(f"There is no return {number}.", code="return_not_found")
+    return ret
+
+
+def _decide(session: Session, ret: Return, caller: Caller, status: str) -> None:
+    ret.status = status
+    ret.decided_staff_id = caller.staff.staff_id if caller.staff else None
+    ret.decided_device_id = caller.device_id
+    ret.decided_at = utcnow()
+    emit(session, f"return.{status}", store=ret.store_code, subject=ret.number,
+         number=ret.number, staff_id=ret.decided_staff_id)
+
+
+def decide(session: Session, *, caller: Caller, number: str, approve: bool,
+           settings: CoreSettings) -> Return:
+    ret = get_return(session, number, lock=True)
+    if ret.status != "requested":
+        raise Conflict(f"Return {ret.number} is already {ret.status}.", code="already_decided")
+    minimum = Role.SUPERVISOR if needs_supervisor(ret, settings) else Role.CASHIER
+    caller.require_staff(minimum, "approve this return" if approve else "reject this return")
+    if ret.store_code != caller.store_code:
+        raise Forbidden(f"Return {ret.number} is handled at {ret.store_code}.",
+                        code="other_store")
+    _decide(session, ret, caller, "approved" if approve else "rejected")
+    return ret
+
+
+def refund(session: Session, *, caller: Caller, number: str, gateway: PaymentGateway
+           ) -> tuple[Return, int]:
+    """Pay the refund, restock or write off, and claw back loyalty points."""
+    staff = caller.require_staff(Role.CASHIER, "refund a return")
+    ret = get_return(session, number, lock=True)
+    if ret.status != "approved":
+        raise Conflict(f"Return {ret.number} is {ret.status}; it must be approved first.",
+                       code="not_approved")
+    if ret.store_code != caller.store_code:
+        raise Forbidden(f"Return {ret.number} is refunded at {ret.store_code}.",
+                        code="other_store")
+    order = session.get(Order, ret.order_id) if ret.order_id else None
+    clawed = 0
+    for rline in ret.lines:
+        if rline.condition == "resellable":
+            stock.receive(session, location=ret.store_code, sku=rline.sku, qty=rline.qty,
+                          reason="return", reference=ret.number, staff_id=staff.staff_id)
+        else:
+            session.add(StockMovement(location_code=ret.store_code, sku=rline.sku, delta=0,
+                                      reason="return_written_off", reference=ret.number,
+                                      note=f"{rline.qty} damaged", staff_id=staff.staff_id))
+            emit(session, "stock.written_off", store=ret.store_code, subject=rline.sku,
+                 sku=rline.sku, qty=rline.qty, reference=ret.number)
+        if order is not None and rline.order_line_id is not None:
+            line = session.get(OrderLine, rline.order_line_id)
+            assert line is not None
+            line.qty_returned += rline.qty
+            if order.customer_id is not None:
+                clawed += loyalty.claw_back(session, customer_id=order.customer_id, line=line,
+                                            qty=rline.qty, return_number=ret.number)[0]
+    if ret.refund_to == "store_credit" or order is None:
+        _to_store_credit(session, ret, order)
+    else:
+        _to_original_tenders(session, ret, order, gateway)
+    ret.status, ret.refunded_at, ret.refunded_staff_id = "refunded", utcnow(), staff.staff_id
+    emit(session, "return.refunded", store=ret.store_code, subject=ret.number,
+         number=ret.number, refund_cents=ret.refund_cents, refund_to=ret.refund_to)
+    return ret, clawed
+
+
+def _to_store_credit(session: Session, ret: Return, order: Order | None) -> None:
+    customer = session.get(Customer, order.customer_id) if order and order.customer_id else None
+    card = customer.loyalty_card if customer and customer.loyalty_card else \
+        "SC" + "".join(secrets.choice("0123456789") for _ in range(12))
+    payments.issue_credit(session, card_number=card, amount_cents=ret.refund_cents,
+                          reason="return", reference=ret.number,
+                          customer_id=customer.id if customer else None)
+    ret.credit_card_number = card
+
+
+def _to_original_tenders(session: Session, ret: Return, order: Order,
+                         gateway: PaymentGateway) -> None:
+    """Back the way it came, never more than each tender paid (net of refunds)."""
+    left = ret.refund_cents
+    rows = [p for p in payments.payments_of(session, order) if p.status == "approved"]
+    if sum(p.amount_cents - p.refunded_cents for p in rows) < left:
+        raise Conflict("This refund is more than is left to refund on the order.",
+                       code="refund_exceeds_paid")
+    for payment in sorted(rows, key=lambda p: p.tender != "card"):
+        part = min(left, payment.amount_cents - payment.refunded_cents)
+        if part > 0:
+            payments.give_back(session, order=order, payment=payment, amount=part,
+                               gateway=gateway)
+            left -= part
+
+
+def return_out(session: Session, ret: Return, *, settings: CoreSettings,
+               clawed: int = 0) -> ReturnOut:
+    order = session.get(Order, ret.order_id) if ret.order_id else None
+    return ReturnOut(
+        number=ret.number, order_number=order.number if order else None, store=ret.store_code,
+        status=ret.status, refund_to=ret.refund_to, refund_cents=ret.refund_cents,  # type: ignore[arg-type]
+        needs_supervisor=needs_supervisor(ret, settings),
+        credit_card_number=ret.credit_card_number,
+        lines=[ReturnLineOut(sku=x.sku, qty=x.qty, reason=x.reason, condition=x.condition,
+                             refund_cents=x.refund_cents) for x in ret.lines],
+        slip_code=signing.signed_code(settings.resolved_secret, CodeKind.RETURN_SLIP,
+                                      ret.number),
+        points_clawed_back=clawed, created_at=ret.created_at,
+    )

@@ -1,0 +1,93 @@
+"""Put the demo chain into a database: stores, catalog, stock, people, devices.
+
+The data comes from :mod:`core.seed.demo_data` (deterministic for a seed).
+Device tokens cannot be deterministic and safe at once, so fresh ones are
+written to ``<var_dir>/demo-devices.json`` for the demo launcher and the docs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.auth import service as auth
+from core.catalog import writes
+from core.catalog.models import Product
+from core.customers.models import Customer
+from core.db import Database
+from core.seed.demo_data import DemoData, load_demo_data
+from core.stock.models import StockLevel
+from shared.schemas.enums import DeviceKind, Role
+
+
+def seed_catalog(session: Session, data: DemoData) -> None:
+    for store in data.stores:
+        writes.upsert_location(
+            session, code=store.code, name=store.name, kind=store.kind, address=store.address,
+            city=store.city, timezone=store.timezone, currency=store.currency, lat=store.lat,
+            lon=store.lon, has_till=store.has_till,
+        )
+    for category in data.categories:
+        writes.upsert_category(session, code=category.code, name=category.name,
+                               final_sale=category.final_sale)
+    session.flush()
+    for p in data.products:
+        writes.upsert_product(
+            session, sku=p.sku, gtin=p.gtin, name=p.name, description=p.description,
+            category_code=p.category, brand=p.brand, style=p.style, size=p.size,
+            colour=p.colour, price_cents=p.price_cents, vat_rate_bp=p.vat_rate_bp,
+        )
+    session.flush()
+    for s in data.stock:
+        session.merge(StockLevel(location_code=s.location, sku=s.sku, on_hand=s.on_hand,
+                                 reserved=0))
+
+
+def seed_people(session: Session, data: DemoData) -> None:
+    for c in data.customers:
+        session.add(Customer(
+            first_name=c.first_name, last_name=c.last_name, email=c.email, phone=c.phone,
+            city=c.city, home_store=c.home_store, loyalty_card=c.loyalty_card,
+            consent_marketing=c.consent_marketing,
+            consent_email_receipts=c.consent_email_receipts,
+        ))
+    for s in data.staff:
+        auth.add_staff(session, name=s.name, role=Role(s.role), pin=s.pin, stores=list(s.stores))
+
+
+def seed_devices(session: Session, data: DemoData) -> dict[str, dict[str, str]]:
+    tokens: dict[str, dict[str, str]] = {}
+    for store in data.stores:
+        if not store.has_till:
+            continue
+        tokens[store.code] = {
+            kind.value: auth.add_device(
+                session, kind=kind, name=f"{store.code} {kind.value}", store_code=store.code
+            )
+            for kind in (DeviceKind.KIOSK, DeviceKind.POS, DeviceKind.DISPLAY)
+        }
+    tokens["WEB"] = {"web": auth.add_device(session, kind=DeviceKind.WEB, name="Web shop",
+                                            store_code=None)}
+    return tokens
+
+
+def seed_demo(db: Database, *, var_dir: Path, seed: int = 2026) -> dict[str, dict[str, str]]:
+    """Seed an empty, migrated database; refuses one that already has products."""
+    data = load_demo_data(seed=seed)
+    with db.read() as session:
+        if session.scalar(select(func.count()).select_from(Product)):
+            raise RuntimeError("the database already has a catalog; demo data goes into an "
+                               "empty database")
+    with db.write() as session:
+        seed_catalog(session, data)
+    with db.write() as session:
+        seed_people(session, data)
+        tokens = seed_devices(session, data)
+    var_dir.mkdir(parents=True, exist_ok=True)
+    path = var_dir / "demo-devices.json"
+    path.write_text(json.dumps(tokens, indent=2))
+    path.chmod(0o600)
+    return tokens

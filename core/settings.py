@@ -1,0 +1,94 @@
+"""Settings of the core process.
+
+Every field reads an ``OMNITILL_`` environment variable; the README's
+configuration table is checked against this class by a test, so a new setting
+cannot ship undocumented.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class CoreSettings(BaseSettings):
+    """Configuration of one core process (all workers of a deployment share it)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="OMNITILL_", extra="ignore", use_attribute_docstrings=True
+    )
+
+    var_dir: Path = Field(default=Path("var"))
+    """Folder for the default SQLite file and the generated secret."""
+
+    database_url: str = ""
+    """SQLAlchemy URL. Empty means a SQLite file ``<var_dir>/omnitill.db``;
+    ``postgresql+psycopg://user@host/db`` for a chain."""
+
+    secret: str = ""
+    """Key that signs scan codes and staff tokens. Empty means one is generated
+    once and kept in ``<var_dir>/secret`` so codes printed yesterday still scan."""
+
+    environment: str = "development"
+    """``development`` or ``production``; production refuses a short secret."""
+
+    staff_token_minutes: int = Field(default=480, ge=1, le=24 * 60)
+    """Life of a staff sign-in on a till: one shift (8 hours) by default."""
+
+    cart_reservation_minutes: int = Field(default=15, ge=1)
+    """How long a basket holds the stock it reserved before giving it back."""
+
+    pickup_hold_days: int = Field(default=7, ge=1)
+    """Days a click-and-collect order waits, ready, before it is cancelled."""
+
+    return_window_days: int = Field(default=30, ge=0)
+    """Days after purchase within which a return is accepted."""
+
+    return_window_days_by_kind: dict[str, int] = Field(default_factory=lambda: {"franchise": 14})
+    """Per store kind (JSON), for stores whose own policy differs: a franchise's 14 days."""
+
+    return_approval_threshold_cents: int = Field(default=10_000, ge=0)
+    """Refunds above this amount (and any return without a receipt) need a supervisor."""
+
+    loyalty_points_per_euro: int = Field(default=10, ge=0)
+    """Points earned per whole euro paid, before the tier multiplier; 100 points = 1 €."""
+
+    lockout_attempts: int = Field(default=5, ge=1)
+    """Failed PIN or code attempts from one device before it is locked."""
+
+    lockout_minutes: int = Field(default=15, ge=1)
+    """How long a device stays locked after too many failed attempts."""
+
+    sweep_seconds: float = Field(default=30.0, gt=0)
+    """Interval of the background sweep that releases expired reservations."""
+
+    event_poll_seconds: float = Field(default=0.5, gt=0)
+    """How often an open event stream looks for new events in the database."""
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        """The URL to connect to, defaulting to the SQLite file under ``var_dir``."""
+        if self.database_url:
+            return self.database_url
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.var_dir / 'omnitill.db').resolve()}"
+
+    @cached_property
+    def resolved_secret(self) -> bytes:
+        """The signing key; generated and persisted on first use when unset."""
+        if self.secret:
+            if self.environment == "production" and len(self.secret) < 32:
+                raise ValueError("OMNITILL_SECRET must be at least 32 characters in production")
+            return self.secret.encode()
+        if self.environment == "production":
+            raise ValueError("OMNITILL_SECRET must be set in production")
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        path = self.var_dir / "secret"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()

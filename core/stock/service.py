@@ -1,0 +1,278 @@
+"""Stock: every change is one conditional UPDATE inside the command's transaction.
+
+``reserve`` succeeds only ``WHERE on_hand - reserved >= qty``; releasing and
+consuming first delete the reservation row (``DELETE ... RETURNING``) and only
+then touch the level, so two processes racing to release the same reservation
+cannot give the stock back twice. No lock in this process is involved: the
+same holds with many workers on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from core.catalog.service import get_product
+from core.events.service import emit
+from core.problems import Conflict, InvalidInput, NotFound, OutOfStock
+from core.stock.models import Reservation, StockLevel, StockMovement
+from core.stores.models import Location
+from core.timeutil import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    location: str
+    sku: str
+    on_hand: int
+    reserved: int
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+def ensure_level(session: Session, location: str, sku: str) -> None:
+    """Create the (location, SKU) row at zero if it is missing, race-free."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(StockLevel)
+        .values(location_code=location, sku=sku, on_hand=0, reserved=0)
+        .on_conflict_do_nothing()
+    )
+
+
+def get_location(session: Session, code: str) -> Location:
+    location = session.get(Location, code.upper())
+    if location is None:
+        raise NotFound(f"There is no store or warehouse {code!r}.", code="store_not_found")
+    return location
+
+
+def level(session: Session, location: str, sku: str, *, lock: bool = False) -> Level:
+    stmt = select(StockLevel).where(StockLevel.location_code == location, StockLevel.sku == sku)
+    if lock:
+        stmt = stmt.with_for_update()
+    row = session.execute(stmt.execution_options(populate_existing=True)).scalar_one_or_none()
+    if row is None:
+        return Level(location, sku, 0, 0)
+    return Level(location, sku, row.on_hand, row.reserved)
+
+
+def _changed(session: Session, location: str, sku: str) -> None:
+    current = level(session, location, sku)
+    emit(session, "stock.changed", store=location, subject=sku, sku=sku, location=location,
+         on_hand=current.on_hand, reserved=current.reserved, available=current.available)
+
+
+def _move(session: Session, location: str, sku: str, delta: int, reason: str,
+          reference: str = "", note: str = "", staff_id: int | None = None) -> None:
+    session.add(StockMovement(location_code=location, sku=sku, delta=delta, reason=reason,
+                              reference=reference, note=note, staff_id=staff_id))
+
+
+def reserve(
+    session: Session, *, location: str, sku: str, qty: int, owner_kind: str, owner_id: str,
+    expires_at: datetime | None,
+) -> Reservation:
+    """Strict reservation: refused with ``OutOfStock`` when fewer are available."""
+    if qty <= 0:
+        raise InvalidInput("A quantity must be at least 1.")
+    done = session.execute(
+        update(StockLevel)
+        .where(StockLevel.location_code == location, StockLevel.sku == sku,
+               StockLevel.on_hand - StockLevel.reserved >= qty)
+        .values(reserved=StockLevel.reserved + qty)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if done != 1:
+        available = level(session, location, sku).available
+        product = get_product(session, sku)
+        raise OutOfStock(
+            f"Only {available} of {product.name} available at {location}; {qty} asked."
+            if available else f"{product.name} is out of stock at {location}.",
+            sku=sku, location=location, available=available, requested=qty,
+        )
+    reservation = Reservation(location_code=location, sku=sku, qty=qty, owner_kind=owner_kind,
+                              owner_id=owner_id, expires_at=expires_at)
+    session.add(reservation)
+    session.flush()
+    _changed(session, location, sku)
+    return reservation
+
+
+def reserve_in_hand(
+    session: Session, *, location: str, sku: str, qty: int, owner_kind: str, owner_id: str,
+    reference: str, staff_id: int | None = None,
+) -> Reservation:
+    """Reserve goods the shopper already holds at a till: never refused.
+
+    If the count says fewer are available, the count was wrong: a count
+    correction raises ``on_hand`` by the shortfall (a discrepancy for a
+    supervisor to review) and the reservation goes through. The row is locked
+    first so the shortfall is computed on the figure that is updated.
+    """
+    ensure_level(session, location, sku)
+    current = level(session, location, sku, lock=True)
+    shortfall = max(0, qty - current.available)
+    if shortfall:
+        session.execute(
+            update(StockLevel)
+            .where(StockLevel.location_code == location, StockLevel.sku == sku)
+            .values(on_hand=StockLevel.on_hand + shortfall)
+            .execution_options(synchronize_session=False)
+        )
+        _move(session, location, sku, shortfall, "count_correction", reference,
+              "sold at a till while the count said none", staff_id)
+        emit(session, "stock.discrepancy", store=location, subject=sku, sku=sku,
+             location=location, shortfall=shortfall, reference=reference)
+    return reserve(session, location=location, sku=sku, qty=qty, owner_kind=owner_kind,
+                   owner_id=owner_id, expires_at=None)
+
+
+def _take_reservation(session: Session, reservation_id: int) -> Reservation | None:
+    """Delete a reservation and return it, or ``None`` if someone else already did."""
+    row = session.execute(
+        delete(Reservation).where(Reservation.id == reservation_id).returning(
+            Reservation.location_code, Reservation.sku, Reservation.qty, Reservation.owner_kind,
+            Reservation.owner_id)
+    ).first()
+    if row is None:
+        return None
+    return Reservation(location_code=row[0], sku=row[1], qty=row[2], owner_kind=row[3],
+                       owner_id=row[4])
+
+
+def reservations_of(session: Session, owner_kind: str, owner_id: str) -> list[Reservation]:
+    return list(session.scalars(
+        select(Reservation).where(Reservation.owner_kind == owner_kind,
+                                  Reservation.owner_id == owner_id).order_by(Reservation.id)
+    ))
+
+
+def release(session: Session, reservation_id: int) -> int:
+    """Give reserved stock back; returns the quantity released (0 if already gone)."""
+    taken = _take_reservation(session, reservation_id)
+    if taken is None:
+        return 0
+    session.execute(
+        update(StockLevel)
+        .where(StockLevel.location_code == taken.location_code, StockLevel.sku == taken.sku)
+        .values(reserved=StockLevel.reserved - taken.qty)
+        .execution_options(synchronize_session=False)
+    )
+    _changed(session, taken.location_code, taken.sku)
+    return taken.qty
+
+
+def release_owner(session: Session, owner_kind: str, owner_id: str) -> int:
+    return sum(release(session, r.id) for r in reservations_of(session, owner_kind, owner_id))
+
+
+def consume(session: Session, reservation_id: int, *, qty: int | None = None,
+            reason: str = "sale", reference: str = "") -> int:
+    """The reserved goods leave the location (sold, handed over, shipped).
+
+    With ``qty`` smaller than the reservation, only part leaves and the rest
+    stays reserved (a partial pickup).
+    """
+    taken = _take_reservation(session, reservation_id)
+    if taken is None:
+        return 0
+    used = taken.qty if qty is None else min(qty, taken.qty)
+    session.execute(
+        update(StockLevel)
+        .where(StockLevel.location_code == taken.location_code, StockLevel.sku == taken.sku)
+        .values(on_hand=StockLevel.on_hand - used, reserved=StockLevel.reserved - used)
+        .execution_options(synchronize_session=False)
+    )
+    if used < taken.qty:
+        session.add(Reservation(location_code=taken.location_code, sku=taken.sku,
+                                qty=taken.qty - used, owner_kind=taken.owner_kind,
+                                owner_id=taken.owner_id, expires_at=None))
+    _move(session, taken.location_code, taken.sku, -used, reason, reference)
+    _changed(session, taken.location_code, taken.sku)
+    return used
+
+
+def receive(session: Session, *, location: str, sku: str, qty: int, reason: str,
+            reference: str = "", staff_id: int | None = None) -> None:
+    """Goods arrive (delivery, transfer, return to stock)."""
+    if qty <= 0:
+        raise InvalidInput("A quantity must be at least 1.")
+    ensure_level(session, location, sku)
+    session.execute(
+        update(StockLevel)
+        .where(StockLevel.location_code == location, StockLevel.sku == sku)
+        .values(on_hand=StockLevel.on_hand + qty)
+        .execution_options(synchronize_session=False)
+    )
+    _move(session, location, sku, qty, reason, reference, staff_id=staff_id)
+    _changed(session, location, sku)
+
+
+def remove(session: Session, *, location: str, sku: str, qty: int, reason: str,
+           reference: str = "", staff_id: int | None = None) -> None:
+    """Goods leave without a reservation (damage, transfer out): only what is free."""
+    if qty <= 0:
+        raise InvalidInput("A quantity must be at least 1.")
+    done = session.execute(
+        update(StockLevel)
+        .where(StockLevel.location_code == location, StockLevel.sku == sku,
+               StockLevel.on_hand - StockLevel.reserved >= qty)
+        .values(on_hand=StockLevel.on_hand - qty)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if done != 1:
+        current = level(session, location, sku)
+        raise OutOfStock(
+            f"Only {current.available} unreserved units of {sku} at {location}; "
+            f"cannot remove {qty}.", sku=sku, location=location, available=current.available,
+        )
+    _move(session, location, sku, -qty, reason, reference, staff_id=staff_id)
+    _changed(session, location, sku)
+
+
+def set_count(session: Session, *, location: str, sku: str, counted: int, reference: str = "",
+              staff_id: int | None = None) -> int:
+    """A stock count: ``on_hand`` becomes what was counted; returns the difference.
+
+    A count below what is reserved for orders is refused: those orders would
+    be promised goods that are not there, and a person must decide which.
+    """
+    if counted < 0:
+        raise InvalidInput("A count cannot be negative.")
+    ensure_level(session, location, sku)
+    current = level(session, location, sku, lock=True)
+    if counted < current.reserved:
+        raise Conflict(
+            f"{current.reserved} units of {sku} are reserved for orders at {location}; "
+            f"a count of {counted} would break those promises. Cancel or re-source the "
+            "orders first.", code="count_below_reserved", reserved=current.reserved,
+        )
+    delta = counted - current.on_hand
+    if delta:
+        session.execute(
+            update(StockLevel)
+            .where(StockLevel.location_code == location, StockLevel.sku == sku)
+            .values(on_hand=counted)
+            .execution_options(synchronize_session=False)
+        )
+        _move(session, location, sku, delta, "count", reference, staff_id=staff_id)
+        _changed(session, location, sku)
+    return delta
+
+
+def expired_reservations(session: Session, now: datetime | None = None,
+                         limit: int = 500) -> list[int]:
+    now = now or utcnow()
+    return list(session.scalars(
+        select(Reservation.id)
+        .where(Reservation.expires_at.is_not(None), Reservation.expires_at <= now)
+        .order_by(Reservation.id).limit(limit)
+    ))

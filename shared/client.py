@@ -1,0 +1,388 @@
+"""The HTTP client both apps (and the CLI, and the tests) use to talk to the core.
+
+Requests are described once, as :class:`Call` values built by :class:`Api`,
+and sent by either client::
+
+    with CommerceClient(url, token) as client:
+        page = client.call(Api.products(q="tee"))
+    async with AsyncCommerceClient(url, token) as client:
+        page = await client.call(Api.products(q="tee"))
+
+so the sync and async clients can never drift apart. Refusals raise the tree in
+:mod:`shared.errors`; timeouts and refused connections raise ``Unavailable``.
+Pass ``transport=`` (``httpx.MockTransport``, ``httpx.ASGITransport``) in tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
+
+import httpx
+from pydantic import BaseModel, TypeAdapter
+
+from shared.errors import CommerceError, Unavailable, error_from_problem
+from shared.schemas.auth import StaffSession, Whoami
+from shared.schemas.catalog import (
+    Availability,
+    CategoryOut,
+    ProductDetail,
+    ProductPage,
+    ScanResult,
+    StoreOut,
+)
+from shared.schemas.common import Health
+from shared.schemas.orders import (
+    AdjustmentIn,
+    CartCreate,
+    CartLineSet,
+    CartOut,
+    CartPark,
+    CheckIn,
+    CheckInResult,
+    Collect,
+    EventOut,
+    Handoff,
+    OrderCreate,
+    OrderOut,
+    PaymentIn,
+    Pick,
+    PickupOut,
+    StockLevelOut,
+    TransferCreate,
+    TransferOut,
+    Transition,
+)
+from shared.schemas.returns import (
+    CreditOut,
+    CustomerHistory,
+    CustomerOut,
+    LoyaltyOut,
+    ReturnCreate,
+    ReturnDecision,
+    ReturnOut,
+)
+
+__all__ = ["Api", "AsyncCommerceClient", "Call", "CommerceClient"]
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Generic[T]):
+    """One request and the type its answer is read as."""
+
+    method: str
+    path: str
+    response: Any
+    params: dict[str, Any] = field(default_factory=dict)
+    body: BaseModel | dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def json(self) -> Any:
+        if isinstance(self.body, BaseModel):
+            return self.body.model_dump(mode="json", exclude_none=True)
+        return self.body
+
+
+class Api:
+    """Builders of every call of the core's API (v1)."""
+
+    @staticmethod
+    def health() -> Call[Health]:
+        return Call("GET", "/v1/health", Health)
+
+    @staticmethod
+    def stores() -> Call[list[StoreOut]]:
+        return Call("GET", "/v1/stores", list[StoreOut])
+
+    @staticmethod
+    def categories() -> Call[list[CategoryOut]]:
+        return Call("GET", "/v1/categories", list[CategoryOut])
+
+    @staticmethod
+    def products(
+        q: str | None = None, category: str | None = None, limit: int = 20,
+        cursor: str | None = None,
+    ) -> Call[ProductPage]:
+        params = {"q": q, "category": category, "limit": limit, "cursor": cursor}
+        return Call("GET", "/v1/products", ProductPage,
+                    params={k: v for k, v in params.items() if v is not None})
+
+    @staticmethod
+    def product(sku: str) -> Call[ProductDetail]:
+        return Call("GET", f"/v1/products/{sku}", ProductDetail)
+
+    @staticmethod
+    def availability(sku: str) -> Call[Availability]:
+        return Call("GET", f"/v1/products/{sku}/availability", Availability)
+
+    @staticmethod
+    def scan(code: str) -> Call[ScanResult]:
+        return Call("POST", "/v1/scan", ScanResult, body={"code": code})
+
+    @staticmethod
+    def staff_sign_in(pin: str) -> Call[StaffSession]:
+        return Call("POST", "/v1/auth/staff", StaffSession, body={"pin": pin})
+
+    @staticmethod
+    def whoami() -> Call[Whoami]:
+        return Call("GET", "/v1/auth/whoami", Whoami)
+
+    # -- carts ----------------------------------------------------------------
+
+    @staticmethod
+    def create_cart(body: CartCreate | None = None) -> Call[CartOut]:
+        return Call("POST", "/v1/carts", CartOut, body=body or CartCreate())
+
+    @staticmethod
+    def cart(cart_id: str) -> Call[CartOut]:
+        return Call("GET", f"/v1/carts/{cart_id}", CartOut)
+
+    @staticmethod
+    def set_cart_line(cart_id: str, line: CartLineSet) -> Call[CartOut]:
+        return Call("POST", f"/v1/carts/{cart_id}/lines", CartOut, body=line)
+
+    @staticmethod
+    def handoff(cart_id: str) -> Call[Handoff]:
+        return Call("POST", f"/v1/carts/{cart_id}/handoff", Handoff)
+
+    @staticmethod
+    def park_cart(cart_id: str, label: str = "") -> Call[CartOut]:
+        return Call("POST", f"/v1/carts/{cart_id}/park", CartOut, body=CartPark(label=label))
+
+    @staticmethod
+    def parked_carts() -> Call[list[CartOut]]:
+        return Call("GET", "/v1/carts", list[CartOut], params={"parked": "true"})
+
+    @staticmethod
+    def abandon_cart(cart_id: str) -> Call[CartOut]:
+        return Call("DELETE", f"/v1/carts/{cart_id}", CartOut)
+
+    # -- orders ---------------------------------------------------------------
+
+    @staticmethod
+    def place_order(body: OrderCreate, idempotency_key: str) -> Call[OrderOut]:
+        return Call("POST", "/v1/orders", OrderOut, body=body,
+                    headers={"Idempotency-Key": idempotency_key})
+
+    @staticmethod
+    def order(number: str) -> Call[OrderOut]:
+        return Call("GET", f"/v1/orders/{number}", OrderOut)
+
+    @staticmethod
+    def by_receipt(code: str) -> Call[OrderOut]:
+        return Call("GET", f"/v1/receipts/{code}", OrderOut)
+
+    @staticmethod
+    def pay(number: str, payment: PaymentIn) -> Call[OrderOut]:
+        return Call("POST", f"/v1/orders/{number}/payments", OrderOut, body=payment)
+
+    @staticmethod
+    def transition(number: str, body: Transition) -> Call[OrderOut]:
+        return Call("POST", f"/v1/orders/{number}/transitions", OrderOut, body=body)
+
+    @staticmethod
+    def pick(number: str, body: Pick) -> Call[OrderOut]:
+        return Call("POST", f"/v1/orders/{number}/pick", OrderOut, body=body)
+
+    @staticmethod
+    def collect(number: str, body: Collect) -> Call[OrderOut]:
+        return Call("POST", f"/v1/orders/{number}/collect", OrderOut, body=body)
+
+    @staticmethod
+    def pickups(store: str, status: str | None = None) -> Call[list[PickupOut]]:
+        params = {"status": status} if status else {}
+        return Call("GET", f"/v1/stores/{store}/pickups", list[PickupOut], params=params)
+
+    @staticmethod
+    def check_in(body: CheckIn) -> Call[CheckInResult]:
+        return Call("POST", "/v1/pickups/check-in", CheckInResult, body=body)
+
+    # -- stock ----------------------------------------------------------------
+
+    @staticmethod
+    def adjust_stock(body: AdjustmentIn) -> Call[StockLevelOut]:
+        return Call("POST", "/v1/stock/adjustments", StockLevelOut, body=body)
+
+    @staticmethod
+    def stock_level(location: str, sku: str) -> Call[StockLevelOut]:
+        return Call("GET", f"/v1/stock/{location}/{sku}", StockLevelOut)
+
+    @staticmethod
+    def create_transfer(body: TransferCreate) -> Call[TransferOut]:
+        return Call("POST", "/v1/stock/transfers", TransferOut, body=body)
+
+    @staticmethod
+    def receive_transfer(number: str) -> Call[TransferOut]:
+        return Call("POST", f"/v1/stock/transfers/{number}/receive", TransferOut)
+
+    # -- returns, customers, loyalty ------------------------------------------
+
+    @staticmethod
+    def create_return(body: ReturnCreate) -> Call[ReturnOut]:
+        return Call("POST", "/v1/returns", ReturnOut, body=body)
+
+    @staticmethod
+    def get_return(number: str) -> Call[ReturnOut]:
+        return Call("GET", f"/v1/returns/{number}", ReturnOut)
+
+    @staticmethod
+    def approve_return(number: str, note: str = "") -> Call[ReturnOut]:
+        return Call("POST", f"/v1/returns/{number}/approve", ReturnOut,
+                    body=ReturnDecision(note=note))
+
+    @staticmethod
+    def reject_return(number: str, note: str = "") -> Call[ReturnOut]:
+        return Call("POST", f"/v1/returns/{number}/reject", ReturnOut,
+                    body=ReturnDecision(note=note))
+
+    @staticmethod
+    def refund_return(number: str) -> Call[ReturnOut]:
+        return Call("POST", f"/v1/returns/{number}/refund", ReturnOut)
+
+    @staticmethod
+    def customers(q: str) -> Call[list[CustomerOut]]:
+        return Call("GET", "/v1/customers", list[CustomerOut], params={"q": q})
+
+    @staticmethod
+    def customer(customer_id: int) -> Call[CustomerOut]:
+        return Call("GET", f"/v1/customers/{customer_id}", CustomerOut)
+
+    @staticmethod
+    def customer_orders(customer_id: int) -> Call[CustomerHistory]:
+        return Call("GET", f"/v1/customers/{customer_id}/orders", CustomerHistory)
+
+    @staticmethod
+    def customer_loyalty(customer_id: int) -> Call[LoyaltyOut]:
+        return Call("GET", f"/v1/customers/{customer_id}/loyalty", LoyaltyOut)
+
+    @staticmethod
+    def loyalty_card(code: str) -> Call[LoyaltyOut]:
+        return Call("GET", f"/v1/loyalty/cards/{code}", LoyaltyOut)
+
+    @staticmethod
+    def credit(card_number: str) -> Call[CreditOut]:
+        return Call("GET", f"/v1/credit/{card_number}", CreditOut)
+
+    # -- events ---------------------------------------------------------------
+
+    @staticmethod
+    def events(after: int = 0, store: str | None = None, types: str | None = None,
+               limit: int = 200) -> Call[list[EventOut]]:
+        params = {"after": after, "store": store, "types": types, "limit": limit}
+        return Call("GET", "/v1/events/recent", list[EventOut],
+                    params={k: v for k, v in params.items() if v is not None})
+
+
+def _headers(device_token: str | None) -> dict[str, str]:
+    headers = {"Accept": "application/json", "User-Agent": "omnitill-client"}
+    if device_token:
+        headers["Authorization"] = f"Bearer {device_token}"
+    return headers
+
+
+def _read(call: Call[T], response: httpx.Response) -> T:
+    if response.status_code >= 400:
+        try:
+            problem = response.json()
+            if not isinstance(problem, dict):
+                problem = {}
+        except ValueError:
+            problem = {}
+        raise error_from_problem(response.status_code, problem)
+    if call.response is None:
+        return None  # type: ignore[return-value]
+    return TypeAdapter(call.response).validate_python(response.json())  # type: ignore[no-any-return]
+
+
+def _unavailable(exc: httpx.HTTPError) -> CommerceError:
+    if isinstance(exc, httpx.TimeoutException):
+        return Unavailable("The store system did not answer in time.", code="timeout")
+    return Unavailable("The store system cannot be reached.", code="unreachable")
+
+
+class _Base:
+    def __init__(self, device_token: str | None) -> None:
+        self.device_token = device_token
+        self.staff_token: str | None = None
+
+    def _request_headers_for_stream(self) -> dict[str, str]:
+        headers = _headers(self.device_token) | {"Accept": "text/event-stream"}
+        if self.staff_token:
+            headers["X-Staff-Token"] = self.staff_token
+        return headers
+
+    def _request_headers(self, call: Call[Any]) -> dict[str, str]:
+        headers = _headers(self.device_token) | call.headers
+        if self.staff_token:
+            headers["X-Staff-Token"] = self.staff_token
+        return headers
+
+
+class CommerceClient(_Base):
+    """Blocking client (CLI, tests, threads); ``http`` lets a test hand in its own."""
+
+    def __init__(
+        self, base_url: str, device_token: str | None = None, *,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        transport: httpx.BaseTransport | None = None, http: httpx.Client | None = None,
+    ) -> None:
+        super().__init__(device_token)
+        self.http = http or httpx.Client(base_url=base_url, timeout=timeout, transport=transport)
+
+    def call(self, call: Call[T]) -> T:
+        try:
+            response = self.http.request(call.method, call.path, params=call.params,
+                                         json=call.json(), headers=self._request_headers(call))
+        except httpx.HTTPError as exc:
+            raise _unavailable(exc) from exc
+        return _read(call, response)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncCommerceClient(_Base):
+    """Non-blocking client (the Textual apps' workers)."""
+
+    def __init__(
+        self, base_url: str, device_token: str | None = None, *,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
+        super().__init__(device_token)
+        self.http = http or httpx.AsyncClient(base_url=base_url, timeout=timeout,
+                                              transport=transport)
+
+    async def call(self, call: Call[T]) -> T:
+        try:
+            response = await self.http.request(
+                call.method, call.path, params=call.params, json=call.json(),
+                headers=self._request_headers(call),
+            )
+        except httpx.HTTPError as exc:
+            raise _unavailable(exc) from exc
+        return _read(call, response)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

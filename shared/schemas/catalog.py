@@ -1,0 +1,100 @@
+"""Stores, products, availability and scans."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from shared.schemas.common import Schema
+from shared.schemas.enums import StoreKind
+
+
+class StoreOut(Schema):
+    code: str
+    name: str
+    kind: StoreKind
+    address: str
+    city: str
+    timezone: str
+    currency: str
+    lat: float
+    lon: float
+    has_till: bool
+
+
+class ProductOut(Schema):
+    sku: str
+    gtin: str | None
+    name: str
+    description: str
+    category: str
+    category_name: str
+    brand: str
+    style: str
+    size: str | None
+    colour: str | None
+    price_cents: int
+    vat_rate_bp: int
+    final_sale: bool
+    active: bool
+
+
+class ProductPage(Schema):
+    items: list[ProductOut]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` to get the next page; null on the last page."
+    )
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    final_sale: bool
+    product_count: int
+
+
+class LocationStock(Schema):
+    code: str
+    name: str
+    kind: StoreKind
+    city: str
+    available: int
+    distance_km: float | None = Field(
+        default=None, description="From the asking device's store; nearest first."
+    )
+
+
+class Availability(Schema):
+    sku: str
+    here: LocationStock | None = Field(description="The asking device's store, if any.")
+    locations: list[LocationStock] = Field(description="Every other location, nearest first.")
+    online: int = Field(description="Units the web shop can sell (warehouses and stores).")
+
+
+class VariantOut(Schema):
+    sku: str
+    size: str | None
+    colour: str | None
+    price_cents: int
+
+
+class ProductDetail(ProductOut):
+    variants: list[VariantOut]
+
+
+ScanText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class ScanRequest(Schema):
+    code: ScanText
+
+
+class ScanResult(Schema):
+    kind: Literal[
+        "product", "cart", "order_pickup", "receipt", "loyalty", "return_slip", "gift_card"
+    ]
+    product: ProductOut | None = None
+    reference: str | None = Field(
+        default=None, description="Cart id, order number, card number or return number."
+    )

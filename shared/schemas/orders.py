@@ -1,0 +1,312 @@
+"""Carts, orders, payments and the pickup queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import EmailStr, Field, StringConstraints, model_validator
+
+from shared.schemas.common import Schema
+from shared.schemas.enums import CartStatus, Channel, Fulfilment, OrderStatus, PaymentStatus, Tender
+
+Sku = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1,
+                                       max_length=32)]
+Qty = Annotated[int, Field(ge=1, le=999)]
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Cents = Annotated[int, Field(ge=0, le=10**9)]
+PositiveCents = Annotated[int, Field(gt=0, le=10**9)]
+StoreCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True,
+                                             pattern=r"^[A-Z0-9]{2,8}$")]
+
+
+class LineIn(Schema):
+    sku: Sku
+    qty: Qty
+    discount_percent: int = Field(default=0, ge=0, le=100,
+                                  description="Line discount at a till (staff only).")
+    discount_cents: Cents = Field(default=0, description="Line discount as an amount.")
+
+
+class CartCreate(Schema):
+    store: StoreCode | None = Field(
+        default=None, description="Where the basket reserves stock; a kiosk or till's own store "
+        "by default.")
+    customer_id: Id | None = None
+    channel: Channel | None = Field(default=None, description="web or app, for the web device.")
+
+
+class CartLineSet(Schema):
+    sku: Sku
+    qty: int = Field(ge=0, le=999, description="0 removes the line.")
+    discount_percent: int = Field(default=0, ge=0, le=100)
+    discount_cents: Cents = 0
+
+
+class CartPark(Schema):
+    label: Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] = ""
+
+
+class CartLineOut(Schema):
+    sku: str
+    name: str
+    qty: int
+    unit_price_cents: int
+    discount_cents: int
+    total_cents: int
+    vat_rate_bp: int
+
+
+class CartOut(Schema):
+    id: str
+    channel: Channel
+    store: str
+    status: CartStatus
+    parked: bool
+    label: str
+    customer_id: int | None
+    lines: list[CartLineOut]
+    total_cents: int
+    tax_cents: int
+    expires_at: datetime
+    handoff_code: str | None
+
+
+class Handoff(Schema):
+    cart_id: str
+    code: str = Field(description="Short code the cashier can type.")
+    payload: str = Field(description="`OT1:C:<code>`, to show as a QR code.")
+    expires_at: datetime
+
+
+class PaymentIn(Schema):
+    tender: Tender
+    amount_cents: PositiveCents = Field(description="Amount to put towards the order.")
+    tendered_cents: Cents | None = Field(
+        default=None, description="Cash handed over; change is computed.")
+    card_token: Annotated[str, StringConstraints(max_length=40)] | None = Field(
+        default=None, description="Simulated terminal hook: `approve`, `decline`, `timeout`.")
+    card_number: Annotated[str, StringConstraints(max_length=20)] | None = Field(
+        default=None, description="Store credit or gift card number.")
+    points: int | None = Field(default=None, ge=1, le=10**9,
+                               description="Loyalty points to redeem.")
+
+
+class Contact(Schema):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                           max_length=120)] | None = None
+    email: EmailStr | None = None
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ]{6,20}$")
+                     ] | None = None
+
+
+class OrderCreate(Schema):
+    cart_id: str | None = Field(default=None, description="Place the order from this basket.")
+    lines: list[LineIn] = Field(default_factory=list, max_length=200)
+    channel: Channel | None = Field(
+        default=None, description="For the web device: `web` or `app`. Others use their own.")
+    fulfilment: Fulfilment = Fulfilment.CARRY_OUT
+    pickup_store: StoreCode | None = None
+    customer_id: Id | None = None
+    contact: Contact | None = None
+    delivery_address: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5,
+                                                       max_length=300)] | None = None
+    payments: list[PaymentIn] = Field(default_factory=list, max_length=10)
+    promotion: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True,
+                                                max_length=40)] | None = None
+    receipt_email: EmailStr | None = None
+    offline: bool = Field(default=False, description="Replayed from a till's offline outbox.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> OrderCreate:
+        if bool(self.cart_id) == bool(self.lines):
+            raise ValueError("give either cart_id or lines (and not both)")
+        if self.fulfilment in (Fulfilment.PICKUP, Fulfilment.SHIP_TO_STORE) and not \
+                self.pickup_store:
+            raise ValueError("a pickup order needs pickup_store")
+        if self.fulfilment is Fulfilment.DELIVERY and not self.delivery_address:
+            raise ValueError("a delivery order needs delivery_address")
+        return self
+
+
+class OrderLineOut(Schema):
+    line_no: int
+    sku: str
+    name: str
+    qty: int
+    unit_price_cents: int
+    discount_cents: int
+    promo_discount_cents: int
+    total_cents: int
+    vat_rate_bp: int
+    tax_cents: int
+    source_location: str
+    qty_picked: int
+    qty_collected: int
+    qty_cancelled: int
+    qty_returned: int
+
+
+class PaymentOut(Schema):
+    id: int
+    tender: Tender
+    amount_cents: int
+    tendered_cents: int | None
+    change_cents: int
+    status: PaymentStatus | str
+    reference: str
+    message: str
+    refunded_cents: int
+    created_at: datetime
+
+
+class StatusChange(Schema):
+    status: OrderStatus
+    at: datetime
+    note: str
+
+
+class TaxLine(Schema):
+    rate_bp: int
+    gross_cents: int
+    tax_cents: int
+
+
+class OrderOut(Schema):
+    number: str
+    channel: Channel
+    store: str
+    fulfilment: Fulfilment
+    pickup_store: str | None
+    status: OrderStatus
+    customer_id: int | None
+    customer_name: str | None = Field(description="Masked for kiosks.")
+    contact_email: str | None
+    contact_phone: str | None
+    delivery_address: str | None
+    currency: str
+    subtotal_cents: int
+    discount_cents: int
+    total_cents: int
+    tax_cents: int
+    tax_breakdown: list[TaxLine]
+    paid_cents: int
+    due_cents: int
+    change_cents: int
+    promotion: str | None
+    lines: list[OrderLineOut]
+    payments: list[PaymentOut]
+    timeline: list[StatusChange]
+    pickup_code: str | None = Field(default=None, description="`OT1:O:` QR payload.")
+    receipt_code: str | None = Field(default=None, description="`OT1:R:` QR payload.")
+    checked_in_at: datetime | None
+    created_at: datetime
+
+
+class Transition(Schema):
+    to: OrderStatus
+    note: Annotated[str, StringConstraints(max_length=200)] = ""
+
+
+class CollectLine(Schema):
+    line_no: int = Field(ge=1, le=999)
+    qty: Qty
+
+
+class Collect(Schema):
+    code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)] | None = Field(
+        default=None, description="The shopper's `OT1:O:` pickup code.")
+    last_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] | None = \
+        Field(default=None, description="Name check when the shopper has no code.")
+    lines: list[CollectLine] | None = Field(
+        default=None, description="Partial pickup: only these; all remaining when omitted.")
+    cancel_rest: bool = Field(default=False,
+                              description="Cancel and refund what is not collected now.")
+
+
+class CheckIn(Schema):
+    code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)] | None = None
+    order_number: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True,
+                                                   max_length=20)] | None = None
+    last_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] | None = \
+        None
+
+
+class PickupOut(Schema):
+    number: str
+    status: OrderStatus
+    customer_name: str | None
+    lines: int
+    units: int
+    total_cents: int
+    due_cents: int
+    created_at: datetime
+    ready_at: datetime | None
+    checked_in_at: datetime | None
+    fulfilment: Fulfilment
+
+
+class CheckInResult(Schema):
+    number: str
+    status: OrderStatus
+    pickup_store: str | None
+    pickup_store_name: str | None
+    customer_name: str | None
+    message: str = Field(description="What the shopper should do next, in plain words.")
+    due_cents: int
+
+
+class PickLine(Schema):
+    line_no: int = Field(ge=1, le=999)
+    qty: int = Field(ge=0, le=999)
+
+
+class Pick(Schema):
+    lines: list[PickLine]
+
+
+class AdjustmentIn(Schema):
+    location: StoreCode
+    sku: Sku
+    reason: str = Field(pattern=r"^(count|receipt|damage)$")
+    qty: int = Field(ge=0, le=100_000, description="Counted quantity, or units received/damaged.")
+    note: Annotated[str, StringConstraints(max_length=200)] = ""
+
+
+class StockLevelOut(Schema):
+    location: str
+    sku: str
+    on_hand: int
+    reserved: int
+    available: int
+
+
+class TransferLineIn(Schema):
+    sku: Sku
+    qty: Qty
+
+
+class TransferCreate(Schema):
+    from_location: StoreCode
+    to_location: StoreCode
+    lines: list[TransferLineIn] = Field(min_length=1, max_length=200)
+
+
+class TransferOut(Schema):
+    number: str
+    from_location: str
+    to_location: str
+    status: str
+    order_number: str | None
+    lines: list[TransferLineIn]
+    created_at: datetime
+    received_at: datetime | None
+
+
+class EventOut(Schema):
+    seq: int
+    type: str
+    store: str | None
+    subject: str
+    payload: dict[str, object]
+    created_at: datetime

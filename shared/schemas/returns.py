@@ -1,0 +1,129 @@
+"""Returns, customers, loyalty and store credit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from shared.schemas.common import Schema
+from shared.schemas.enums import Channel, OrderStatus
+from shared.schemas.orders import Sku
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
+
+
+class ReturnLineIn(Schema):
+    line_no: int | None = Field(default=None, ge=1, le=999,
+                                description="Line of the original order.")
+    sku: Sku | None = Field(default=None, description="Without a receipt: the item.")
+    qty: int = Field(ge=1, le=999)
+    reason: Reason = ""
+    condition: Literal["resellable", "damaged"] = "resellable"
+
+
+class ReturnCreate(Schema):
+    order_number: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True,
+                                                   max_length=20)] | None = None
+    receipt_code: Annotated[str, StringConstraints(strip_whitespace=True,
+                                                   max_length=80)] | None = Field(
+        default=None, description="The `OT1:R:` code printed on the receipt.")
+    lines: list[ReturnLineIn] = Field(min_length=1, max_length=100)
+    refund_to: Literal["original", "store_credit"] = "original"
+    note: Reason = ""
+
+    @model_validator(mode="after")
+    def _lines_match(self) -> ReturnCreate:
+        with_receipt = bool(self.order_number or self.receipt_code)
+        for line in self.lines:
+            if with_receipt and line.line_no is None:
+                raise ValueError("each line needs line_no of the original order")
+            if not with_receipt and not line.sku:
+                raise ValueError("without a receipt each line needs the sku")
+        return self
+
+
+class ReturnLineOut(Schema):
+    sku: str
+    qty: int
+    reason: str
+    condition: str
+    refund_cents: int
+
+
+class ReturnOut(Schema):
+    number: str
+    order_number: str | None
+    store: str
+    status: Literal["requested", "approved", "rejected", "refunded"]
+    refund_to: str
+    refund_cents: int
+    needs_supervisor: bool
+    credit_card_number: str | None
+    lines: list[ReturnLineOut]
+    slip_code: str = Field(description="`OT1:S:` code for the returns desk.")
+    points_clawed_back: int = 0
+    created_at: datetime
+
+
+class ReturnDecision(Schema):
+    note: Reason = ""
+
+
+class CustomerOut(Schema):
+    id: int
+    name: str = Field(description="Full name for staff; masked on a kiosk.")
+    email: str | None
+    phone: str | None
+    loyalty_card: str | None
+    city: str
+    home_store: str | None
+    consent_marketing: bool
+    consent_email_receipts: bool
+    loyalty_code: str | None = Field(default=None, description="`OT1:L:` card QR payload.")
+
+
+class LoyaltyEntryOut(Schema):
+    kind: str
+    points: int
+    order_number: str | None
+    return_number: str | None
+    note: str
+    created_at: datetime
+
+
+class LoyaltyOut(Schema):
+    customer_id: int
+    name: str
+    balance: int
+    tier: str
+    multiplier_percent: int
+    spend_12m_cents: int
+    next_tier: str | None
+    to_next_tier_cents: int | None
+    entries: list[LoyaltyEntryOut]
+
+
+class HistoryOrder(Schema):
+    number: str
+    channel: Channel
+    store: str
+    status: OrderStatus
+    total_cents: int
+    returned_cents: int
+    net_cents: int
+    created_at: datetime
+    items: int
+
+
+class CustomerHistory(Schema):
+    customer_id: int
+    orders: list[HistoryOrder]
+    total_net_cents: int
+
+
+class CreditOut(Schema):
+    card_number: str
+    kind: str
+    balance_cents: int
