@@ -1,0 +1,213 @@
+"""The kiosk application: thin. Screens coordinate; this holds what is shared —
+the client (handed in), the language, the basket and the idle watch."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import sys
+from time import monotonic
+
+import httpx
+from textual import events, on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.widgets import Input
+
+from kiosk.dialogs.still_there import StillThere
+from kiosk.i18n import LOCALES, translate
+from kiosk.messages import BasketChanged, Problem
+from kiosk.settings import KioskSettings
+from shared.client import Api, AsyncCommerceClient
+from shared.errors import CommerceError, Unavailable
+from shared.money import format_money
+from shared.schemas.orders import CartLineSet, CartOut
+
+CODE = re.compile(r"^(\d{8}|\d{12,14}|OT1:.+)$", re.IGNORECASE)
+
+
+class KioskApp(App[None]):
+    CSS_PATH = "kiosk.tcss"
+    TITLE = "Portico"
+    BINDINGS = [
+        Binding("f2", "language('it')", "Italiano", id="lang_it"),
+        Binding("f3", "language('en')", "English", id="lang_en"),
+        Binding("f4", "language('es')", "Español", id="lang_es"),
+        Binding("f5", "contrast", "Contrast", id="contrast"),
+        Binding("f9", "basket", "Basket", id="basket"),
+        Binding("f10", "reset", "Start over", id="reset"),
+    ]
+
+    def __init__(self, client: AsyncCommerceClient, settings: KioskSettings) -> None:
+        super().__init__()
+        self.client = client
+        self.settings = settings
+        self.language = settings.language
+        self.cart: CartOut | None = None
+        self.last_activity = monotonic()
+        self.asking = False
+        self._scan_buffer = ""
+        self._scan_at = 0.0
+
+    # -- shared helpers for screens -------------------------------------------
+
+    def t(self, key: str, **values: object) -> str:
+        return translate(self.language, key, **values)
+
+    def money(self, cents: int) -> str:
+        return format_money(cents, locale=LOCALES[self.language])
+
+    def on_mount(self) -> None:
+        from kiosk.screens.attract import AttractScreen
+
+        if self.settings.high_contrast:
+            self.add_class("-high-contrast")
+        self.push_screen(AttractScreen())
+        self.set_interval(1.0, self._check_idle)
+
+    # -- idle watch -------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.last_activity = monotonic()
+        if (isinstance(event, events.Key) and not event.is_forwarded
+                and not isinstance(self.focused, Input)) and self._wedge(event):
+            return
+        await super().on_event(event)
+
+    def _wedge(self, key: events.Key) -> bool:
+        """A scanner types its code and Enter wherever the focus is: collect the
+        characters when no text field has focus; a pause of a second starts over."""
+        now = monotonic()
+        if now - self._scan_at > 1.0:
+            self._scan_buffer = ""
+        self._scan_at = now
+        if key.key == "enter" and CODE.match(self._scan_buffer):
+            text, self._scan_buffer = self._scan_buffer, ""
+            self.scan(text)
+            return True
+        if key.character and key.is_printable and len(key.character) == 1:
+            self._scan_buffer += key.character
+        return False
+
+    def _check_idle(self) -> None:
+        from kiosk.screens.attract import AttractScreen
+
+        if self.asking or isinstance(self.screen, AttractScreen):
+            return
+        if monotonic() - self.last_activity >= self.settings.idle_seconds:
+            self.asking = True
+
+            def answered(stay: bool | None) -> None:
+                self.asking = False
+                self.last_activity = monotonic()
+                if not stay:
+                    self.action_reset()
+
+            self.push_screen(StillThere(self.settings.idle_confirm_seconds), answered)
+
+    def action_reset(self) -> None:
+        """Back to the attract screen with nothing personal left behind."""
+        from kiosk.screens.attract import AttractScreen
+
+        self.cart = None
+        self.language = self.settings.language
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(AttractScreen())
+
+    def action_language(self, language: str) -> None:
+        self.language = language
+        self.screen.refresh(recompose=True)
+
+    def action_contrast(self) -> None:
+        self.toggle_class("-high-contrast")
+
+    def action_basket(self) -> None:
+        from kiosk.screens.basket import BasketScreen
+
+        self.push_screen(BasketScreen())
+
+    # -- errors ------------------------------------------------------------------
+
+    def explain(self, error: CommerceError) -> str:
+        return self.t("error.offline") if isinstance(error, Unavailable) else str(error)
+
+    @on(Problem)
+    def show_problem(self, message: Problem) -> None:
+        self.notify(message.text, severity="warning", timeout=8)
+
+    # -- basket ------------------------------------------------------------------
+
+    @work(exclusive=True, group="basket")
+    async def set_line(self, sku: str, qty: int) -> None:
+        try:
+            if self.cart is None:
+                self.cart = await self.client.call(Api.create_cart())
+            self.cart = await self.client.call(
+                Api.set_cart_line(self.cart.id, CartLineSet(sku=sku, qty=qty)))
+        except CommerceError as error:
+            self.post_message(Problem(self.explain(error)))
+            return
+        self.notify(self.t("product.added") if qty else self.t("basket.title"), timeout=3)
+        self.screen.post_message(BasketChanged())
+
+    def basket_count(self) -> int:
+        return sum(line.qty for line in self.cart.lines) if self.cart else 0
+
+    def qty_of(self, sku: str) -> int:
+        return next((x.qty for x in (self.cart.lines if self.cart else []) if x.sku == sku), 0)
+
+    # -- scanning -----------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def maybe_scan(self, event: Input.Submitted) -> None:
+        """Scanners type into whatever has focus and press Enter."""
+        text = event.value.strip()
+        if CODE.match(text):
+            event.stop()
+            event.input.value = ""
+            self.scan(text)
+
+    @work(exclusive=True, group="scan")
+    async def scan(self, text: str) -> None:
+        from kiosk.screens.pickup import PickupScreen
+        from kiosk.screens.product import ProductScreen
+
+        self.last_activity = monotonic()
+        try:
+            result = await self.client.call(Api.scan(text))
+            if result.kind == "product" and result.product:
+                self.push_screen(ProductScreen(result.product.sku))
+            elif result.kind == "order_pickup":
+                self.push_screen(PickupScreen(code=text))
+            elif result.kind == "loyalty":
+                view = await self.client.call(Api.loyalty_card(text))
+                self.notify(self.t("scan.loyalty", name=view.name, points=view.balance),
+                            timeout=10)
+            elif result.kind == "receipt":
+                from kiosk.screens.returns import ReturnScreen
+
+                self.push_screen(ReturnScreen(text))
+            else:
+                self.post_message(Problem(self.t("scan.unknown")))
+        except Unavailable:
+            self.post_message(Problem(self.t("error.offline")))
+        except CommerceError:
+            self.post_message(Problem(self.t("scan.unknown")))
+
+
+def make_kiosk(settings: KioskSettings, transport: httpx.AsyncBaseTransport | None = None
+               ) -> KioskApp:
+    client = AsyncCommerceClient(settings.core_url, settings.device_token, transport=transport)
+    return KioskApp(client, settings)
+
+
+def run(settings: KioskSettings, web: bool = False, port: int = 8710) -> None:
+    if web:
+        from textual_serve.server import Server
+
+        command = shlex.join([sys.executable, "-m", "cli.main", "kiosk"])
+        Server(command, host="127.0.0.1", port=port, title="Portico kiosk").serve()
+        return
+    make_kiosk(settings).run()

@@ -1,0 +1,3 @@
+"""Kiosk dialogs."""
+
+__all__: list[str] = []

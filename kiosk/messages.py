@@ -1,0 +1,17 @@
+"""Messages that travel between workers, screens and the app."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+
+class Problem(Message):
+    """Something the shopper should read: a refusal or the core being away."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class BasketChanged(Message):
+    """The basket's lines or total changed (the nav button shows the count)."""

@@ -1,0 +1,3 @@
+"""Kiosk screens, one per file."""
+
+__all__: list[str] = []

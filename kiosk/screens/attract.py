@@ -1,0 +1,39 @@
+"""The attract screen: what a passer-by sees; touch, a key or a scan starts."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Center, Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Input, Label
+
+from kiosk.i18n import LANGUAGES
+
+
+class AttractScreen(Screen[None]):
+    def compose(self) -> ComposeResult:
+        t = self.app.t  # type: ignore[attr-defined]
+        with Vertical(id="attract"):
+            yield Label(t("attract.title"), id="attract-title", classes="title")
+            yield Label(t("attract.touch"), id="attract-touch")
+            with Center():
+                yield Button(t("attract.start"), id="start", variant="success")
+            with Center(), Horizontal(id="languages"):
+                for code, name in LANGUAGES.items():
+                    yield Button(name, id=f"lang-{code}", classes="lang")
+            with Center():
+                yield Input(placeholder=t("scan.placeholder"), id="scan")
+
+    def on_mount(self) -> None:
+        self.query_one("#scan", Input).focus()
+
+    @on(Button.Pressed, ".lang")
+    def language(self, event: Button.Pressed) -> None:
+        self.app.action_language((event.button.id or "lang-it").removeprefix("lang-"))  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#start")
+    def start(self) -> None:
+        from kiosk.screens.browse import BrowseScreen
+
+        self.app.switch_screen(BrowseScreen())

@@ -1,0 +1,64 @@
+"""The basket: quantities, total, and 'pay at the till'."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Label
+
+from kiosk.messages import BasketChanged, Problem
+from kiosk.widgets.nav import NavBar
+from shared.client import Api
+from shared.errors import CommerceError
+
+
+class BasketScreen(Screen[None]):
+    def compose(self) -> ComposeResult:
+        app = self.app
+        t, money = app.t, app.money  # type: ignore[attr-defined]
+        cart = app.cart  # type: ignore[attr-defined]
+        with Vertical(id="basket"):
+            yield Label(t("basket.title"), classes="title")
+            with VerticalScroll(id="basket-lines"):
+                if not cart or not cart.lines:
+                    yield Label(t("basket.empty"), id="basket-empty")
+                for line in cart.lines if cart else []:
+                    with Horizontal(classes="basket-line"):
+                        yield Label(f"{line.qty} × {line.name}", classes="line-name")
+                        yield Label(money(line.total_cents), classes="line-total")
+                        yield Button(t("basket.less"), id=f"less-{line.sku}", classes="less")
+                        yield Button(t("basket.more"), id=f"more-{line.sku}", classes="more")
+            yield Label(f"{t('basket.total')}: {money(cart.total_cents if cart else 0)}",
+                        id="basket-total", classes="title")
+            yield Button(t("basket.pay"), id="pay", variant="success",
+                         disabled=not (cart and cart.lines))
+        yield NavBar()
+
+    @on(Button.Pressed, ".less, .more")
+    def change(self, event: Button.Pressed) -> None:
+        button_id = event.button.id or ""
+        sku = button_id.split("-", 1)[1]
+        delta = 1 if button_id.startswith("more-") else -1
+        self.app.set_line(sku, max(0, self.app.qty_of(sku) + delta))  # type: ignore[attr-defined]
+
+    @on(BasketChanged)
+    def basket_changed(self) -> None:
+        self.refresh(recompose=True)
+
+    @on(Button.Pressed, "#pay")
+    def pay(self) -> None:
+        self.hand_off()
+
+    @work(exclusive=True, group="handoff")
+    async def hand_off(self) -> None:
+        from kiosk.screens.handoff import HandoffScreen
+
+        cart = self.app.cart  # type: ignore[attr-defined]
+        try:
+            handoff = await self.app.client.call(Api.handoff(cart.id))  # type: ignore[attr-defined]
+        except CommerceError as error:
+            self.post_message(Problem(self.app.explain(error)))  # type: ignore[attr-defined]
+            return
+        self.app.push_screen(HandoffScreen(handoff.code, handoff.payload))

@@ -1,0 +1,55 @@
+"""Click-and-collect check-in: scan the pickup QR or type order number and surname."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Input, Label, Static
+
+from kiosk.messages import Problem
+from kiosk.widgets.nav import NavBar
+from shared.client import Api
+from shared.errors import CommerceError
+from shared.schemas.orders import CheckIn
+
+
+class PickupScreen(Screen[None]):
+    def __init__(self, code: str | None = None) -> None:
+        super().__init__()
+        self.code = code
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t  # type: ignore[attr-defined]
+        with Vertical(id="pickup"):
+            yield Label(t("pickup.title"), classes="title")
+            yield Input(placeholder=t("pickup.number"), id="number")
+            yield Input(placeholder=t("pickup.surname"), id="surname")
+            yield Button(t("pickup.check_in"), id="check-in", variant="success")
+            yield Static("", id="pickup-result")
+        yield NavBar()
+
+    def on_mount(self) -> None:
+        if self.code:
+            self.check_in(CheckIn(code=self.code))
+        else:
+            self.query_one("#number", Input).focus()
+
+    @on(Button.Pressed, "#check-in")
+    def typed(self) -> None:
+        number = self.query_one("#number", Input).value.strip()
+        surname = self.query_one("#surname", Input).value.strip()
+        if number and surname:
+            self.check_in(CheckIn(order_number=number, last_name=surname))
+
+    @work(exclusive=True, group="check-in")
+    async def check_in(self, body: CheckIn) -> None:
+        try:
+            result = await self.app.client.call(Api.check_in(body))  # type: ignore[attr-defined]
+        except CommerceError as error:
+            self.post_message(Problem(self.app.explain(error)))  # type: ignore[attr-defined]
+            return
+        due = f"\n{self.app.money(result.due_cents)}" if result.due_cents else ""  # type: ignore[attr-defined]
+        self.query_one("#pickup-result", Static).update(
+            f"[b]{result.number}[/b] · {result.customer_name or ''}\n{result.message}{due}")

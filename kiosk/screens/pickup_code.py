@@ -1,0 +1,30 @@
+"""The shopper's pickup code after an endless-aisle order, as a QR to keep."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Label
+
+from kiosk.widgets.qr import QrCode
+
+
+class PickupCodeScreen(Screen[None]):
+    def __init__(self, number: str, payload: str) -> None:
+        super().__init__()
+        self.number, self.payload = number, payload
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t  # type: ignore[attr-defined]
+        with Vertical(id="pickup-code"):
+            yield Label(t("order.placed", number=self.number), classes="title")
+            yield Label(t("pickup.code_qr"))
+            with Center():
+                yield QrCode(self.payload, id="qr")
+            yield Button(t("handoff.done"), id="done", variant="success")
+
+    @on(Button.Pressed, "#done")
+    def done(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,113 @@
+"""Start a return: the shopper scanned a receipt; they choose lines and a reason,
+and take the return-slip QR to the returns desk. The core's policy (window,
+already returned, final sale) is explained in its own words."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Center, Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Label
+
+from kiosk.messages import Problem
+from kiosk.widgets.nav import NavBar
+from kiosk.widgets.qr import QrCode
+from shared.client import Api
+from shared.errors import CommerceError
+from shared.schemas.orders import OrderOut
+from shared.schemas.returns import ReturnCreate, ReturnLineIn
+
+REASONS = ("size", "changed", "faulty")
+
+
+class ReturnScreen(Screen[None]):
+    def __init__(self, receipt_code: str) -> None:
+        super().__init__()
+        self.receipt_code = receipt_code
+        self.order: OrderOut | None = None
+        self.chosen: dict[int, int] = {}
+        self.reason = "size"
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t  # type: ignore[attr-defined]
+        with Vertical(id="return"):
+            yield Label(t("return.title"), classes="title", id="return-title")
+            yield VerticalScroll(id="return-lines")
+            with Horizontal(id="reasons"):
+                for reason in REASONS:
+                    yield Button(t(f"return.reason_{reason}"), id=f"reason-{reason}",
+                                 classes="reason")
+            yield Button(t("return.submit"), id="submit", variant="success")
+            yield Vertical(id="slip")
+        yield NavBar()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(exclusive=True, group="return")
+    async def load(self) -> None:
+        try:
+            self.order = await self.app.client.call(Api.by_receipt(self.receipt_code))  # type: ignore[attr-defined]
+        except CommerceError as error:
+            self.post_message(Problem(self.app.explain(error)))  # type: ignore[attr-defined]
+            return
+        self.query_one("#return-title", Label).update(
+            f"{self.app.t('return.title')} · {self.order.number}")  # type: ignore[attr-defined]
+        await self.show_lines()
+
+    async def show_lines(self) -> None:
+        money = self.app.money  # type: ignore[attr-defined]
+        box = self.query_one("#return-lines", VerticalScroll)
+        await box.remove_children()
+        for line in self.order.lines if self.order else []:
+            returnable = line.qty_collected
+            chosen = self.chosen.get(line.line_no, 0)
+            await box.mount(Horizontal(
+                Label(f"{chosen}/{returnable} × {line.name}  {money(line.total_cents)}",
+                      classes="line-name"),
+                Button("−1", id=f"less-{line.line_no}", classes="less"),
+                Button("+1", id=f"more-{line.line_no}", classes="more"),
+                classes="basket-line"))
+
+    @on(Button.Pressed, ".less, .more")
+    async def change(self, event: Button.Pressed) -> None:
+        kind, _, number = (event.button.id or "").partition("-")
+        line_no = int(number)
+        line = next(x for x in self.order.lines if x.line_no == line_no) if self.order else None
+        if line is None:
+            return
+        value = self.chosen.get(line_no, 0) + (1 if kind == "more" else -1)
+        self.chosen[line_no] = max(0, min(line.qty_collected, value))
+        await self.show_lines()
+
+    @on(Button.Pressed, ".reason")
+    def choose_reason(self, event: Button.Pressed) -> None:
+        self.reason = (event.button.id or "reason-size").removeprefix("reason-")
+        for button in self.query(".reason").results(Button):
+            button.variant = "primary" if button.id == event.button.id else "default"
+
+    @on(Button.Pressed, "#submit")
+    def submit(self) -> None:
+        lines = [ReturnLineIn(line_no=n, qty=q, reason=self.reason)
+                 for n, q in self.chosen.items() if q]
+        if not lines:
+            self.post_message(Problem(self.app.t("return.choose")))  # type: ignore[attr-defined]
+            return
+        self.request(ReturnCreate(receipt_code=self.receipt_code, lines=lines))
+
+    @work(exclusive=True, group="return")
+    async def request(self, body: ReturnCreate) -> None:
+        app = self.app
+        try:
+            ret = await app.client.call(Api.create_return(body))  # type: ignore[attr-defined]
+        except CommerceError as error:
+            self.post_message(Problem(app.explain(error)))  # type: ignore[attr-defined]
+            return
+        slip = self.query_one("#slip", Vertical)
+        await slip.remove_children()
+        await slip.mount(Label(app.t("return.slip", number=ret.number), id="slip-text",  # type: ignore[attr-defined]
+                               classes="title"),
+                         Label(app.t("return.refund", amount=app.money(ret.refund_cents))),  # type: ignore[attr-defined]
+                         Center(QrCode(ret.slip_code, id="slip-qr")))
+        self.query_one("#submit", Button).disabled = True

@@ -1,0 +1,3 @@
+"""Kiosk widgets."""
+
+__all__: list[str] = []

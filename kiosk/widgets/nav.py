@@ -1,0 +1,56 @@
+"""The bar under every screen: where to go, the language, and the scan field."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Input
+
+from kiosk.i18n import LANGUAGES
+
+
+class NavBar(Horizontal):
+    DEFAULT_CSS = """
+    NavBar { height: auto; dock: bottom; padding: 0 1; }
+    NavBar Button { margin: 0 1 0 0; min-width: 12; }
+    NavBar Input { width: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        yield Button(app.t("nav.home"), id="nav-home")  # type: ignore[attr-defined]
+        yield Button(app.t("nav.basket", count=app.basket_count()),  # type: ignore[attr-defined]
+                     id="nav-basket", variant="primary")
+        yield Button(app.t("nav.pickup"), id="nav-pickup")  # type: ignore[attr-defined]
+        for code in LANGUAGES:
+            yield Button(code.upper(), id=f"lang-{code}", classes="lang")
+        yield Input(placeholder=app.t("scan.placeholder"), id="scan")  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#nav-home")
+    def home(self) -> None:
+        from kiosk.screens.browse import BrowseScreen
+
+        app = self.app
+        while len(app.screen_stack) > 2:
+            app.pop_screen()
+        if not isinstance(app.screen, BrowseScreen):
+            app.push_screen(BrowseScreen())
+
+    @on(Button.Pressed, "#nav-basket")
+    def basket(self) -> None:
+        self.app.action_basket()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#nav-pickup")
+    def pickup(self) -> None:
+        from kiosk.screens.pickup import PickupScreen
+
+        self.app.push_screen(PickupScreen())
+
+    @on(Button.Pressed, ".lang")
+    def language(self, event: Button.Pressed) -> None:
+        self.app.action_language((event.button.id or "lang-it").removeprefix("lang-"))  # type: ignore[attr-defined]
+
+    def refresh_count(self) -> None:
+        self.query_one("#nav-basket", Button).label = self.app.t(  # type: ignore[attr-defined]
+            "nav.basket", count=self.app.basket_count())  # type: ignore[attr-defined]
