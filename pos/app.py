@@ -1,0 +1,73 @@
+"""The till application: thin. It is handed its client and its printer, keeps
+the signed-in cashier, and the screens do the work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+from escpos.escpos import Escpos
+from textual import on
+from textual.app import App
+
+from pos.messages import Problem
+from pos.settings import PosSettings
+from shared.client import AsyncCommerceClient
+from shared.errors import CommerceError, Unavailable
+from shared.money import format_money
+from shared.printers import printer_from_config
+from shared.schemas.auth import StaffOut
+from shared.schemas.catalog import StoreOut
+from shared.schemas.orders import OrderOut
+
+
+class PosApp(App[None]):
+    CSS_PATH = "pos.tcss"
+    TITLE = "Omnitill POS"
+
+    def __init__(self, client: AsyncCommerceClient, settings: PosSettings,
+                 printer_factory: Callable[[], Escpos | None] | None = None) -> None:
+        super().__init__()
+        self.client = client
+        self.settings = settings
+        self.printer_factory = printer_factory or (lambda: printer_from_config(settings.printer))
+        self.staff: StaffOut | None = None
+        self.store: StoreOut | None = None
+        self.last_order: OrderOut | None = None
+        if settings.keys:
+            self.set_keymap(settings.keys)
+
+    def on_mount(self) -> None:
+        from pos.screens.login import LoginScreen
+
+        self.push_screen(LoginScreen())
+
+    def money(self, cents: int) -> str:
+        return format_money(cents, locale=self.settings.locale)
+
+    def explain(self, error: CommerceError) -> str:
+        if isinstance(error, Unavailable):
+            return "The store system is not answering; try again in a moment."
+        return str(error)
+
+    @on(Problem)
+    def show_problem(self, message: Problem) -> None:
+        self.notify(message.text, severity="error", timeout=10)
+
+    def sign_out(self) -> None:
+        from pos.screens.login import LoginScreen
+
+        self.staff, self.client.staff_token = None, None
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(LoginScreen())
+
+
+def make_pos(settings: PosSettings, transport: httpx.AsyncBaseTransport | None = None,
+             printer_factory: Callable[[], Escpos | None] | None = None) -> PosApp:
+    client = AsyncCommerceClient(settings.core_url, settings.device_token, transport=transport)
+    return PosApp(client, settings, printer_factory)
+
+
+def run(settings: PosSettings) -> None:
+    make_pos(settings).run()

@@ -1,0 +1,3 @@
+"""Till dialogs."""
+
+__all__: list[str] = []

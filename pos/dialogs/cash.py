@@ -1,0 +1,45 @@
+"""How much cash the customer handed over; the change is worked out by the core."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+
+class CashDialog(ModalScreen[int | None]):
+    BINDINGS = [("escape", "cancel", "Cancel")]
+
+    def __init__(self, due_cents: int, due_text: str) -> None:
+        super().__init__()
+        self.due_cents, self.due_text = due_cents, due_text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="cash"):
+            yield Label(f"Due {self.due_text}. Cash handed over (Enter = exact):",
+                        classes="title")
+            yield Input(id="tendered", placeholder="e.g. 50 or 50,00")
+            yield Label("", id="cash-error")
+
+    @on(Input.Submitted, "#tendered")
+    def submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip().replace(",", ".")
+        if not text:
+            self.dismiss(self.due_cents)
+            return
+        try:
+            cents = int((Decimal(text) * 100).to_integral_value())
+        except InvalidOperation:
+            self.query_one("#cash-error", Label).update("Type an amount, e.g. 50,00")
+            return
+        if cents < self.due_cents:
+            self.query_one("#cash-error", Label).update("That is less than is due.")
+            return
+        self.dismiss(cents)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

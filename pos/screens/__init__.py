@@ -1,0 +1,3 @@
+"""Till screens, one per file."""
+
+__all__: list[str] = []

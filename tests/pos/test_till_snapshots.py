@@ -1,0 +1,40 @@
+"""How the till looks: a sale in progress and the pickup queue."""
+
+from __future__ import annotations
+
+from pos.screens.pickups import PickupsScreen
+from shared.client import Api
+from shared.schemas.orders import Contact, LineIn, OrderCreate
+
+
+async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def test_sale(snap_compare, till_factory) -> None:  # type: ignore[no-untyped-def]
+    async def ring_up(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press(*"1111", "enter")
+        await _settle(pilot)
+        for sku in ("HO-MOK-05", "HO-MOK-05", "BK-NOV-02"):
+            await pilot.press(*sku, "enter")
+            await _settle(pilot)
+
+    assert snap_compare(till_factory(), terminal_size=(110, 30), run_before=ring_up)
+
+
+def test_pickup_queue(snap_compare, till_factory, core_client) -> None:  # type: ignore[no-untyped-def]
+    async def queue(pilot) -> None:  # type: ignore[no-untyped-def]
+        web = core_client("WEB", "web")
+        for n, sku in enumerate(("HO-MOK-05", "BK-NOV-02")):
+            await web.call(Api.place_order(OrderCreate(
+                lines=[LineIn(sku=sku, qty=1)], fulfilment="pickup", pickup_store="MI01",
+                contact=Contact(name=f"Cliente {n}", email=f"c{n}@example.it")), f"snap-{n}-key"))
+        await web.aclose()
+        await pilot.press(*"1111", "enter")
+        await _settle(pilot)
+        pilot.app.push_screen(PickupsScreen())
+        await _settle(pilot)
+
+    assert snap_compare(till_factory(), terminal_size=(110, 30), run_before=queue)
