@@ -26,11 +26,12 @@ from core.returns.routes import router as returns_router
 from core.scan.routes import router as scan_router
 from core.settings import CoreSettings
 from core.stock.routes import router as stock_router
+from core.tills.routes import router as tills_router
 
 log = logging.getLogger("omnitill.core")
 
 ROUTERS = [catalog_router, auth_router, scan_router, carts_router, orders_router, stock_router,
-           events_router, returns_router, customers_router]
+           events_router, returns_router, customers_router, tills_router]
 
 
 def run_sweep(db: Database, settings: CoreSettings, gateway: PaymentGateway) -> dict[str, int]:

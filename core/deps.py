@@ -39,6 +39,13 @@ _staff_header = APIKeyHeader(
     scheme_name="StaffToken",
     description="A staff sign-in from `POST /v1/auth/staff`, on top of the device token.",
 )
+_approver_header = APIKeyHeader(
+    name="X-Approver-Token",
+    auto_error=False,
+    scheme_name="ApproverToken",
+    description="A supervisor's sign-in on the same till, for one action above the "
+    "cashier's role (a big discount, a return over the threshold, a till variance).",
+)
 
 
 def get_db(request: Request) -> Database:
@@ -62,6 +69,8 @@ class Caller:
     device_name: str
     store_code: str | None
     staff: StaffClaims | None = None
+    approver: StaffClaims | None = None
+    """A supervisor who typed their PIN on this till to approve one action."""
 
     @property
     def role(self) -> Role | None:
@@ -70,12 +79,20 @@ class Caller:
     def require_staff(self, minimum: Role = Role.CASHIER, action: str = "do this") -> StaffClaims:
         if self.staff is None:
             raise Unauthorized(f"Sign in with your staff PIN to {action}.", code="staff_required")
-        if not self.staff.role.at_least(minimum):
+        if not self.staff.role.at_least(minimum) and not self.approved_by(minimum):
             raise Forbidden(
                 f"A {minimum.value} or above must {action}.", code="role_required",
                 required_role=minimum.value,
             )
         return self.staff
+
+    def approved_by(self, minimum: Role) -> StaffClaims | None:
+        """Who approved an action the signed-in cashier may not do alone."""
+        if self.staff is not None and self.staff.role.at_least(minimum):
+            return self.staff
+        if self.approver is not None and self.approver.role.at_least(minimum):
+            return self.approver
+        return None
 
 
 def device_caller(
@@ -96,6 +113,7 @@ def staff_caller(
     caller: Annotated[Caller, Depends(device_caller)],
     settings: SettingsDep,
     token: Annotated[str | None, Depends(_staff_header)],
+    approver: Annotated[str | None, Depends(_approver_header)] = None,
 ) -> Caller:
     if caller.device_kind is not DeviceKind.POS:
         raise Forbidden("Only a till can do this.", code="till_only")
@@ -104,8 +122,12 @@ def staff_caller(
     claims = read_staff_token(
         secret=settings.resolved_secret, token=token, device_id=caller.device_id
     )
+    approved = read_staff_token(
+        secret=settings.resolved_secret, token=approver, device_id=caller.device_id
+    ) if approver else None
     return Caller(
-        caller.device_id, caller.device_kind, caller.device_name, caller.store_code, claims
+        caller.device_id, caller.device_kind, caller.device_name, caller.store_code, claims,
+        approved,
     )
 
 
@@ -113,10 +135,11 @@ def optional_staff_caller(
     caller: Annotated[Caller, Depends(device_caller)],
     settings: SettingsDep,
     token: Annotated[str | None, Depends(_staff_header)],
+    approver: Annotated[str | None, Depends(_approver_header)] = None,
 ) -> Caller:
     if not token or caller.device_kind is not DeviceKind.POS:
         return caller
-    return staff_caller(caller, settings, token)
+    return staff_caller(caller, settings, token, approver)
 
 
 def till_caller(caller: Annotated[Caller, Depends(device_caller)]) -> Caller:

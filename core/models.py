@@ -13,6 +13,7 @@ from core.payments.models import Payment, StoreCreditAccount, StoreCreditEntry
 from core.returns.models import Return, ReturnLine
 from core.stock.models import Reservation, StockLevel, StockMovement, Transfer, TransferLine
 from core.stores.models import Location
+from core.tills.models import TillEntry, TillSession
 
 __all__ = [
     "Base",
@@ -40,6 +41,8 @@ __all__ = [
     "StockMovement",
     "StoreCreditAccount",
     "StoreCreditEntry",
+    "TillEntry",
+    "TillSession",
     "Transfer",
     "TransferLine",
 ]

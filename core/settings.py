@@ -54,6 +54,10 @@ class CoreSettings(BaseSettings):
     return_approval_threshold_cents: int = Field(default=10_000, ge=0)
     """Refunds above this amount (and any return without a receipt) need a supervisor."""
 
+    till_variance_approval_cents: int = Field(
+        default=500, ge=0, description="Closing a till whose counted cash differs from the "
+        "expected by more than this (cents) needs a supervisor's PIN.")
+
     loyalty_points_per_euro: int = Field(default=10, ge=0)
     """Points earned per whole euro paid, before the tier multiplier; 100 points = 1 €."""
 

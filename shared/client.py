@@ -15,7 +15,7 @@ Pass ``transport=`` (``httpx.MockTransport``, ``httpx.ASGITransport``) in tests.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
@@ -49,6 +49,7 @@ from shared.schemas.orders import (
     PaymentIn,
     Pick,
     PickupOut,
+    ReceiptEmail,
     StockLevelOut,
     TransferCreate,
     TransferOut,
@@ -63,6 +64,7 @@ from shared.schemas.returns import (
     ReturnDecision,
     ReturnOut,
 )
+from shared.schemas.tills import CashMovementIn, TillClose, TillOpen, TillReport
 
 __all__ = ["Api", "AsyncCommerceClient", "Call", "CommerceClient"]
 
@@ -86,6 +88,12 @@ class Call(Generic[T]):
         if isinstance(self.body, BaseModel):
             return self.body.model_dump(mode="json", exclude_none=True)
         return self.body
+
+    def approved_by(self, approver_token: str) -> Call[T]:
+        """The same call countersigned by a supervisor who entered their PIN on
+        this till (``X-Approver-Token``): discounts, returns and closing
+        variances beyond the cashier's limits."""
+        return replace(self, headers=self.headers | {"X-Approver-Token": approver_token})
 
 
 class Api:
@@ -147,6 +155,11 @@ class Api:
         return Call("POST", f"/v1/carts/{cart_id}/lines", CartOut, body=line)
 
     @staticmethod
+    def set_cart_customer(cart_id: str, customer_id: int | None) -> Call[CartOut]:
+        return Call("PUT", f"/v1/carts/{cart_id}/customer", CartOut,
+                    body={"customer_id": customer_id})
+
+    @staticmethod
     def handoff(cart_id: str) -> Call[Handoff]:
         return Call("POST", f"/v1/carts/{cart_id}/handoff", Handoff)
 
@@ -180,6 +193,11 @@ class Api:
     @staticmethod
     def pay(number: str, payment: PaymentIn) -> Call[OrderOut]:
         return Call("POST", f"/v1/orders/{number}/payments", OrderOut, body=payment)
+
+    @staticmethod
+    def receipt_email(number: str, email: str) -> Call[OrderOut]:
+        return Call("POST", f"/v1/orders/{number}/receipt-email", OrderOut,
+                    body=ReceiptEmail(email=email))
 
     @staticmethod
     def transition(number: str, body: Transition) -> Call[OrderOut]:
@@ -267,6 +285,28 @@ class Api:
     @staticmethod
     def credit(card_number: str) -> Call[CreditOut]:
         return Call("GET", f"/v1/credit/{card_number}", CreditOut)
+
+    # -- till session ---------------------------------------------------------
+
+    @staticmethod
+    def till_report() -> Call[TillReport]:
+        return Call("GET", "/v1/till", TillReport)
+
+    @staticmethod
+    def open_till(float_cents: int) -> Call[TillReport]:
+        return Call("POST", "/v1/till/open", TillReport, body=TillOpen(float_cents=float_cents))
+
+    @staticmethod
+    def cash_movement(body: CashMovementIn) -> Call[TillReport]:
+        return Call("POST", "/v1/till/movements", TillReport, body=body)
+
+    @staticmethod
+    def close_till(body: TillClose) -> Call[TillReport]:
+        return Call("POST", "/v1/till/close", TillReport, body=body)
+
+    @staticmethod
+    def till_session(session_id: int) -> Call[TillReport]:
+        return Call("GET", f"/v1/till/sessions/{session_id}", TillReport)
 
     # -- events ---------------------------------------------------------------
 

@@ -5,8 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from core.carts import service
-from core.deps import DbDep, MaybeStaffDep, SettingsDep, TillDep
-from shared.schemas.orders import CartCreate, CartLineSet, CartOut, CartPark, Handoff
+from core.deps import DbDep, MaybeStaffDep, SettingsDep, StaffDep, TillDep
+from shared.schemas.orders import (
+    CartCreate,
+    CartCustomer,
+    CartLineSet,
+    CartOut,
+    CartPark,
+    Handoff,
+)
 
 router = APIRouter(prefix="/v1/carts", tags=["carts"])
 
@@ -17,21 +24,22 @@ def create(body: CartCreate, db: DbDep, settings: SettingsDep, caller: MaybeStaf
     with db.write() as session:
         cart = service.create_cart(session, caller=caller, body=body,
                                    minutes=settings.cart_reservation_minutes)
-        return service.cart_out(session, cart)
+        return service.cart_out(session, cart, settings)
 
 
 @router.get("", response_model=list[CartOut], summary="Parked baskets of this till's store")
-def parked(db: DbDep, caller: TillDep) -> list[CartOut]:
+def parked(db: DbDep, settings: SettingsDep, caller: TillDep) -> list[CartOut]:
     with db.write() as session:
-        return [service.cart_out(session, c) for c in service.parked(session, caller=caller)]
+        return [service.cart_out(session, c, settings)
+                for c in service.parked(session, caller=caller)]
 
 
 @router.get("/{cart_id}", response_model=CartOut, summary="A basket (expired ones say so)")
-def read(cart_id: str, db: DbDep, caller: MaybeStaffDep) -> CartOut:
+def read(cart_id: str, db: DbDep, settings: SettingsDep, caller: MaybeStaffDep) -> CartOut:
     with db.write() as session:  # lazy expiry may release stock
         cart = service.get_cart(session, cart_id, caller=caller)
         service.expire_if_due(session, cart)
-        return service.cart_out(session, cart)
+        return service.cart_out(session, cart, settings)
 
 
 @router.post("/{cart_id}/lines", response_model=CartOut,
@@ -41,7 +49,17 @@ def set_line(cart_id: str, body: CartLineSet, db: DbDep, settings: SettingsDep,
     with db.write() as session:
         cart = service.set_line(session, caller=caller, cart_id=cart_id, line=body,
                                 minutes=settings.cart_reservation_minutes)
-        return service.cart_out(session, cart)
+        return service.cart_out(session, cart, settings)
+
+
+@router.put("/{cart_id}/customer", response_model=CartOut,
+            summary="Attach a customer to a till sale (or take them off)")
+def set_customer(cart_id: str, body: CartCustomer, db: DbDep, settings: SettingsDep,
+                 caller: StaffDep) -> CartOut:
+    with db.write() as session:
+        cart = service.set_customer(session, caller=caller, cart_id=cart_id,
+                                    customer_id=body.customer_id)
+        return service.cart_out(session, cart, settings)
 
 
 @router.post("/{cart_id}/handoff", response_model=Handoff,

@@ -18,10 +18,14 @@ from sqlalchemy.orm import Session
 from core.carts.models import Cart, CartLine
 from core.catalog.models import Product
 from core.catalog.service import get_product
+from core.customers.models import Customer
 from core.deps import Caller
 from core.events.service import emit
+from core.loyalty import service as loyalty
+from core.orders.views import mask_name
 from core.pricing import PricedLine, line_discount, totals
 from core.problems import Conflict, Forbidden, InvalidInput, NotFound
+from core.settings import CoreSettings
 from core.stock import service as stock
 from core.stock.models import Reservation
 from core.timeutil import utcnow
@@ -101,6 +105,13 @@ def _open(cart: Cart) -> None:
                        code=f"cart_{cart.status}", status=cart.status)
 
 
+def authorise_discount(caller: Caller, gross_cents: int, discount_cents: int) -> None:
+    """Percent or amount, a discount worth more than the limit needs a supervisor
+    (signed in, or approving with their PIN on this till)."""
+    if discount_cents * 100 > gross_cents * DISCOUNT_LIMIT_PERCENT:
+        caller.require_staff(Role.SUPERVISOR, f"give more than {DISCOUNT_LIMIT_PERCENT} % off")
+
+
 def set_line(session: Session, *, caller: Caller, cart_id: str, line: CartLineSet,
              minutes: int) -> Cart:
     cart = get_cart(session, cart_id, caller=caller, lock=True)
@@ -112,9 +123,9 @@ def set_line(session: Session, *, caller: Caller, cart_id: str, line: CartLineSe
     if (line.discount_percent or line.discount_cents) and line.qty:
         if caller.device_kind is not DeviceKind.POS or caller.staff is None:
             raise Forbidden("Only staff at a till can give discounts.", code="discount_not_allowed")
-        if line.discount_percent > DISCOUNT_LIMIT_PERCENT:
-            caller.require_staff(Role.SUPERVISOR, f"give more than {DISCOUNT_LIMIT_PERCENT} % off")
-        line_discount(product.price_cents * line.qty, line.discount_percent, line.discount_cents)
+        gross = product.price_cents * line.qty
+        authorise_discount(caller, gross, line_discount(gross, line.discount_percent,
+                                                        line.discount_cents))
     existing = next((x for x in cart.lines if x.sku == product.sku), None)
     for reservation in stock.reservations_of(session, "cart", cart.id):
         if reservation.sku == product.sku:
@@ -231,10 +242,33 @@ def priced_lines(session: Session, lines: list[tuple[str, int, int, int]]) -> li
     return priced
 
 
-def cart_out(session: Session, cart: Cart) -> CartOut:
+def set_customer(session: Session, *, caller: Caller, cart_id: str,
+                 customer_id: int | None) -> Cart:
+    """Attach the customer to the basket itself, so the loyalty figures reach the
+    customer display and the order made from the basket."""
+    caller.require_staff(action="attach a customer to a sale")
+    cart = get_cart(session, cart_id, caller=caller, lock=True)
+    _open(cart)
+    if customer_id is not None and session.get(Customer, customer_id) is None:
+        raise NotFound("That customer does not exist.", code="customer_not_found")
+    cart.customer_id = customer_id
+    emit(session, "cart.updated", store=cart.store_code, subject=cart.id, cart_id=cart.id,
+         device_id=cart.device_id)
+    return cart
+
+
+def cart_out(session: Session, cart: Cart, settings: CoreSettings | None = None) -> CartOut:
     priced = priced_lines(session, [(x.sku, x.qty, x.discount_percent, x.discount_cents)
                                     for x in cart.lines])
     summary = totals(priced)
+    customer = session.get(Customer, cart.customer_id) if cart.customer_id else None
+    balance = earn = None
+    if customer is not None:
+        balance = loyalty.balance(session, customer.id)
+        if settings is not None:
+            earn = loyalty.estimate(session, customer_id=customer.id,
+                                    total_cents=summary.total_cents,
+                                    points_per_euro=settings.loyalty_points_per_euro)
     return CartOut(
         id=cart.id, channel=Channel(cart.channel), store=cart.store_code,
         status=CartStatus(cart.status), parked=cart.parked, label=cart.label,
@@ -245,4 +279,6 @@ def cart_out(session: Session, cart: Cart) -> CartOut:
                for p in priced],
         total_cents=summary.total_cents, tax_cents=summary.tax_cents,
         expires_at=cart.expires_at, handoff_code=cart.handoff_code,
+        customer_name=mask_name(customer.first_name, customer.last_name) if customer else None,
+        points_balance=balance, points_to_earn=earn,
     )

@@ -89,6 +89,15 @@ def _add(session: Session, *, customer_id: int, kind: str, points: int,
          points=points, order=order_number, returned=return_number)
 
 
+def estimate(session: Session, *, customer_id: int, total_cents: int,
+             points_per_euro: int) -> int:
+    """What a sale of this total would earn at the customer's tier today: the
+    number the customer display promises, worked out by the same rule as
+    :func:`earn_for_order`."""
+    tier = tier_for(spend_12_months(session, customer_id))
+    return max(0, total_cents) // 100 * points_per_euro * tier.multiplier_percent // 100
+
+
 def earn_for_order(session: Session, *, order: Order, points_per_euro: int) -> int:
     """Points for a paid order, spread over its lines so a return claws back its share."""
     if order.customer_id is None or points_per_euro <= 0:

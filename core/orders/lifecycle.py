@@ -138,7 +138,7 @@ def receive_transfer_lines(session: Session, transfer: Transfer) -> None:
 def cancel(session: Session, *, order: Order, caller: Caller | None, gateway: PaymentGateway,
            reason: str) -> None:
     stock.release_owner(session, "order", order.number)
-    payments.refund_all(session, order=order, gateway=gateway, reason=reason)
+    payments.refund_all(session, order=order, gateway=gateway, reason=reason, caller=caller)
     for line in order.lines:
         line.qty_cancelled = line.qty - line.qty_collected
     record_status(session, order, S.CANCELLED, caller=caller, note=reason)
@@ -226,7 +226,7 @@ def collect(session: Session, *, caller: Caller, number: str, body: Collect,
         for line in order.lines:
             line.qty_cancelled = line.qty - line.qty_collected
         stock.release_owner(session, "order", order.number)
-        _refund_part(session, order=order, amount=refund, gateway=gateway)
+        _refund_part(session, order=order, amount=refund, gateway=gateway, caller=caller)
         remaining = 0
     emit(session, "order.handed_over", store=order.pickup_store_code, subject=order.number,
          order=order.number, remaining_units=remaining)
@@ -235,7 +235,8 @@ def collect(session: Session, *, caller: Caller, number: str, body: Collect,
     return order
 
 
-def _refund_part(session: Session, *, order: Order, amount: int, gateway: PaymentGateway) -> None:
+def _refund_part(session: Session, *, order: Order, amount: int, gateway: PaymentGateway,
+                 caller: Caller | None) -> None:
     for payment in payments.payments_of(session, order):
         if amount <= 0:
             break
@@ -243,7 +244,8 @@ def _refund_part(session: Session, *, order: Order, amount: int, gateway: Paymen
         if payment.status != "approved" or left <= 0:
             continue
         part = min(left, amount)
-        payments.give_back(session, order=order, payment=payment, amount=part, gateway=gateway)
+        payments.give_back(session, order=order, payment=payment, amount=part, gateway=gateway,
+                           caller=caller)
         amount -= part
     emit(session, "order.refunded", store=order.store_code, subject=order.number,
          order=order.number)

@@ -17,6 +17,7 @@ from core.deps import (
     check_device_unlocked,
     count_failure,
 )
+from core.events.service import emit
 from core.orders import lifecycle, service, views
 from core.orders.models import Order
 from core.payments import service as payments
@@ -33,6 +34,7 @@ from shared.schemas.orders import (
     PaymentIn,
     Pick,
     PickupOut,
+    ReceiptEmail,
     Transition,
 )
 
@@ -121,9 +123,26 @@ def pay(number: str, body: PaymentIn, request: Request, db: DbDep, settings: Set
             raise Conflict(f"Order {order.number} was cancelled.", code="order_cancelled")
         due = order.total_cents - payments.paid_cents(payments.payments_of(session, order))
         payments.take_payment(session, order=order, payment=body, device_kind=caller.device_kind,
-                              gateway=gateway_of(request), due_cents=due)
+                              gateway=gateway_of(request), due_cents=due, caller=caller)
         service.settle(session, order=order, caller=caller,
                        points_per_euro=settings.loyalty_points_per_euro)
+        return views.order_out(session, order, caller=caller, settings=settings)
+
+
+@router.post("/orders/{number}/receipt-email", response_model=OrderOut,
+             summary="The customer wants the receipt by email instead of on paper")
+def receipt_email(number: str, body: ReceiptEmail, db: DbDep, settings: SettingsDep,
+                  caller: StaffDep) -> OrderOut:
+    """Recorded on the order and announced as ``order.receipt_requested``: the mail is
+    sent by whatever mailer follows the event stream, so a slow mail server never holds
+    up the till."""
+    with db.write() as session:
+        order = service.get_order(session, number, lock=True)
+        if order.store_code != caller.store_code:
+            raise Forbidden("That order was not sold in this store.", code="not_your_order")
+        order.receipt_email = str(body.email).lower()
+        emit(session, "order.receipt_requested", store=order.store_code, subject=order.number,
+             order=order.number, email=order.receipt_email)
         return views.order_out(session, order, caller=caller, settings=settings)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from core import signing
 from core.customers.models import Customer
 from core.deps import Caller
+from core.loyalty import service as loyalty
 from core.orders.models import Order
 from core.payments import service as payments
 from core.settings import CoreSettings
@@ -80,6 +81,10 @@ def order_out(session: Session, order: Order, *, caller: Caller, settings: CoreS
         if is_pickup else None,
         receipt_code=signing.signed_code(secret, CodeKind.RECEIPT, order.number),
         checked_in_at=order.checked_in_at, created_at=order.created_at,
+        points_earned=sum(line.points_earned for line in order.lines),
+        points_balance=loyalty.balance(session, order.customer_id)
+        if full and order.customer_id else None,
+        receipt_email=order.receipt_email if full else None,
     )
 
 

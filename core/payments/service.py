@@ -10,12 +10,14 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.deps import Caller
 from core.events.service import emit
 from core.loyalty import service as loyalty
 from core.orders.models import Order
 from core.payments.gateway import PaymentGateway
 from core.payments.models import Payment, StoreCreditAccount, StoreCreditEntry
 from core.problems import Conflict, Forbidden, InvalidInput, NotFound
+from core.tills import service as tills
 from shared.schemas.enums import DeviceKind, PaymentStatus, Tender
 from shared.schemas.orders import PaymentIn
 
@@ -81,7 +83,7 @@ def _spend_credit(session: Session, *, card_number: str, amount_cents: int, refe
 
 def take_payment(
     session: Session, *, order: Order, payment: PaymentIn, device_kind: DeviceKind,
-    gateway: PaymentGateway, due_cents: int,
+    gateway: PaymentGateway, due_cents: int, caller: Caller | None = None,
 ) -> Payment:
     """Apply one tender to what is due; the caller settles the order afterwards."""
     if payment.tender not in TENDERS_BY_DEVICE.get(device_kind, set()):
@@ -135,14 +137,21 @@ def take_payment(
                           message=f"{points} points")
     session.add(row)
     session.flush()
+    if row.status == PaymentStatus.APPROVED:
+        tills.record(session, caller=caller, kind="sale", tender=row.tender,
+                     amount_cents=row.amount_cents, change_cents=row.change_cents,
+                     reference=order.number)
     emit(session, f"payment.{row.status}", store=order.store_code, subject=order.number,
-         order=order.number, tender=row.tender, amount_cents=row.amount_cents)
+         order=order.number, tender=row.tender, amount_cents=row.amount_cents,
+         device_id=caller.device_id if caller else None, cart_id=order.cart_id)
     return row
 
 
 def give_back(session: Session, *, order: Order, payment: Payment, amount: int,
-              gateway: PaymentGateway) -> None:
+              gateway: PaymentGateway, caller: Caller | None = None) -> None:
     """Return ``amount`` of one approved payment by the tender it came in."""
+    tills.record(session, caller=caller, kind="refund", tender=payment.tender,
+                 amount_cents=-amount, reference=order.number)
     if payment.tender == Tender.CARD:
         gateway.refund(reference=payment.reference, amount_cents=amount)
     elif payment.tender in (Tender.STORE_CREDIT, Tender.GIFT_CARD):
@@ -155,14 +164,16 @@ def give_back(session: Session, *, order: Order, payment: Payment, amount: int,
     payment.refunded_cents += amount
 
 
-def refund_all(session: Session, *, order: Order, gateway: PaymentGateway, reason: str) -> int:
+def refund_all(session: Session, *, order: Order, gateway: PaymentGateway, reason: str,
+               caller: Caller | None = None) -> int:
     """Give back every approved payment of a cancelled order; returns the amount."""
     total = 0
     for payment in payments_of(session, order):
         left = payment.amount_cents - payment.refunded_cents
         if payment.status != PaymentStatus.APPROVED or left <= 0:
             continue
-        give_back(session, order=order, payment=payment, amount=left, gateway=gateway)
+        give_back(session, order=order, payment=payment, amount=left, gateway=gateway,
+                  caller=caller)
         total += left
     if total:
         emit(session, "order.refunded", store=order.store_code, subject=order.number,

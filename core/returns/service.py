@@ -138,10 +138,9 @@ def create_return(session: Session, *, caller: Caller, body: ReturnCreate,
     session.flush()
     emit(session, "return.requested", store=store.code, subject=ret.number, number=ret.number,
          order=order.number if order else None, refund_cents=total)
-    if (caller.device_kind is DeviceKind.POS and caller.staff is not None
-            and (not needs_supervisor(ret, settings) or caller.staff.role.at_least(
-                Role.SUPERVISOR))):
-        _decide(session, ret, caller, "approved")
+    minimum = Role.SUPERVISOR if needs_supervisor(ret, settings) else Role.CASHIER
+    if caller.device_kind is DeviceKind.POS and caller.approved_by(minimum) is not None:
+        _decide(session, ret, caller, "approved", minimum)
     return ret
 
 
@@ -155,9 +154,11 @@ def get_return(session: Session, number: str, *, lock: bool = False) -> Return:
     return ret
 
 
-def _decide(session: Session, ret: Return, caller: Caller, status: str) -> None:
+def _decide(session: Session, ret: Return, caller: Caller, status: str, minimum: Role) -> None:
+    """The audit names who decided: the supervisor when one approved on the till."""
+    who = caller.approved_by(minimum)
     ret.status = status
-    ret.decided_staff_id = caller.staff.staff_id if caller.staff else None
+    ret.decided_staff_id = who.staff_id if who else None
     ret.decided_device_id = caller.device_id
     ret.decided_at = utcnow()
     emit(session, f"return.{status}", store=ret.store_code, subject=ret.number,
@@ -174,7 +175,7 @@ def decide(session: Session, *, caller: Caller, number: str, approve: bool,
     if ret.store_code != caller.store_code:
         raise Forbidden(f"Return {ret.number} is handled at {ret.store_code}.",
                         code="other_store")
-    _decide(session, ret, caller, "approved" if approve else "rejected")
+    _decide(session, ret, caller, "approved" if approve else "rejected", minimum)
     return ret
 
 
@@ -211,7 +212,7 @@ def refund(session: Session, *, caller: Caller, number: str, gateway: PaymentGat
     if ret.refund_to == "store_credit" or order is None:
         _to_store_credit(session, ret, order)
     else:
-        _to_original_tenders(session, ret, order, gateway)
+        _to_original_tenders(session, ret, order, gateway, caller)
     ret.status, ret.refunded_at, ret.refunded_staff_id = "refunded", utcnow(), staff.staff_id
     emit(session, "return.refunded", store=ret.store_code, subject=ret.number,
          number=ret.number, refund_cents=ret.refund_cents, refund_to=ret.refund_to)
@@ -229,7 +230,7 @@ def _to_store_credit(session: Session, ret: Return, order: Order | None) -> None
 
 
 def _to_original_tenders(session: Session, ret: Return, order: Order,
-                         gateway: PaymentGateway) -> None:
+                         gateway: PaymentGateway, caller: Caller) -> None:
     """Back the way it came, never more than each tender paid (net of refunds)."""
     left = ret.refund_cents
     rows = [p for p in payments.payments_of(session, order) if p.status == "approved"]
@@ -240,7 +241,7 @@ def _to_original_tenders(session: Session, ret: Return, order: Order,
         part = min(left, payment.amount_cents - payment.refunded_cents)
         if part > 0:
             payments.give_back(session, order=order, payment=payment, amount=part,
-                               gateway=gateway)
+                               gateway=gateway, caller=caller)
             left -= part
 
 

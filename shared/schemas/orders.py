@@ -70,6 +70,19 @@ class CartOut(Schema):
     tax_cents: int
     expires_at: datetime
     handoff_code: str | None
+    customer_name: str | None = Field(default=None, description="Masked (`Giulia R.`): it "
+                                      "is shown on the screen that faces the shopper.")
+    points_balance: int | None = None
+    points_to_earn: int | None = Field(default=None, description="At the customer's tier, "
+                                       "if the basket is paid in money.")
+
+
+class CartCustomer(Schema):
+    customer_id: Id | None = Field(description="`null` takes the customer off the sale.")
+
+
+class ReceiptEmail(Schema):
+    email: EmailStr
 
 
 class Handoff(Schema):
@@ -144,6 +157,7 @@ class OrderLineOut(Schema):
     qty_picked: int
     qty_collected: int
     qty_cancelled: int
+    points_earned: int = 0
     qty_returned: int
 
 
@@ -201,6 +215,10 @@ class OrderOut(Schema):
     receipt_code: str | None = Field(default=None, description="`OT1:R:` QR payload.")
     checked_in_at: datetime | None
     created_at: datetime
+    points_earned: int = 0
+    points_balance: int | None = Field(default=None,
+                                       description="The customer's balance after this order.")
+    receipt_email: str | None = None
 
 
 class Transition(Schema):

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from core.db import Database
 from core.stock.models import Reservation, StockLevel
 from shared.client import Api, CommerceClient
+from shared.errors import Conflict
 from shared.schemas.orders import Contact, LineIn, OrderCreate
 
 
@@ -16,8 +17,15 @@ def key() -> str:
     return uuid.uuid4().hex
 
 
-def sign_in(till: CommerceClient, pin: str = "1111") -> CommerceClient:
+def sign_in(till: CommerceClient, pin: str = "1111", *, open_till: bool = True) -> CommerceClient:
+    """Sign a till in and, unless told otherwise, open its drawer with a 100.00 float."""
     till.staff_token = till.call(Api.staff_sign_in(pin)).token
+    if open_till:
+        try:
+            till.call(Api.open_till(10_000))
+        except Conflict as exc:
+            if exc.code != "till_open":
+                raise
     return till
 
 

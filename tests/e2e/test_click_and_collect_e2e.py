@@ -14,6 +14,7 @@ import pytest
 from shared.client import Api, CommerceClient
 from shared.events import follow_events
 from shared.schemas.orders import Transition
+from tests.api.helpers import sign_in
 from tests.e2e.server import running_core
 from tests.support import SECRET, Seeded
 
@@ -26,7 +27,7 @@ def test_web_order_shows_in_the_pickup_queue_and_streams_events(
     seeded = seeded_sqlite
     with running_core(seeded.url, tmp_path, secret=SECRET) as base:
         till = CommerceClient(base, seeded.tokens["MI01"]["pos"])
-        till.staff_token = till.call(Api.staff_sign_in("1111")).token
+        sign_in(till)
         start = max([e.seq for e in till.call(Api.events(limit=1000))] or [0])
         sku = next(
             p.sku for p in till.call(Api.products(limit=100)).items

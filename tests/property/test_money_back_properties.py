@@ -35,13 +35,13 @@ Step = st.one_of(
 
 @pytest.fixture
 def books(seeded_sqlite: Seeded, tmp_path: Path):  # type: ignore[no-untyped-def]
-    from tests.api.helpers import set_stock
+    from tests.api.helpers import set_stock, sign_in
 
     app = create_app(make_settings(seeded_sqlite.url, tmp_path))
     with TestClient(app, raise_server_exceptions=False) as http:
         till = CommerceClient("http://testserver", seeded_sqlite.tokens["MI01"]["pos"],
                               http=http)
-        till.staff_token = till.call(Api.staff_sign_in("2222")).token
+        sign_in(till, "2222")
         sku = till.call(Api.products(category="clothing", limit=5)).items[4].sku
         set_stock(seeded_sqlite.url, "MI01", sku, 10_000)
         customer = till.call(Api.customers("rossi"))[0].id

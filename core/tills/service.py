@@ -1,0 +1,161 @@
+"""The till session: every tender taken or given back at a till is written here,
+in the same transaction as the payment, so the X/Z report and the drawer's
+expected cash can never disagree with the sales.
+
+Cash needs an open session (a drawer with a counted float); other tenders are
+recorded against the session when one is open.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.auth.models import Device, Staff
+from core.deps import Caller
+from core.events.service import emit
+from core.problems import Conflict
+from core.settings import CoreSettings
+from core.tills.models import TillEntry, TillSession
+from core.timeutil import utcnow
+from shared.schemas.enums import DeviceKind, Role, Tender
+from shared.schemas.tills import CashMovementIn, TenderTotal, TillClose, TillReport
+
+
+def open_session_of(session: Session, device_id: int, *, lock: bool = False
+                    ) -> TillSession | None:
+    stmt = select(TillSession).where(TillSession.device_id == device_id,
+                                     TillSession.status == "open")
+    if lock:
+        stmt = stmt.with_for_update()
+    return session.scalar(stmt)
+
+
+def current(session: Session, caller: Caller) -> TillSession:
+    till = open_session_of(session, caller.device_id)
+    if till is None:
+        raise Conflict("The till is closed. Open it with its float first.", code="till_closed")
+    return till
+
+
+def open_till(session: Session, *, caller: Caller, float_cents: int) -> TillSession:
+    staff = caller.require_staff(action="open the till")
+    if open_session_of(session, caller.device_id) is not None:
+        raise Conflict("The till is already open.", code="till_open")
+    till = TillSession(device_id=caller.device_id, store_code=caller.store_code,
+                       float_cents=float_cents, opened_by=staff.staff_id, opened_at=utcnow())
+    session.add(till)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # the other window won the race
+        raise Conflict("The till is already open.", code="till_open") from exc
+    emit(session, "till.opened", store=caller.store_code, subject=str(till.id),
+         device_id=caller.device_id, float_cents=float_cents)
+    return till
+
+
+def record(session: Session, *, caller: Caller | None, kind: str, tender: str, amount_cents: int,
+           reference: str, change_cents: int = 0) -> None:
+    """Note a sale (positive) or refund (negative) taken at a till."""
+    if caller is None or caller.device_kind is not DeviceKind.POS:
+        return
+    till = open_session_of(session, caller.device_id)
+    if till is None:
+        if tender == Tender.CASH:
+            raise Conflict("The till is closed: open it with its float before taking or "
+                           "giving back cash.", code="till_closed")
+        return
+    session.add(TillEntry(session_id=till.id, kind=kind, tender=tender,
+                          amount_cents=amount_cents, change_cents=change_cents,
+                          reference=reference,
+                          staff_id=caller.staff.staff_id if caller.staff else None))
+
+
+def move_cash(session: Session, *, caller: Caller, body: CashMovementIn) -> TillSession:
+    staff = caller.require_staff(action="move cash in or out of the till")
+    till = current(session, caller)
+    sign = 1 if body.kind == "in" else -1
+    if sign < 0 and expected_cash(session, till) < body.amount_cents:
+        raise Conflict("There is not that much cash in the drawer.", code="not_enough_cash")
+    session.add(TillEntry(session_id=till.id, kind=body.kind, tender=Tender.CASH,
+                          amount_cents=sign * body.amount_cents, reason=body.reason,
+                          staff_id=staff.staff_id))
+    emit(session, f"till.cash_{body.kind}", store=caller.store_code, subject=str(till.id),
+         amount_cents=body.amount_cents, reason=body.reason)
+    return till
+
+
+def _entries(session: Session, till: TillSession) -> list[TillEntry]:
+    return list(session.scalars(select(TillEntry).where(TillEntry.session_id == till.id)))
+
+
+def expected_cash(session: Session, till: TillSession) -> int:
+    return till.float_cents + sum(e.amount_cents for e in _entries(session, till)
+                                  if e.tender == Tender.CASH)
+
+
+def close_till(session: Session, *, caller: Caller, body: TillClose,
+               settings: CoreSettings) -> TillSession:
+    staff = caller.require_staff(action="close the till")
+    till = open_session_of(session, caller.device_id, lock=True)
+    if till is None:
+        raise Conflict("The till is not open.", code="till_closed")
+    expected = expected_cash(session, till)
+    variance = body.counted_cents - expected
+    approver = None
+    if abs(variance) > settings.till_variance_approval_cents:
+        approver = caller.approved_by(Role.SUPERVISOR)
+        if approver is None:
+            raise Conflict(
+                f"The count is {variance / 100:+.2f} against the expected cash; "
+                "a supervisor must approve closing with that difference (or count again).",
+                code="variance_needs_supervisor", variance_cents=variance,
+                expected_cents=expected)
+    till.status, till.closed_at, till.closed_by = "closed", utcnow(), staff.staff_id
+    till.expected_cents, till.counted_cents, till.variance_cents = expected, body.counted_cents, \
+        variance
+    till.approved_by = approver.staff_id if approver else None
+    till.note = body.note
+    emit(session, "till.closed", store=caller.store_code, subject=str(till.id),
+         device_id=caller.device_id, expected_cents=expected, counted_cents=body.counted_cents,
+         variance_cents=variance)
+    return till
+
+
+def _name(session: Session, staff_id: int | None) -> str | None:
+    staff = session.get(Staff, staff_id) if staff_id else None
+    return staff.name if staff else None
+
+
+def _totals(entries: list[TillEntry], kind: str) -> list[TenderTotal]:
+    by: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for entry in entries:
+        if entry.kind == kind:
+            by[entry.tender][0] += 1
+            by[entry.tender][1] += abs(entry.amount_cents)
+    return [TenderTotal(tender=t, count=c, amount_cents=a) for t, (c, a) in sorted(by.items())]
+
+
+def report(session: Session, till: TillSession, settings: CoreSettings) -> TillReport:
+    entries = _entries(session, till)
+    device = session.get(Device, till.device_id)
+    sales, refunds = _totals(entries, "sale"), _totals(entries, "refund")
+    return TillReport(
+        kind="Z" if till.status == "closed" else "X", session_id=till.id,
+        store=till.store_code, till=device.name if device else "",
+        opened_at=till.opened_at, opened_by=_name(session, till.opened_by) or "",
+        closed_at=till.closed_at, closed_by=_name(session, till.closed_by),
+        approved_by=_name(session, till.approved_by), float_cents=till.float_cents,
+        sales=sales, refunds=refunds,
+        sales_cents=sum(t.amount_cents for t in sales),
+        refunds_cents=sum(t.amount_cents for t in refunds),
+        cash_in_cents=sum(e.amount_cents for e in entries if e.kind == "in"),
+        cash_out_cents=-sum(e.amount_cents for e in entries if e.kind == "out"),
+        expected_cash_cents=till.expected_cents if till.expected_cents is not None
+        else expected_cash(session, till),
+        counted_cents=till.counted_cents, variance_cents=till.variance_cents,
+        needs_supervisor_over_cents=settings.till_variance_approval_cents,
+    )
