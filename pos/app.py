@@ -4,6 +4,7 @@ the signed-in cashier, and the screens do the work."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 import httpx
 from escpos.escpos import Escpos
@@ -12,13 +13,18 @@ from textual.app import App
 
 from pos.messages import Problem
 from pos.settings import PosSettings
-from shared.client import AsyncCommerceClient
+from shared.client import AsyncCommerceClient, Call
 from shared.errors import CommerceError, Unavailable
 from shared.money import format_money
 from shared.printers import printer_from_config
 from shared.schemas.auth import StaffOut
 from shared.schemas.catalog import StoreOut
 from shared.schemas.orders import OrderOut
+
+T = TypeVar("T")
+
+APPROVAL_CODES = frozenset({"role_required", "variance_needs_supervisor"})
+"""Refusals a supervisor's PIN on this till can turn into a yes."""
 
 
 class PosApp(App[None]):
@@ -49,6 +55,22 @@ class PosApp(App[None]):
         if isinstance(error, Unavailable):
             return "The store system is not answering; try again in a moment."
         return str(error)
+
+    async def call_approved(self, call: Call[T]) -> T:
+        """Make the call; if only a supervisor may do it, ask for their PIN here and
+        retry countersigned. Must run in a worker (it waits for the dialog).
+        Cancelling the dialog raises the original refusal, which says why."""
+        from pos.dialogs.supervisor import SupervisorDialog
+
+        try:
+            return await self.client.call(call)
+        except CommerceError as error:
+            if error.code not in APPROVAL_CODES:
+                raise
+            token = await self.push_screen_wait(SupervisorDialog(str(error)))
+            if token is None:
+                raise
+        return await self.client.call(call.approved_by(token))
 
     @on(Problem)
     def show_problem(self, message: Problem) -> None:

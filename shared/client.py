@@ -168,6 +168,10 @@ class Api:
         return Call("POST", f"/v1/carts/{cart_id}/park", CartOut, body=CartPark(label=label))
 
     @staticmethod
+    def recall_cart(cart_id: str) -> Call[CartOut]:
+        return Call("POST", f"/v1/carts/{cart_id}/recall", CartOut)
+
+    @staticmethod
     def parked_carts() -> Call[list[CartOut]]:
         return Call("GET", "/v1/carts", list[CartOut], params={"parked": "true"})
 

@@ -77,6 +77,14 @@ def park(cart_id: str, body: CartPark, db: DbDep, caller: TillDep) -> CartOut:
                                                       label=body.label))
 
 
+@router.post("/{cart_id}/recall", response_model=CartOut,
+             summary="Take a parked sale back to this till")
+def recall(cart_id: str, db: DbDep, settings: SettingsDep, caller: StaffDep) -> CartOut:
+    with db.write() as session:
+        return service.cart_out(session, service.recall(session, caller=caller,
+                                                        cart_id=cart_id), settings)
+
+
 @router.delete("/{cart_id}", response_model=CartOut, summary="Abandon a basket; stock goes back")
 def abandon(cart_id: str, db: DbDep, caller: MaybeStaffDep) -> CartOut:
     with db.write() as session:

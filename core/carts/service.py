@@ -204,8 +204,20 @@ def park(session: Session, *, caller: Caller, cart_id: str, label: str) -> Cart:
     return cart
 
 
-def recall(session: Session, cart: Cart) -> None:
-    cart.parked = False
+def recall(session: Session, *, caller: Caller, cart_id: str) -> Cart:
+    """Any till of the store may take a parked sale back; it becomes that till's
+    sale (and shows on that till's customer display)."""
+    caller.require_staff(action="recall a parked sale")
+    cart = get_cart(session, cart_id, caller=caller, lock=True)
+    expire_if_due(session, cart)
+    _open(cart)
+    if not cart.parked:
+        raise Conflict("That sale is not parked (another till may have recalled it).",
+                       code="cart_not_parked")
+    cart.parked, cart.device_id = False, caller.device_id
+    emit(session, "cart.updated", store=cart.store_code, subject=cart.id, cart_id=cart.id,
+         device_id=cart.device_id)
+    return cart
 
 
 def parked(session: Session, *, caller: Caller) -> list[Cart]:

@@ -140,7 +140,7 @@ def take_payment(
     if row.status == PaymentStatus.APPROVED:
         tills.record(session, caller=caller, kind="sale", tender=row.tender,
                      amount_cents=row.amount_cents, change_cents=row.change_cents,
-                     reference=order.number)
+                     reference=order.number, offline=order.offline)
     emit(session, f"payment.{row.status}", store=order.store_code, subject=order.number,
          order=order.number, tender=row.tender, amount_cents=row.amount_cents,
          device_id=caller.device_id if caller else None, cart_id=order.cart_id)

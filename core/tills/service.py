@@ -58,13 +58,17 @@ def open_till(session: Session, *, caller: Caller, float_cents: int) -> TillSess
 
 
 def record(session: Session, *, caller: Caller | None, kind: str, tender: str, amount_cents: int,
-           reference: str, change_cents: int = 0) -> None:
-    """Note a sale (positive) or refund (negative) taken at a till."""
+           reference: str, change_cents: int = 0, offline: bool = False) -> None:
+    """Note a sale (positive) or refund (negative) taken at a till.
+
+    A sale the till made while the core was out of reach is replayed later and
+    is never refused: its receipt is already in the customer's hand.
+    """
     if caller is None or caller.device_kind is not DeviceKind.POS:
         return
     till = open_session_of(session, caller.device_id)
     if till is None:
-        if tender == Tender.CASH:
+        if tender == Tender.CASH and not offline:
             raise Conflict("The till is closed: open it with its float before taking or "
                            "giving back cash.", code="till_closed")
         return

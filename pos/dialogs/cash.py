@@ -1,4 +1,7 @@
-"""How much cash the customer handed over; the change is worked out by the core."""
+"""How much cash the customer handed over; the change is worked out by the core.
+
+Less than is due is a split tender: that much cash goes towards the sale and
+the rest is taken by another tender."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ class CashDialog(ModalScreen[int | None]):
         with Vertical(id="cash"):
             yield Label(f"Due {self.due_text}. Cash handed over (Enter = exact):",
                         classes="title")
+            yield Label("Less than due pays part; take the rest by card, gift card or points.")
             yield Input(id="tendered", placeholder="e.g. 50 or 50,00")
             yield Label("", id="cash-error")
 
@@ -36,8 +40,8 @@ class CashDialog(ModalScreen[int | None]):
         except InvalidOperation:
             self.query_one("#cash-error", Label).update("Type an amount, e.g. 50,00")
             return
-        if cents < self.due_cents:
-            self.query_one("#cash-error", Label).update("That is less than is due.")
+        if cents <= 0:
+            self.query_one("#cash-error", Label).update("Type the cash handed over.")
             return
         self.dismiss(cents)
 

@@ -44,4 +44,13 @@ class LoginScreen(Screen[None]):
             return
         app.staff = session.staff  # type: ignore[attr-defined]
         app.store = next(s for s in stores if s.code == who.device.store_code)  # type: ignore[attr-defined]
+        try:
+            await client.call(Api.till_report())
+        except CommerceError as error:
+            if error.code == "till_closed":
+                from pos.screens.open_till import OpenTillScreen
+
+                app.switch_screen(OpenTillScreen())
+                return
+            # anything else: the drawer state shows on the till screen; sell anyway
         app.switch_screen(SellScreen())

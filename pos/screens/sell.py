@@ -21,7 +21,14 @@ from pos.messages import Problem
 from shared.client import Api
 from shared.errors import CommerceError, NotFound
 from shared.receipt import print_receipt, receipt_lines
-from shared.schemas.orders import CartLineSet, CartOut, OrderCreate, OrderOut, PaymentIn
+from shared.schemas.orders import (
+    CartCreate,
+    CartLineSet,
+    CartOut,
+    OrderCreate,
+    OrderOut,
+    PaymentIn,
+)
 from shared.schemas.returns import CustomerOut
 
 CODE = re.compile(r"^(\d{8}|\d{12,14}|OT1:.+)$", re.IGNORECASE)
@@ -29,15 +36,26 @@ CODE = re.compile(r"^(\d{8}|\d{12,14}|OT1:.+)$", re.IGNORECASE)
 
 class SellScreen(Screen[None]):
     BINDINGS = [
-        Binding("f2", "pay_cash", "Cash", id="pay_cash", tooltip="Take cash, give change"),
+        Binding("f2", "pay_cash", "Cash", id="pay_cash",
+                tooltip="Take cash, give change (less than due = split tender)"),
         Binding("f3", "pay_card", "Card", id="pay_card", tooltip="Charge the card terminal"),
+        Binding("ctrl+g", "pay_credit", "Gift/credit", id="pay_credit",
+                tooltip="Pay with a gift card or store credit"),
+        Binding("ctrl+l", "pay_points", "Points", id="pay_points",
+                tooltip="Pay with the customer's loyalty points"),
         Binding("f5", "more", "Qty +1", id="qty_more", tooltip="One more of the line"),
         Binding("f7", "less", "Qty −1", id="qty_less", tooltip="One fewer of the line"),
-        Binding("f4", "park", "Park", id="park", tooltip="Park this sale to recall it later"),
+        Binding("ctrl+d", "line_discount", "Line disc.", id="line_discount",
+                tooltip="Discount the selected line (% or amount)"),
+        Binding("ctrl+b", "basket_discount", "Basket %", id="basket_discount",
+                tooltip="The same percentage off every line"),
+        Binding("f4", "park", "Park/recall", id="park",
+                tooltip="Park this sale, or recall a parked one when the till is empty"),
         Binding("f6", "pickups", "Pickups", id="pickups", tooltip="Click-and-collect queue"),
         Binding("f9", "customer", "Customer", id="customer",
                 tooltip="Find a customer, see their history, attach them to the sale"),
         Binding("f11", "returns", "Returns", id="returns", tooltip="Returns desk"),
+        Binding("f12", "till", "Till", id="till", tooltip="X report, cash in/out, close (Z)"),
         Binding("f8", "reprint", "Reprint", id="reprint", tooltip="Print the last receipt"),
         Binding("f10", "sign_out", "Sign out", id="sign_out", tooltip="Switch cashier"),
     ]
@@ -47,6 +65,8 @@ class SellScreen(Screen[None]):
         self.cart: CartOut | None = None
         self.order: OrderOut | None = None
         self.customer: CustomerOut | None = None
+        self.discounts: dict[str, tuple[int, int]] = {}
+        """Per SKU ``(percent, cents)``: kept so a quantity change keeps the discount."""
         self.key = uuid.uuid4().hex
 
     def compose(self) -> ComposeResult:
@@ -64,7 +84,7 @@ class SellScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#lines", DataTable)
-        table.add_columns("Item", "SKU", "Qty", "Price", "Total")
+        table.add_columns("Item", "SKU", "Qty", "Price", "Discount", "Total")
         self.query_one("#scan", Input).focus()
         self.render_sale()
 
@@ -76,6 +96,7 @@ class SellScreen(Screen[None]):
         table.clear()
         for line in self.cart.lines if self.cart else []:
             table.add_row(line.name, line.sku, str(line.qty), money(line.unit_price_cents),
+                          f"-{money(line.discount_cents)}" if line.discount_cents else "",
                           money(line.total_cents), key=line.sku)
         total = self.order.total_cents if self.order else (self.cart.total_cents
                                                              if self.cart else 0)
@@ -83,6 +104,8 @@ class SellScreen(Screen[None]):
         text = f"Total {money(total)}"
         if self.customer:
             text = f"{self.customer.name} · " + text
+            if self.cart and self.cart.points_to_earn:
+                text += f" · +{self.cart.points_to_earn} pts"
         if self.order and due != total:
             text += f"   Due {money(due)}"
         self.query_one("#total", Label).update(text)
@@ -94,7 +117,7 @@ class SellScreen(Screen[None]):
 
     def new_sale(self) -> None:
         self.cart, self.order, self.key = None, None, uuid.uuid4().hex
-        self.customer = None
+        self.customer, self.discounts = None, {}
         self.render_sale()
 
     # -- scanning and lines -----------------------------------------------------------
@@ -119,8 +142,10 @@ class SellScreen(Screen[None]):
                     self.say(f"Kiosk basket loaded: {sum(x.qty for x in self.cart.lines)} items")
                 elif result.kind == "loyalty":
                     found = await client.call(Api.customers(result.reference or ""))
-                    self.customer = found[0] if found else None
-                    self.say(f"Customer: {self.customer.name}" if self.customer else "")
+                    if found:
+                        self.attach(found[0])
+                    else:
+                        self.say("That loyalty card belongs to nobody we know.", error=True)
                 elif result.kind in ("receipt", "return_slip"):
                     from pos.screens.returns import ReturnsScreen
 
@@ -157,11 +182,19 @@ class SellScreen(Screen[None]):
             return
         client = self.app.client  # type: ignore[attr-defined]
         if self.cart is None:
-            self.cart = await client.call(Api.create_cart())
-        current = next((x.qty for x in self.cart.lines if x.sku == sku), 0)
-        self.cart = await client.call(Api.set_cart_line(
-            self.cart.id, CartLineSet(sku=sku, qty=max(0, current + delta))))
+            self.cart = await client.call(Api.create_cart(CartCreate(
+                customer_id=self.customer.id if self.customer else None)))
+        line = next((x for x in self.cart.lines if x.sku == sku), None)
+        qty = max(0, (line.qty if line else 0) + delta)
+        percent, amount = self.discounts.get(sku, (0, 0))
+        self.cart = await client.call(Api.set_cart_line(self.cart.id, CartLineSet(
+            sku=sku, qty=qty, discount_percent=percent,
+            discount_cents=min(amount, self._price(sku) * qty) if amount else 0)))
         self.say("")
+
+    def _price(self, sku: str) -> int:
+        line = next((x for x in self.cart.lines if x.sku == sku), None) if self.cart else None
+        return line.unit_price_cents if line else 0
 
     def _selected_sku(self) -> str | None:
         table = self.query_one("#lines", DataTable)
@@ -186,29 +219,111 @@ class SellScreen(Screen[None]):
     def action_less(self) -> None:
         self.change_qty(-1)
 
+    # -- discounts -------------------------------------------------------------------
+
+    @work(exclusive=True, group="lookup")
+    async def action_line_discount(self) -> None:
+        from pos.dialogs.discount import DiscountDialog
+
+        sku = self._selected_sku()
+        line = next((x for x in self.cart.lines if x.sku == sku), None) if self.cart else None
+        if line is None or self.order is not None:
+            self.say("Choose a line of an unpaid sale first.", error=True)
+            return
+        typed = await self.app.push_screen_wait(DiscountDialog(line.name))
+        if typed is not None:
+            await self._discount({line.sku: typed})
+
+    @work(exclusive=True, group="lookup")
+    async def action_basket_discount(self) -> None:
+        """A basket discount is the same percentage on every line: each line then
+        carries its share, so a later return refunds exactly what was paid for it."""
+        from pos.dialogs.discount import DiscountDialog
+
+        if not self.cart or not self.cart.lines or self.order is not None:
+            self.say("Ring something up first.", error=True)
+            return
+        typed = await self.app.push_screen_wait(DiscountDialog("the whole basket",
+                                                               percent_only=True))
+        if typed is not None:
+            await self._discount({line.sku: typed for line in self.cart.lines})
+
+    async def _discount(self, wanted: dict[str, tuple[int, int]]) -> None:
+        assert self.cart is not None
+        app = self.app
+        try:
+            for sku, (percent, amount) in wanted.items():
+                qty = next(x.qty for x in self.cart.lines if x.sku == sku)
+                self.cart = await app.call_approved(Api.set_cart_line(  # type: ignore[attr-defined]
+                    self.cart.id, CartLineSet(sku=sku, qty=qty, discount_percent=percent,
+                                              discount_cents=amount)))
+                self.discounts[sku] = (percent, amount)
+        except CommerceError as error:
+            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+        else:
+            self.say("Discount given." if any(p or a for p, a in wanted.values())
+                     else "Discount removed.")
+        self.render_sale()
+
     # -- payment ---------------------------------------------------------------------
+
+    def _due(self) -> int | None:
+        if not self.cart or not self.cart.lines:
+            self.say("Scan something first.", error=True)
+            return None
+        return self.order.due_cents if self.order else self.cart.total_cents
 
     def action_pay_cash(self) -> None:
         from pos.dialogs.cash import CashDialog
 
-        if not self.cart or not self.cart.lines:
-            self.say("Scan something first.", error=True)
+        due = self._due()
+        if due is None:
             return
-        due = self.order.due_cents if self.order else self.cart.total_cents
 
         def tendered(cents: int | None) -> None:
-            if cents is not None:
-                self.pay(PaymentIn(tender="cash", amount_cents=due, tendered_cents=cents))
+            if cents:
+                self.pay(PaymentIn(tender="cash", amount_cents=min(due, cents),
+                                   tendered_cents=cents))
 
         self.app.push_screen(CashDialog(due, self.app.money(due)), tendered)  # type: ignore[attr-defined]
 
     def action_pay_card(self) -> None:
-        if not self.cart or not self.cart.lines:
-            self.say("Scan something first.", error=True)
+        due = self._due()
+        if due is not None:
+            self.say("Card: follow the terminal…")
+            self.pay(PaymentIn(tender="card", amount_cents=due))
+
+    @work(exclusive=True, group="pay")
+    async def action_pay_credit(self) -> None:
+        from pos.dialogs.credit import CreditDialog
+
+        due = self._due()
+        if due is not None:
+            payment = await self.app.push_screen_wait(CreditDialog(due))
+            if payment is not None:
+                self.pay(payment)
+
+    @work(exclusive=True, group="pay")
+    async def action_pay_points(self) -> None:
+        from pos.dialogs.points import POINT_VALUE_CENTS, PointsDialog
+
+        due = self._due()
+        if due is None:
             return
-        due = self.order.due_cents if self.order else self.cart.total_cents
-        self.say("Card: follow the terminal…")
-        self.pay(PaymentIn(tender="card", amount_cents=due))
+        if self.customer is None:
+            self.say("Attach the customer first (F9 or scan their loyalty card).", error=True)
+            return
+        app = self.app
+        try:
+            account = await app.client.call(Api.customer_loyalty(self.customer.id))  # type: ignore[attr-defined]
+        except CommerceError as error:
+            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            return
+        points = await app.push_screen_wait(PointsDialog(
+            account.name, account.balance, due, app.money(due)))  # type: ignore[attr-defined]
+        if points:
+            self.pay(PaymentIn(tender="loyalty_points", amount_cents=points * POINT_VALUE_CENTS,
+                               points=points))
 
     @work(exclusive=True, group="pay")
     async def pay(self, payment: PaymentIn) -> None:
@@ -225,34 +340,66 @@ class SellScreen(Screen[None]):
             self.render_sale()
             return
         last = self.order.payments[-1]
+        if payment.tender == "cash" and last.status == "approved":
+            self.kick_drawer()
         if last.status != "approved":
             self.say(f"{last.status.upper()}: {last.message}", error=True)
         elif self.order.status == "completed":
-            self.finish(self.order)
+            await self.finish(self.order)
             return
         else:
             self.say(f"Paid {self.app.money(last.amount_cents)}; "  # type: ignore[attr-defined]
                      f"{self.app.money(self.order.due_cents)} still due")  # type: ignore[attr-defined]
         self.render_sale()
 
-    def finish(self, order: OrderOut) -> None:
-        self.app.last_order = order  # type: ignore[attr-defined]
-        change = f" — change {self.app.money(order.change_cents)}" if order.change_cents else ""  # type: ignore[attr-defined]
-        printed = self.print_order(order)
+    def kick_drawer(self) -> None:
+        """The drawer opens through the receipt printer's kick (pin 2) as soon as cash
+        is taken, whatever receipt the customer then wants."""
+        try:
+            printer = self.app.printer_factory()  # type: ignore[attr-defined]
+            if printer is not None:
+                printer.cashdraw(2)
+        except Exception as exc:  # noqa: BLE001 - a stuck drawer never blocks the sale
+            self.post_message(Problem(f"The drawer did not open ({exc.__class__.__name__}); "
+                                      "open it with the key."))
+
+    async def finish(self, order: OrderOut) -> None:
+        from pos.dialogs.receipt_choice import ReceiptChoiceDialog
+
+        app = self.app
+        app.last_order = order  # type: ignore[attr-defined]
+        change = f" — change {app.money(order.change_cents)}" if order.change_cents else ""  # type: ignore[attr-defined]
         self.new_sale()
-        self.say(f"Sale {order.number} completed{change}. {printed}")
+        self.say(f"Sale {order.number} completed{change}.")
+        choice, email = await app.push_screen_wait(ReceiptChoiceDialog(
+            f"Sale {order.number} completed{change}", email=order.contact_email))
+        if choice == "print":
+            outcome = self.print_order(order)
+        elif choice == "email":
+            try:
+                await app.client.call(Api.receipt_email(order.number, email))  # type: ignore[attr-defined]
+                outcome = f"Receipt will be emailed to {email}."
+            except CommerceError as error:
+                outcome = f"No email: {app.explain(error)} F8 prints it."  # type: ignore[attr-defined]
+        elif choice == "digital":
+            outcome = "Digital receipt: the customer scans the QR on their display."
+        else:
+            outcome = "No receipt. F8 prints it if they change their mind."
+        self.say(f"Sale {order.number} completed{change}. {outcome}")
 
     def print_order(self, order: OrderOut) -> str:
         from pos.dialogs.receipt import ReceiptDialog
 
         app = self.app
-        lines = receipt_lines(order, app.store, locale=app.settings.locale)  # type: ignore[attr-defined]
+        lines = receipt_lines(order, app.store, locale=app.settings.locale,  # type: ignore[attr-defined]
+                              points_balance=order.points_balance)
         try:
             printer = app.printer_factory()  # type: ignore[attr-defined]
             if printer is None:
                 printed = "No printer configured (receipt on screen)."
             else:
-                print_receipt(printer, order, app.store, locale=app.settings.locale)  # type: ignore[attr-defined]
+                print_receipt(printer, order, app.store, locale=app.settings.locale,  # type: ignore[attr-defined]
+                              points_balance=order.points_balance, open_drawer=False)
                 printed = "Receipt printed."
         except Exception as exc:  # noqa: BLE001 - any printer fault; the sale is safe
             printed = f"Printer not answering ({exc.__class__.__name__}); F8 reprints."
@@ -271,16 +418,36 @@ class SellScreen(Screen[None]):
 
     @work(exclusive=True, group="park")
     async def action_park(self) -> None:
-        if not self.cart or self.order is not None:
-            self.say("Nothing to park.", error=True)
-            return
+        from pos.dialogs.parked import ParkedDialog
+
+        app = self.app
+        client = app.client  # type: ignore[attr-defined]
         try:
-            await self.app.client.call(Api.park_cart(self.cart.id))  # type: ignore[attr-defined]
+            if self.cart and self.cart.lines and self.order is None:
+                await client.call(Api.park_cart(self.cart.id))
+                self.new_sale()
+                self.say("Sale parked. F4 on an empty till recalls it.")
+                return
+            if self.cart and self.cart.lines:
+                self.say("Payment has started; finish this sale first.", error=True)
+                return
+            carts = await client.call(Api.parked_carts())
+            if not carts:
+                self.say("No parked sales.")
+                return
+            chosen = await app.push_screen_wait(ParkedDialog(carts, app.money))  # type: ignore[attr-defined]
+            if chosen is None:
+                return
+            self.new_sale()
+            self.cart = await client.call(Api.recall_cart(chosen.id))
+            if self.cart.customer_id:
+                self.customer = await client.call(Api.customer(self.cart.customer_id))
+            self.discounts = {x.sku: (0, x.discount_cents) for x in self.cart.lines
+                              if x.discount_cents}
+            self.say("Parked sale recalled.")
         except CommerceError as error:
-            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
-            return
-        self.new_sale()
-        self.say("Sale parked.")
+            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+        self.render_sale()
 
     def action_pickups(self) -> None:
         from pos.screens.pickups import PickupsScreen
@@ -292,11 +459,31 @@ class SellScreen(Screen[None]):
 
         def chosen(customer: CustomerOut | None) -> None:
             if customer is not None:
-                self.customer = customer
-                self.say(f"Customer: {customer.name}")
-                self.render_sale()
+                self.attach(customer)
 
         self.app.push_screen(CustomerScreen(), chosen)
+
+    @work(exclusive=True, group="attach")
+    async def attach(self, customer: CustomerOut | None) -> None:
+        """The customer goes on the basket itself, so the customer display shows
+        their points and the order gets them whichever till takes the payment."""
+        if self.order is not None:
+            self.say("Payment has started; the customer can no longer change.", error=True)
+            return
+        self.customer = customer
+        if self.cart is not None:
+            try:
+                self.cart = await self.app.client.call(Api.set_cart_customer(  # type: ignore[attr-defined]
+                    self.cart.id, customer.id if customer else None))
+            except CommerceError as error:
+                self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+        self.say(f"Customer: {customer.name}" if customer else "")
+        self.render_sale()
+
+    def action_till(self) -> None:
+        from pos.screens.till import TillScreen
+
+        self.app.push_screen(TillScreen())
 
     def action_returns(self) -> None:
         from pos.screens.returns import ReturnsScreen

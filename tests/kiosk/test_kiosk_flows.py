@@ -151,6 +151,7 @@ async def test_start_a_return_from_a_receipt_and_get_a_slip(  # type: ignore[no-
     async with httpx.AsyncClient(transport=transport, base_url="http://core") as http:
         staff = (await http.post("/v1/auth/staff", json={"pin": "1111"}, headers=pos)).json()
         till = pos | {"X-Staff-Token": staff["token"]}
+        await http.post("/v1/till/open", headers=till, json={"float_cents": 10_000})
         sale = (await http.post("/v1/orders", headers=till | {"Idempotency-Key": key()}, json={
             "lines": [{"sku": "HO-MOK-05", "qty": 2}],
             "payments": [{"tender": "cash", "amount_cents": 10_000}]})).json()

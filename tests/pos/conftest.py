@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +13,9 @@ from escpos.printer import Dummy
 from core.app import create_app
 from pos.app import PosApp, make_pos
 from pos.settings import PosSettings
+from shared.client import CommerceClient
 from shared.printers import PROFILE
+from tests.api.helpers import sign_in
 from tests.support import Seeded, make_settings
 
 
@@ -26,9 +29,24 @@ def printed() -> list[Dummy]:
     return []
 
 
+def _open_drawer(core_app, device_token: str) -> None:  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        from fastapi.testclient import TestClient
+
+    http = TestClient(core_app)
+    till = CommerceClient("http://testserver", device_token, http=http)
+    sign_in(till, "2222")
+
+
 @pytest.fixture
 def till_factory(core_app, seeded_sqlite: Seeded, printed) -> Callable[..., PosApp]:  # type: ignore[no-untyped-def]
-    def make(printer_fails: bool = False) -> PosApp:
+    def make(printer_fails: bool = False, till_open: bool = True) -> PosApp:
+        """A till app; ``till_open`` opens its drawer first (100.00 float), as the
+        morning's first cashier would have, so a test starts where it means to."""
+        if till_open:
+            _open_drawer(core_app, seeded_sqlite.tokens["MI01"]["pos"])
+
         def printer() -> Dummy:
             if printer_fails:
                 raise OSError("printer offline")

@@ -10,18 +10,18 @@ from PIL import Image
 from textual.widgets import DataTable, Label
 
 from pos.dialogs.receipt import ReceiptDialog
+from pos.dialogs.receipt_choice import ReceiptChoiceDialog
 from pos.screens.login import LoginScreen
 from pos.screens.pickups import PickupsScreen
 from pos.screens.sell import SellScreen
 from shared.client import Api
 from shared.schemas.orders import CartLineSet, Contact, LineIn, OrderCreate, PaymentIn
 from tests.api.helpers import key, set_stock
+from tests.pos.pilot import settle
 
 
 async def _settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    await settle(app, pilot)
 
 
 async def _sign_in(app, pilot, pin: str = "1111") -> None:  # type: ignore[no-untyped-def]
@@ -76,6 +76,10 @@ async def test_cash_sale_shows_change_and_prints_a_receipt_the_core_accepts(  # 
         await pilot.press("f2")
         await pilot.press(*"100", "enter")
         await _settle(app, pilot)
+        assert isinstance(app.screen, ReceiptChoiceDialog)
+        assert len(printed) == 1 and printed[0].output == b"\x1bp\x0022"  # drawer kick first
+        await pilot.press("p")
+        await _settle(app, pilot)
         assert isinstance(app.screen, ReceiptDialog)
         await pilot.press("escape")
         await _settle(app, pilot)
@@ -88,7 +92,6 @@ async def test_cash_sale_shows_change_and_prints_a_receipt_the_core_accepts(  # 
         text = data.decode("cp437", errors="replace")
         assert order.number in text and "TOTALE EUR" in text and "IVA 22%" in text
         assert b"\x1dV" in data  # cut
-        assert b"\x1bp" in data  # drawer kick on cash
         assert _qr_from_escpos(data) == [order.receipt_code]
         scanned = await app.client.call(Api.scan(order.receipt_code or ""))
         assert scanned.kind == "receipt" and scanned.reference == order.number
@@ -129,6 +132,8 @@ async def test_printer_offline_keeps_the_sale_and_offers_reprint(till_factory) -
         await pilot.press(*sku, "enter")
         await _settle(app, pilot)
         await pilot.press("f2", "enter")
+        await _settle(app, pilot)
+        await pilot.press("p")
         await _settle(app, pilot)
         assert "Printer not answering" in str(app.screen.query_one("#receipt-status",
                                                                    Label).render())

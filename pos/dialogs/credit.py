@@ -1,0 +1,79 @@
+"""Paying with a gift card or store credit: scan the card, see its balance,
+take what is due or what is left on it."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from pos.dialogs.amount import parse_amount
+from shared.client import Api
+from shared.errors import CommerceError
+from shared.schemas.orders import PaymentIn
+from shared.schemas.returns import CreditOut
+
+
+class CreditDialog(ModalScreen[PaymentIn | None]):
+    BINDINGS = [("escape", "cancel", "Cancel")]
+
+    def __init__(self, due_cents: int) -> None:
+        super().__init__()
+        self.due_cents = due_cents
+        self.card: CreditOut | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="credit", classes="dialog"):
+            yield Label("Gift card or store credit", classes="title")
+            yield Input(id="card-number", placeholder="Scan or type the card number")
+            yield Label("", id="credit-balance")
+            yield Input(id="credit-amount", placeholder="Amount (Enter = as much as possible)",
+                        disabled=True)
+            yield Label("", id="credit-error", classes="-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#card-number", Input).focus()
+
+    def _error(self, text: str) -> None:
+        self.query_one("#credit-error", Label).update(text)
+
+    @on(Input.Submitted, "#card-number")
+    def number_typed(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.look_up(event.value.strip())
+
+    @work(exclusive=True)
+    async def look_up(self, number: str) -> None:
+        app = self.app
+        try:
+            self.card = await app.client.call(Api.credit(number))  # type: ignore[attr-defined]
+        except CommerceError as error:
+            self._error(app.explain(error))  # type: ignore[attr-defined]
+            return
+        usable = min(self.card.balance_cents, self.due_cents)
+        self.query_one("#credit-balance", Label).update(
+            f"Balance {app.money(self.card.balance_cents)} · usable now {app.money(usable)}")  # type: ignore[attr-defined]
+        self._error("")
+        amount = self.query_one("#credit-amount", Input)
+        amount.disabled = False
+        amount.focus()
+
+    @on(Input.Submitted, "#credit-amount")
+    def amount_typed(self, event: Input.Submitted) -> None:
+        if self.card is None:
+            return
+        usable = min(self.card.balance_cents, self.due_cents)
+        cents = usable if not event.value.strip() else parse_amount(event.value)
+        if cents is None or cents <= 0:
+            self._error("Type an amount, e.g. 20,00")
+            return
+        if cents > usable:
+            self._error(f"At most {self.app.money(usable)} from this card.")  # type: ignore[attr-defined]
+            return
+        self.dismiss(PaymentIn(tender=self.card.kind, amount_cents=cents,  # type: ignore[arg-type]
+                               card_number=self.card.card_number))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,35 @@
+"""Recalling a parked sale: the baskets this store's tills put aside."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from shared.schemas.orders import CartOut
+
+
+class ParkedDialog(ModalScreen[CartOut | None]):
+    BINDINGS = [("escape", "cancel", "Cancel")]
+
+    def __init__(self, carts: list[CartOut], money: object) -> None:
+        super().__init__()
+        self.carts, self.money = carts, money
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="parked", classes="dialog"):
+            yield Label("Parked sales — Enter recalls", classes="title")
+            yield OptionList(*[
+                Option(f"{c.label or 'Sale'} · {sum(x.qty for x in c.lines)} items · "
+                       f"{self.money(c.total_cents)}", id=c.id)  # type: ignore[operator]
+                for c in self.carts], id="parked-list")
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(next(c for c in self.carts if c.id == event.option.id))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,49 @@
+"""Paying with loyalty points: the customer chooses how many (100 = 1 €),
+within their balance and what is due."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+POINT_VALUE_CENTS = 1
+"""As the core values them: 100 points are 1 €."""
+
+
+class PointsDialog(ModalScreen[int | None]):
+    BINDINGS = [("escape", "cancel", "Cancel")]
+
+    def __init__(self, name: str, balance: int, due_cents: int, due_text: str) -> None:
+        super().__init__()
+        self.name_, self.balance = name, balance
+        self.most = min(balance, due_cents // POINT_VALUE_CENTS)
+        self.due_text = due_text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="points", classes="dialog"):
+            yield Label("Pay with loyalty points", classes="title")
+            yield Label(f"{self.name_} has {self.balance} points (100 points = 1 €). "
+                        f"Due {self.due_text}.")
+            yield Input(id="points-input", restrict=r"[0-9]*",
+                        placeholder=f"How many points? Enter = {self.most}")
+            yield Label("", id="points-error", classes="-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#points-input", Input).focus()
+
+    @on(Input.Submitted, "#points-input")
+    def typed(self, event: Input.Submitted) -> None:
+        points = int(event.value) if event.value.strip() else self.most
+        if points <= 0:
+            self.query_one("#points-error", Label).update("No points to use.")
+            return
+        if points > self.most:
+            self.query_one("#points-error", Label).update(f"At most {self.most} points here.")
+            return
+        self.dismiss(points)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,57 @@
+"""A supervisor approves one action with their PIN, on this till, without the
+cashier signing out: the core gets the supervisor's token as
+``X-Approver-Token`` for that one request and records who approved."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from shared.client import Api
+from shared.errors import CommerceError
+from shared.schemas.enums import Role
+
+
+class SupervisorDialog(ModalScreen[str | None]):
+    BINDINGS = [("escape", "cancel", "Cancel")]
+
+    def __init__(self, why: str) -> None:
+        super().__init__()
+        self.why = why
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="supervisor", classes="dialog"):
+            yield Label("Supervisor approval", classes="title")
+            yield Label(self.why, id="supervisor-why")
+            yield Label("Supervisor: type your PIN and press Enter (Esc cancels)")
+            yield Input(password=True, id="supervisor-pin", max_length=8, restrict=r"[0-9]*")
+            yield Label("", id="supervisor-error", classes="-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#supervisor-pin", Input).focus()
+
+    @on(Input.Submitted, "#supervisor-pin")
+    def submitted(self, event: Input.Submitted) -> None:
+        pin, event.input.value = event.value, ""
+        if pin:
+            self.check(pin)
+
+    @work(exclusive=True)
+    async def check(self, pin: str) -> None:
+        app = self.app
+        try:
+            session = await app.client.call(Api.staff_sign_in(pin))  # type: ignore[attr-defined]
+        except CommerceError as error:
+            self.query_one("#supervisor-error", Label).update(app.explain(error))  # type: ignore[attr-defined]
+            return
+        if not Role(session.staff.role).at_least(Role.SUPERVISOR):
+            self.query_one("#supervisor-error", Label).update(
+                f"{session.staff.name} is not a supervisor.")
+            return
+        self.dismiss(session.token)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

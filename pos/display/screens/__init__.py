@@ -1,0 +1,5 @@
+"""The display's screens, one per file."""
+
+__all__ = ["CustomerScreen"]
+
+from pos.display.screens.customer import CustomerScreen

@@ -1,0 +1,79 @@
+"""The sale as it is rung up: lines, a big total, and the points at stake.
+
+The lines are one Rich table in a scrolling Static rather than a DataTable:
+nobody interacts with this screen, and the item column should take whatever
+width the display has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Digits, Label, Static
+
+from pos.display.mirror import Sale
+from pos.display.texts import say
+
+Money = Callable[[int], str]
+
+
+def lines_table(sale: Sale, money: Money) -> Table:
+    """The lines, with a discount column only when some line has a discount."""
+    discounted = any(line.discount_cents for line in sale.lines)
+    table = Table(box=None, expand=True, show_edge=False, pad_edge=False,
+                  header_style="bold")
+    table.add_column(say("item"), ratio=1, no_wrap=True, overflow="ellipsis")
+    table.add_column(say("qty"), justify="right")
+    table.add_column(say("price"), justify="right")
+    if discounted:
+        table.add_column(say("discount").strip().capitalize(), justify="right")
+    table.add_column(say("line_total"), justify="right")
+    for line in sale.lines:
+        cells = [line.name, str(line.qty), money(line.unit_price_cents)]
+        if discounted:
+            cells.append(f"−{money(line.discount_cents)}" if line.discount_cents else "")
+        cells.append(money(line.total_cents))
+        table.add_row(*cells)
+    return table
+
+
+def points_text(sale: Sale) -> str:
+    parts = []
+    if sale.points_to_earn:
+        parts.append(say("earn", points=sale.points_to_earn))
+    if sale.points_balance is not None:
+        parts.append(say("balance", points=sale.points_balance))
+    return " · ".join(parts)
+
+
+class SaleView(Vertical):
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="sale-scroll"):
+            yield Static("", id="sale-lines")
+        with Horizontal(id="sale-total-row"):
+            yield Label(say("total"), id="sale-total-label")
+            yield Digits("", id="sale-total")
+        yield Label("", id="sale-customer")
+        yield Label("", id="sale-points")
+        yield Label("", id="sale-paying")
+
+    def show(self, sale: Sale, money: Money) -> None:
+        self.query_one("#sale-lines", Static).update(lines_table(sale, money))
+        # The newest line is the one the shopper is looking for.
+        self.query_one("#sale-scroll", VerticalScroll).scroll_end(animate=False)
+        self.query_one("#sale-total", Digits).update(money(sale.total_cents))
+        customer = self.query_one("#sale-customer", Label)
+        customer.update(say("hello", name=sale.customer_name) if sale.customer_name else "")
+        customer.display = bool(sale.customer_name)
+        points = points_text(sale)
+        self.query_one("#sale-points", Label).update(points)
+        self.query_one("#sale-points", Label).display = bool(points)
+        paying = self.query_one("#sale-paying", Label)
+        paying.display = sale.due_cents is not None
+        if sale.due_cents is not None:
+            paying.update(Text(say("paying", paid=money(sale.paid_cents),
+                                   due=money(sale.due_cents))))

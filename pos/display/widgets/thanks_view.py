@@ -1,0 +1,47 @@
+"""The sale is paid: thanks, the change, the points, and the receipt to scan.
+
+The receipt QR carries the order's signed ``OT1:R:`` code, the same one a
+printed receipt has, so a return needs no paper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Label
+
+from pos.display.texts import say
+from pos.display.widgets.receipt_qr import ReceiptQr
+from shared.schemas.orders import OrderOut
+
+
+class ThanksView(Horizontal):
+    def compose(self) -> ComposeResult:
+        with Vertical(id="thanks-words"):
+            yield Label(say("thanks"), id="thanks-title")
+            yield Label("", id="thanks-total")
+            yield Label("", id="thanks-change")
+            yield Label("", id="thanks-earned")
+            yield Label("", id="thanks-balance")
+        with Vertical(id="thanks-receipt"):
+            yield Label(say("scan"), id="thanks-scan")
+            yield ReceiptQr(id="receipt-qr")
+
+    def show(self, order: OrderOut, money: Callable[[int], str]) -> None:
+        self.query_one("#thanks-total", Label).update(
+            say("paid_total", total=money(order.total_cents)))
+        self._line("#thanks-change", say("change", change=money(order.change_cents))
+                   if order.change_cents else "")
+        self._line("#thanks-earned", say("earned", points=order.points_earned)
+                   if order.points_earned else "")
+        self._line("#thanks-balance", say("balance", points=order.points_balance)
+                   if order.points_balance is not None else "")
+        self.query_one("#receipt-qr", ReceiptQr).show(order.receipt_code or "")
+        self.query_one("#thanks-receipt").display = bool(order.receipt_code)
+
+    def _line(self, selector: str, text: str) -> None:
+        label = self.query_one(selector, Label)
+        label.update(text)
+        label.display = bool(text)

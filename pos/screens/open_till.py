@@ -1,0 +1,60 @@
+"""Opening the till: the cashier counts the float into the drawer first, so the
+Z report at closing has something true to compare the count with."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label
+
+from pos.dialogs.amount import parse_amount
+from shared.client import Api
+from shared.errors import CommerceError
+
+DEFAULT_FLOAT_CENTS = 15_000
+
+
+class OpenTillScreen(Screen[None]):
+    BINDINGS = [Binding("f10", "sign_out", "Sign out", id="sign_out")]
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        with Vertical(id="open-till"):
+            yield Label(f"{app.store.name if app.store else ''} — the till is closed",  # type: ignore[attr-defined]
+                        classes="title")
+            yield Label("Count the float into the drawer, type it and press Enter "
+                        f"(Enter alone = {app.money(DEFAULT_FLOAT_CENTS)}).")  # type: ignore[attr-defined]
+            yield Input(id="float", placeholder="e.g. 150,00")
+            yield Label("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#float", Input).focus()
+
+    @on(Input.Submitted, "#float")
+    def typed(self, event: Input.Submitted) -> None:
+        cents = DEFAULT_FLOAT_CENTS if not event.value.strip() else parse_amount(event.value)
+        if cents is None:
+            self.query_one("#status", Label).update("Type an amount, e.g. 150,00")
+            return
+        self.open_till(cents)
+
+    @work(exclusive=True)
+    async def open_till(self, cents: int) -> None:
+        from pos.screens.sell import SellScreen
+
+        app = self.app
+        try:
+            await app.client.call(Api.open_till(cents))  # type: ignore[attr-defined]
+        except CommerceError as error:
+            if error.code != "till_open":  # opened meanwhile from elsewhere: carry on
+                self.query_one("#status", Label).update(app.explain(error))  # type: ignore[attr-defined]
+                return
+        app.notify(f"Till open with a float of {app.money(cents)}.")  # type: ignore[attr-defined]
+        app.switch_screen(SellScreen())
+
+    def action_sign_out(self) -> None:
+        self.app.sign_out()  # type: ignore[attr-defined]

@@ -1,0 +1,143 @@
+"""The till session: X report at any time, cash in and out, and closing with
+the counted cash (the Z report). A variance over the limit asks for a
+supervisor's PIN right here instead of refusing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static
+
+from pos.dialogs.amount import AmountDialog
+from pos.till_report import report_lines
+from shared.client import Api
+from shared.errors import CommerceError
+from shared.receipt import print_lines
+from shared.schemas.tills import CashMovementIn, TillClose, TillReport
+
+
+class TillScreen(Screen[None]):
+    BINDINGS = [
+        Binding("f2", "cash_in", "Cash in", id="cash_in", tooltip="Add change to the drawer"),
+        Binding("f3", "cash_out", "Cash out", id="cash_out",
+                tooltip="A cash drop to the safe or a paid-out"),
+        Binding("f5", "refresh", "X report", id="x_report", tooltip="Refresh the X report"),
+        Binding("f8", "print", "Print", id="print_report", tooltip="Print this report"),
+        Binding("f12", "close_till", "Close till (Z)", id="close_till",
+                tooltip="Count the drawer and close the till"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report: TillReport | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="till"):
+            yield Label("Till session", classes="title", id="till-title")
+            with VerticalScroll(id="report-box"):
+                yield Static("Loading…", id="report", markup=False)
+            yield Label("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_refresh()
+
+    def say(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#status", Label)
+        status.update(text)
+        status.set_class(error, "-error")
+
+    def _time(self, moment: object) -> str:
+        store = self.app.store  # type: ignore[attr-defined]
+        if not isinstance(moment, datetime):
+            return str(moment)
+        return moment.astimezone(ZoneInfo(store.timezone)).strftime("%d/%m/%Y %H:%M")
+
+    def show(self, report: TillReport) -> None:
+        self.report = report
+        lines = report_lines(report, self.app.money, self._time)  # type: ignore[attr-defined]
+        self.query_one("#report", Static).update("\n".join(lines))
+
+    @work(exclusive=True, group="till")
+    async def action_refresh(self) -> None:
+        if self.report is not None and self.report.kind == "Z":
+            return
+        try:
+            self.show(await self.app.client.call(Api.till_report()))  # type: ignore[attr-defined]
+        except CommerceError as error:
+            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+
+    @work(exclusive=True, group="till")
+    async def move(self, kind: str) -> None:
+        title = "Cash into the drawer" if kind == "in" else "Cash out of the drawer"
+        typed = await self.app.push_screen_wait(AmountDialog(title, ask_reason=True))
+        if typed is None:
+            return
+        cents, reason = typed
+        try:
+            self.show(await self.app.client.call(Api.cash_movement(  # type: ignore[attr-defined]
+                CashMovementIn(kind=kind, amount_cents=cents, reason=reason))))  # type: ignore[arg-type]
+        except CommerceError as error:
+            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            return
+        self.say(f"Cash {kind}: {self.app.money(cents)} ({reason}).")  # type: ignore[attr-defined]
+
+    def action_cash_in(self) -> None:
+        if self._open():
+            self.move("in")
+
+    def action_cash_out(self) -> None:
+        if self._open():
+            self.move("out")
+
+    def _open(self) -> bool:
+        if self.report is not None and self.report.kind == "Z":
+            self.say("The till is closed.", error=True)
+            return False
+        return True
+
+    @work(exclusive=True, group="till")
+    async def action_close_till(self) -> None:
+        if not self._open():
+            return
+        app = self.app
+        typed = await app.push_screen_wait(AmountDialog(
+            "Count the cash in the drawer and type the total"))
+        if typed is None:
+            return
+        try:
+            report = await app.call_approved(  # type: ignore[attr-defined]
+                Api.close_till(TillClose(counted_cents=typed[0])))
+        except CommerceError as error:
+            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            return
+        self.show(report)
+        self.query_one("#till-title", Label).update("Till closed — Z report")
+        self.say("Till closed. F8 prints the Z report; Esc signs out.")
+
+    def action_print(self) -> None:
+        if self.report is None:
+            return
+        try:
+            printer = self.app.printer_factory()  # type: ignore[attr-defined]
+            if printer is None:
+                self.say("No printer configured.", error=True)
+                return
+            print_lines(printer, report_lines(self.report, self.app.money, self._time))  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - any printer fault; the report is on screen
+            self.say(f"Printer not answering ({exc.__class__.__name__}).", error=True)
+            return
+        self.say("Report printed.")
+
+    def action_back(self) -> None:
+        if self.report is not None and self.report.kind == "Z":
+            self.app.sign_out()  # type: ignore[attr-defined]
+        else:
+            self.app.pop_screen()
