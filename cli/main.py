@@ -70,7 +70,8 @@ def seed_demo(seed: Annotated[int, typer.Option(help="Random seed of the demo st
 
 @device_app.command("add")
 def device_add(
-    kind: Annotated[DeviceKind, typer.Option(help="kiosk, pos, display or web")],
+    kind: Annotated[DeviceKind, typer.Option(
+        help="kiosk, pos or web (a customer display runs with its till's token)")],
     name: Annotated[str, typer.Option(help="A name staff recognise, e.g. 'MI01 till 2'")],
     store: Annotated[str | None, typer.Option(help="Store code (not for web)")] = None,
 ) -> None:
@@ -167,6 +168,21 @@ def pos(url: UrlOption = None, token: TokenOption = None) -> None:
     """Start the staff till."""
     _client_env(url, token)
     from pos.app import run
+    from pos.settings import PosSettings
+
+    run(PosSettings())
+
+
+@app.command()
+def display(url: UrlOption = None, token: TokenOption = None) -> None:
+    """Start the customer display of a till: the screen facing the shopper.
+
+    Give it the same device token as its till (--token or OMNITILL_DEVICE_TOKEN):
+    sharing the token is what binds a display to its till. It shows that till's
+    sale live (lines, total, points) and the digital receipt QR when it is paid.
+    """
+    _client_env(url, token)
+    from pos.display.app import run
     from pos.settings import PosSettings
 
     run(PosSettings())
@@ -278,10 +294,15 @@ def _launcher(base: str, tokens: dict[str, dict[str, str]]) -> None:
         typer.echo("\nOmnitill demo — open an app (PINs in the README: MI01 cashier 1111)")
         for n, (store, kind) in enumerate(choices, start=1):
             typer.echo(f"  {n:2}. {'Kiosk' if kind == 'kiosk' else 'Till '}  {store}")
-        typer.echo("   w. place a web order for pickup at MI01     q. quit")
+        typer.echo("   w. place a web order for pickup at MI01     d. customer display of the "
+                   "MI01 till     q. quit")
         answer = typer.prompt("choice", default="1").strip().lower()
         if answer == "q":
             return
+        if answer == "d":
+            typer.echo("  in a second terminal, beside the till:\n"
+                       f"  .venv/bin/omnitill display --url {base} --token {tokens['MI01']['pos']}")
+            continue
         if answer == "w":
             typer.echo("  e.g. omnitill web-order --customer giulia.rossi@example.it "
                        "--pickup-at MI01 SKU:1")

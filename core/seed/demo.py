@@ -18,6 +18,7 @@ from core.catalog import writes
 from core.catalog.models import Product
 from core.customers.models import Customer
 from core.db import Database
+from core.payments.service import issue_credit
 from core.seed.demo_data import DemoData, load_demo_data
 from core.stock.models import StockLevel
 from shared.schemas.enums import DeviceKind, Role
@@ -67,11 +68,21 @@ def seed_devices(session: Session, data: DemoData) -> dict[str, dict[str, str]]:
             kind.value: auth.add_device(
                 session, kind=kind, name=f"{store.code} {kind.value}", store_code=store.code
             )
-            for kind in (DeviceKind.KIOSK, DeviceKind.POS, DeviceKind.DISPLAY)
+            for kind in (DeviceKind.KIOSK, DeviceKind.POS)
         }
     tokens["WEB"] = {"web": auth.add_device(session, kind=DeviceKind.WEB, name="Web shop",
                                             store_code=None)}
     return tokens
+
+
+DEMO_GIFT_CARDS = {"GC-2026-0001": 5_000, "GC-2026-0002": 1_000}
+"""Gift cards sold before the demo starts: 50.00 and 10.00 (the README lists them)."""
+
+
+def seed_gift_cards(session: Session) -> None:
+    for number, cents in DEMO_GIFT_CARDS.items():
+        issue_credit(session, card_number=number, amount_cents=cents, reason="gift card sold",
+                     reference="demo", kind="gift_card")
 
 
 def seed_demo(db: Database, *, var_dir: Path, seed: int = 2026) -> dict[str, dict[str, str]]:
@@ -86,6 +97,7 @@ def seed_demo(db: Database, *, var_dir: Path, seed: int = 2026) -> dict[str, dic
     with db.write() as session:
         seed_people(session, data)
         tokens = seed_devices(session, data)
+        seed_gift_cards(session)
     var_dir.mkdir(parents=True, exist_ok=True)
     path = var_dir / "demo-devices.json"
     path.write_text(json.dumps(tokens, indent=2))
