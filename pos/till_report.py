@@ -15,6 +15,10 @@ def _row(left: str, right: str) -> str:
     return f"{left:<{WIDTH - len(right) - 1}} {right}"
 
 
+def _minus(money: Callable[[int], str], cents: int) -> str:
+    return "-" + money(cents) if cents else money(0)
+
+
 def report_lines(report: TillReport, money: Callable[[int], str],
                  timestamp: Callable[[object], str] = str) -> list[str]:
     title = "Z REPORT — till closed" if report.kind == "Z" else "X REPORT — till open"
@@ -28,12 +32,12 @@ def report_lines(report: TillReport, money: Callable[[int], str],
                           money(total.amount_cents)))
     for total in report.refunds:
         lines.append(_row(f"Refunds {TENDERS.get(total.tender, total.tender)} ({total.count})",
-                          "-" + money(total.amount_cents)))
+                          _minus(money, total.amount_cents)))
     lines += [_row("Cash in", money(report.cash_in_cents)),
-              _row("Cash out", "-" + money(report.cash_out_cents)),
+              _row("Cash out", _minus(money, report.cash_out_cents)),
               "-" * WIDTH,
               _row("Sales total", money(report.sales_cents)),
-              _row("Refunds total", "-" + money(report.refunds_cents)),
+              _row("Refunds total", _minus(money, report.refunds_cents)),
               _row("Expected cash in drawer", money(report.expected_cash_cents))]
     if report.counted_cents is not None:
         variance = report.variance_cents or 0

@@ -234,6 +234,8 @@ def abandon(session: Session, *, caller: Caller, cart_id: str) -> Cart:
     if cart.status in (CartStatus.OPEN, CartStatus.HANDED_OFF):
         stock.release_owner(session, "cart", cart.id)
         cart.status = CartStatus.ABANDONED
+        emit(session, "cart.abandoned", store=cart.store_code, subject=cart.id,
+             cart_id=cart.id, device_id=cart.device_id)
     return cart
 
 

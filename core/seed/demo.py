@@ -20,6 +20,7 @@ from core.customers.models import Customer
 from core.db import Database
 from core.payments.service import issue_credit
 from core.seed.demo_data import DemoData, load_demo_data
+from core.seed.history import seed_history
 from core.stock.models import StockLevel
 from shared.schemas.enums import DeviceKind, Role
 
@@ -98,6 +99,8 @@ def seed_demo(db: Database, *, var_dir: Path, seed: int = 2026) -> dict[str, dic
         seed_people(session, data)
         tokens = seed_devices(session, data)
         seed_gift_cards(session)
+    with db.write() as session:
+        seed_history(session, data, seed=seed)
     var_dir.mkdir(parents=True, exist_ok=True)
     path = var_dir / "demo-devices.json"
     path.write_text(json.dumps(tokens, indent=2))

@@ -4,6 +4,8 @@ to the sale so it earns points."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +18,11 @@ from shared.errors import CommerceError
 from shared.schemas.returns import CustomerOut
 
 BADGES = {"web": "WEB", "app": "APP", "kiosk": "KIOSK", "pos": "STORE"}
+
+
+def history_date(moment: datetime) -> str:
+    """The day of a past order, as on its receipt (snapshot tests pin it)."""
+    return moment.strftime("%d/%m/%Y")
 
 
 class CustomerScreen(Screen[CustomerOut | None]):
@@ -82,7 +89,7 @@ class CustomerScreen(Screen[CustomerOut | None]):
         table = self.query_one("#history", DataTable)
         table.clear()
         for order in history.orders:
-            table.add_row(order.created_at.strftime("%d/%m/%Y"), order.number,
+            table.add_row(history_date(order.created_at), order.number,
                           BADGES.get(order.channel, order.channel), order.store,
                           order.status.replace("_", " "), money(order.total_cents),
                           money(order.returned_cents) if order.returned_cents else "",

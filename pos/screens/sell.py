@@ -28,6 +28,7 @@ from shared.schemas.orders import (
     OrderCreate,
     OrderOut,
     PaymentIn,
+    Transition,
 )
 from shared.schemas.returns import CustomerOut
 
@@ -45,12 +46,16 @@ class SellScreen(Screen[None]):
                 tooltip="Pay with the customer's loyalty points"),
         Binding("f5", "more", "Qty +1", id="qty_more", tooltip="One more of the line"),
         Binding("f7", "less", "Qty −1", id="qty_less", tooltip="One fewer of the line"),
-        Binding("ctrl+d", "line_discount", "Line disc.", id="line_discount",
+        # Priority: the scan field always has the focus and an Input takes ctrl+d
+        # for "delete right", which would swallow the key.
+        Binding("ctrl+d", "line_discount", "Line disc.", id="line_discount", priority=True,
                 tooltip="Discount the selected line (% or amount)"),
         Binding("ctrl+b", "basket_discount", "Basket %", id="basket_discount",
                 tooltip="The same percentage off every line"),
         Binding("f4", "park", "Park/recall", id="park",
                 tooltip="Park this sale, or recall a parked one when the till is empty"),
+        Binding("ctrl+x", "void", "Void", id="void_sale",
+                tooltip="Cancel the sale being rung up; its stock goes back"),
         Binding("f6", "pickups", "Pickups", id="pickups", tooltip="Click-and-collect queue"),
         Binding("f9", "customer", "Customer", id="customer",
                 tooltip="Find a customer, see their history, attach them to the sale"),
@@ -448,6 +453,27 @@ class SellScreen(Screen[None]):
         except CommerceError as error:
             self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
         self.render_sale()
+
+    @work(exclusive=True, group="park")
+    async def action_void(self) -> None:
+        if not self.cart or not self.cart.lines:
+            self.say("Nothing to void.")
+            return
+        if self.order is not None and self.order.paid_cents:
+            self.say("Part is paid already: take the rest, or refund it at the returns desk.",
+                     error=True)
+            return
+        try:
+            if self.order is not None:
+                await self.app.client.call(Api.transition(  # type: ignore[attr-defined]
+                    self.order.number, Transition(to="cancelled", note="voided at the till")))
+            else:
+                await self.app.client.call(Api.abandon_cart(self.cart.id))  # type: ignore[attr-defined]
+        except CommerceError as error:
+            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            return
+        self.new_sale()
+        self.say("Sale voided.")
 
     def action_pickups(self) -> None:
         from pos.screens.pickups import PickupsScreen

@@ -194,10 +194,14 @@ def test_loyalty_earn_redeem_and_clawback_keep_the_ledger_true(  # type: ignore[
     assert 0 < ret.points_clawed_back <= earned // 2 + 1
     balance = _ledger_matches(seeded.url, customer)
     assert balance == start + earned - spend - ret.points_clawed_back
+    set_stock(seeded.url, "MI01", sku, 1000)
+    price = till.call(Api.product(sku)).price_cents
+    big = till.call(Api.place_order(OrderCreate(
+        lines=[LineIn(sku=sku, qty=balance // price + 2)], customer_id=customer), key()))
+    assert big.due_cents > balance + 1
     with pytest.raises(errors.Conflict, match="Not enough points"):
-        till.call(Api.pay(second.number, PaymentIn(tender="loyalty_points",
-                                                   amount_cents=min(10**6, balance + 1),
-                                                   points=balance + 1)))
+        till.call(Api.pay(big.number, PaymentIn(tender="loyalty_points",
+                                                amount_cents=balance + 1, points=balance + 1)))
 
 
 def test_tier_rises_at_the_spend_threshold(seeded, sku: str, till: CommerceClient) -> None:  # type: ignore[no-untyped-def]

@@ -160,7 +160,7 @@ async def test_a_display_set_up_with_the_wrong_token_says_so_calmly(  # type: ig
     # The display shares its till's token; a token of no till shows no sale, so
     # the screen says what to fix instead of waiting forever in silence.
     for app, problem in (
-        (display_factory("MI01", "display"), "This display needs its till's device token."),
+        (display_factory("MI01", "kiosk"), "This display needs its till's device token."),
         (make_display(PosSettings(core_url=live_core, device_token="not-a-token")),
          "This display is not registered with the store system."),
     ):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pos.screens.pickups import PickupsScreen
 from shared.client import Api
 from shared.schemas.orders import Contact, LineIn, OrderCreate
+from shared.timefmt import age
+from tests.pos.pilot import settle
 
 
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+    await settle(pilot.app, pilot)
 
 
 def test_sale(snap_compare, till_factory) -> None:  # type: ignore[no-untyped-def]
@@ -38,3 +38,41 @@ def test_pickup_queue(snap_compare, till_factory, core_client) -> None:  # type:
         await _settle(pilot)
 
     assert snap_compare(till_factory(), terminal_size=(110, 30), run_before=queue)
+
+
+def test_customer_panel(snap_compare, till_factory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The demo history is dated relative to seeding; show it by age so the
+    # picture does not change with the calendar.
+    monkeypatch.setattr("pos.screens.customer.history_date",
+                        lambda moment: f"{age(moment).split()[0]} days ago")
+
+    async def look_up(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press(*"1111", "enter")
+        await _settle(pilot)
+        await pilot.press("f9")
+        await _settle(pilot)
+        await pilot.press(*"rossi", "enter")
+        await _settle(pilot)
+
+    assert snap_compare(till_factory(), terminal_size=(110, 30), run_before=look_up)
+
+
+def test_z_report(snap_compare, till_factory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("pos.screens.till.TillScreen._time", lambda self, moment: "23/11 09:00")
+
+    async def close(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press(*"1111", "enter")
+        await _settle(pilot)
+        for sku in ("HO-MOK-05", "BK-NOV-02"):
+            await pilot.press(*sku, "enter")
+            await _settle(pilot)
+        await pilot.press("f2", *"100", "enter")
+        await _settle(pilot)
+        await pilot.press("n")
+        await _settle(pilot)
+        await pilot.press("f12")
+        await _settle(pilot)
+        await pilot.press("f12", *"150", "enter")  # a little over: within the limit
+        await _settle(pilot)
+
+    assert snap_compare(till_factory(), terminal_size=(110, 36), run_before=close)
