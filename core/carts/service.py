@@ -30,6 +30,7 @@ from core.stock import service as stock
 from core.stock.models import Reservation
 from core.timeutil import utcnow
 from shared.codes import CodeKind, build_code
+from shared.money import percent_of
 from shared.schemas.enums import CartStatus, Channel, DeviceKind, Role
 from shared.schemas.orders import CartCreate, CartLineOut, CartLineSet, CartOut, Handoff
 
@@ -108,7 +109,9 @@ def _open(cart: Cart) -> None:
 def authorise_discount(caller: Caller, gross_cents: int, discount_cents: int) -> None:
     """Percent or amount, a discount worth more than the limit needs a supervisor
     (signed in, or approving with their PIN on this till)."""
-    if discount_cents * 100 > gross_cents * DISCOUNT_LIMIT_PERCENT:
+    # The limit rounds to the cent as a percent discount does, so "20 %" of any
+    # price is always within it.
+    if discount_cents > percent_of(gross_cents, DISCOUNT_LIMIT_PERCENT * 100):
         caller.require_staff(Role.SUPERVISOR, f"give more than {DISCOUNT_LIMIT_PERCENT} % off")
 
 

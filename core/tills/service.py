@@ -34,8 +34,8 @@ def open_session_of(session: Session, device_id: int, *, lock: bool = False
     return session.scalar(stmt)
 
 
-def current(session: Session, caller: Caller) -> TillSession:
-    till = open_session_of(session, caller.device_id)
+def current(session: Session, caller: Caller, *, lock: bool = False) -> TillSession:
+    till = open_session_of(session, caller.device_id, lock=lock)
     if till is None:
         raise Conflict("The till is closed. Open it with its float first.", code="till_closed")
     return till
@@ -66,7 +66,7 @@ def record(session: Session, *, caller: Caller | None, kind: str, tender: str, a
     """
     if caller is None or caller.device_kind is not DeviceKind.POS:
         return
-    till = open_session_of(session, caller.device_id)
+    till = open_session_of(session, caller.device_id, lock=True)
     if till is None:
         if tender == Tender.CASH and not offline:
             raise Conflict("The till is closed: open it with its float before taking or "
@@ -80,7 +80,7 @@ def record(session: Session, *, caller: Caller | None, kind: str, tender: str, a
 
 def move_cash(session: Session, *, caller: Caller, body: CashMovementIn) -> TillSession:
     staff = caller.require_staff(action="move cash in or out of the till")
-    till = current(session, caller)
+    till = current(session, caller, lock=True)
     sign = 1 if body.kind == "in" else -1
     if sign < 0 and expected_cash(session, till) < body.amount_cents:
         raise Conflict("There is not that much cash in the drawer.", code="not_enough_cash")
