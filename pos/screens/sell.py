@@ -193,9 +193,12 @@ class SellScreen(Screen[None]):
         line = next((x for x in self.cart.lines if x.sku == sku), None)
         qty = max(0, (line.qty if line else 0) + delta)
         percent, amount = self.discounts.get(sku, (0, 0))
-        self.cart = await client.call(Api.set_cart_line(self.cart.id, CartLineSet(
-            sku=sku, qty=qty, discount_percent=percent,
-            discount_cents=min(amount, self._price(sku) * qty) if amount else 0)))
+        # A line with a supervisor's discount asks them again when its quantity
+        # (and so the discount) grows.
+        self.cart = await self.app.call_approved(Api.set_cart_line(  # type: ignore[attr-defined]
+            self.cart.id, CartLineSet(
+                sku=sku, qty=qty, discount_percent=percent,
+                discount_cents=min(amount, self._price(sku) * qty) if amount else 0)))
         self.say("")
 
     def _price(self, sku: str) -> int:
