@@ -56,6 +56,8 @@ def receipt_lines(order: OrderOut, store: StoreOut, *, locale: str = "it_IT",
                                     payment.amount_cents)))
     if order.change_cents:
         lines.append(_row("Resto", money(order.change_cents)))
+    if order.points_earned:
+        lines.append(_row("Punti guadagnati", str(order.points_earned)))
     if points_balance is not None:
         lines.append(_row("Saldo punti", str(points_balance)))
     lines += ["", "Grazie e arrivederci!".center(WIDTH),

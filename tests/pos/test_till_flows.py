@@ -203,7 +203,7 @@ async def test_pickup_from_web_order_to_collected(till_factory, core_client, see
 
 
 async def test_customer_panel_shows_cross_channel_history_and_the_sale_earns_points(  # type: ignore[no-untyped-def]
-    till_factory, core_client, seeded_sqlite
+    till_factory, core_client, seeded_sqlite, printed
 ) -> None:
     from pos.screens.customer import CustomerScreen
 
@@ -233,10 +233,15 @@ async def test_customer_panel_shows_cross_channel_history_and_the_sale_earns_poi
         assert "Giulia Rossi" in str(app.screen.query_one("#total", Label).render())
         await pilot.press("f3")
         await _settle(app, pilot)
+        await pilot.press("p")  # a printed receipt
+        await _settle(app, pilot)
         await pilot.press("escape")
         await _settle(app, pilot)
         after = (await app.client.call(Api.customer_loyalty(customer_id))).balance
         assert after > before
+        receipt = printed[-1].output.decode("cp437", errors="replace")
+        assert "Punti guadagnati" in receipt and str(after - before) in receipt
+        assert "Saldo punti" in receipt and str(after) in receipt
 
 
 async def test_returns_desk_refunds_a_receipt_and_restocks_this_store(  # type: ignore[no-untyped-def]
@@ -266,3 +271,31 @@ async def test_returns_desk_refunds_a_receipt_and_restocks_this_store(  # type: 
         assert "RIMBORSO" in text and order.number in text
         final = await app.client.call(Api.order(order.number))
         assert final.payments[0].refunded_cents == order.total_cents // 2
+
+
+async def test_a_big_return_asks_a_supervisor_at_the_desk(  # type: ignore[no-untyped-def]
+    till_factory, seeded_sqlite
+) -> None:
+    from pos.dialogs.supervisor import SupervisorDialog
+    from pos.screens.returns import ReturnsScreen
+
+    set_stock(seeded_sqlite.url, "MI01", "HO-MOK-05", 10)
+    app = till_factory()
+    async with app.run_test(size=(130, 40)) as pilot:
+        await _sign_in(app, pilot)
+        order = await app.client.call(Api.place_order(
+            OrderCreate(lines=[LineIn(sku="HO-MOK-05", qty=4)]), key()))
+        assert order.total_cents > 10_000  # over what a cashier approves alone
+        order = await app.client.call(Api.pay(order.number, PaymentIn(
+            tender="card", amount_cents=order.total_cents, card_token="approve")))
+        await pilot.press(*(order.receipt_code or ""), "enter")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, ReturnsScreen)
+        await pilot.press("f2", "f2", "f2", "f2", "f5")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, SupervisorDialog)
+        await pilot.press(*"2222", "enter")
+        await _settle(app, pilot)
+        assert "refunded" in _status(app) and app.money(order.total_cents) in _status(app)
+        ret = (await app.client.call(Api.order(order.number))).payments[0]
+        assert ret.refunded_cents == order.total_cents
