@@ -79,7 +79,7 @@ class Caller:
     def require_staff(self, minimum: Role = Role.CASHIER, action: str = "do this") -> StaffClaims:
         if self.staff is None:
             raise Unauthorized(f"Sign in with your staff PIN to {action}.", code="staff_required")
-        if not self.staff.role.at_least(minimum) and not self.approved_by(minimum):
+        if self.approved_by(minimum) is None:
             raise Forbidden(
                 f"A {minimum.value} or above must {action}.", code="role_required",
                 required_role=minimum.value,

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from babel.numbers import format_currency
 
 __all__ = [
+    "POINT_VALUE_CENTS",
     "allocate",
     "format_money",
     "percent_of",
@@ -20,6 +21,9 @@ __all__ = [
     "vat_breakdown",
     "vat_included",
 ]
+
+POINT_VALUE_CENTS = 1
+"""What one loyalty point is worth as a tender: 100 points are 1 €."""
 
 
 def round_div(numerator: int, denominator: int) -> int:

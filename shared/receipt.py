@@ -15,14 +15,15 @@ from shared.schemas.catalog import StoreOut
 from shared.schemas.orders import OrderOut
 from shared.schemas.returns import ReturnOut
 
-__all__ = ["WIDTH", "print_lines", "print_receipt", "receipt_lines", "return_receipt_lines"]
+__all__ = ["WIDTH", "print_lines", "print_receipt", "receipt_lines", "return_receipt_lines", "row"]
 
 WIDTH = 42
 TENDER_NAMES = {"cash": "Contanti", "card": "Carta", "store_credit": "Credito negozio",
                 "gift_card": "Carta regalo", "loyalty_points": "Punti"}
 
 
-def _row(left: str, right: str) -> str:
+def row(left: str, right: str) -> str:
+    """One 42-column paper line: text on the left, an amount on the right."""
     space = WIDTH - len(right) - 1
     return f"{left[:space]:<{space}} {right}"
 
@@ -37,29 +38,29 @@ def receipt_lines(order: OrderOut, store: StoreOut, *, locale: str = "it_IT",
              order.created_at.astimezone(ZoneInfo(store.timezone))
              .strftime("%d/%m/%Y %H:%M").center(WIDTH), "-" * WIDTH]
     for line in order.lines:
-        lines.append(_row(f"{line.qty} x {line.name}", money(line.total_cents)))
+        lines.append(row(f"{line.qty} x {line.name}", money(line.total_cents)))
         if line.qty > 1:
             lines.append(f"    {line.qty} x {money(line.unit_price_cents)}")
         discount = line.discount_cents + line.promo_discount_cents
         if discount:
-            lines.append(_row("    sconto", "-" + money(discount)))
-    lines += ["-" * WIDTH, _row("TOTALE EUR", money(order.total_cents))]
+            lines.append(row("    sconto", "-" + money(discount)))
+    lines += ["-" * WIDTH, row("TOTALE EUR", money(order.total_cents))]
     for tax in order.tax_breakdown:
-        lines.append(_row(f"  IVA {tax.rate_bp / 100:g}% su {money(tax.gross_cents)}",
+        lines.append(row(f"  IVA {tax.rate_bp / 100:g}% su {money(tax.gross_cents)}",
                           money(tax.tax_cents)))
     lines.append("-" * WIDTH)
     for payment in order.payments:
         if payment.status == "approved":
             tendered = payment.tendered_cents or payment.amount_cents
-            lines.append(_row(TENDER_NAMES.get(payment.tender, payment.tender),
+            lines.append(row(TENDER_NAMES.get(payment.tender, payment.tender),
                               money(tendered if payment.tender == "cash" else
                                     payment.amount_cents)))
     if order.change_cents:
-        lines.append(_row("Resto", money(order.change_cents)))
+        lines.append(row("Resto", money(order.change_cents)))
     if order.points_earned:
-        lines.append(_row("Punti guadagnati", str(order.points_earned)))
+        lines.append(row("Punti guadagnati", str(order.points_earned)))
     if points_balance is not None:
-        lines.append(_row("Saldo punti", str(points_balance)))
+        lines.append(row("Saldo punti", str(points_balance)))
     lines += ["", "Grazie e arrivederci!".center(WIDTH),
               "Reso entro 30 giorni con questo codice".center(WIDTH)]
     return lines
@@ -87,13 +88,13 @@ def return_receipt_lines(ret: ReturnOut, store: StoreOut, *, locale: str = "it_I
     lines = [store.name.center(WIDTH), f"Reso {ret.number}".center(WIDTH),
              f"Scontrino originale {ret.order_number or '—'}".center(WIDTH), "-" * WIDTH]
     for line in ret.lines:
-        lines.append(_row(f"{line.qty} x {line.sku} ({line.condition})",
+        lines.append(row(f"{line.qty} x {line.sku} ({line.condition})",
                           "-" + money(line.refund_cents)))
     refund_to = "credito negozio " + (ret.credit_card_number or "") \
         if ret.refund_to == "store_credit" else "metodo di pagamento originale"
-    lines += ["-" * WIDTH, _row("RIMBORSO", money(ret.refund_cents)), f"su {refund_to}"[:WIDTH]]
+    lines += ["-" * WIDTH, row("RIMBORSO", money(ret.refund_cents)), f"su {refund_to}"[:WIDTH]]
     if ret.points_clawed_back:
-        lines.append(_row("Punti stornati", str(ret.points_clawed_back)))
+        lines.append(row("Punti stornati", str(ret.points_clawed_back)))
     return lines
 
 

@@ -22,7 +22,6 @@ from core.customers.models import Customer
 from core.deps import Caller
 from core.events.service import emit
 from core.loyalty import service as loyalty
-from core.orders.views import mask_name
 from core.pricing import PricedLine, line_discount, totals
 from core.problems import Conflict, Forbidden, InvalidInput, NotFound
 from core.settings import CoreSettings
@@ -30,6 +29,7 @@ from core.stock import service as stock
 from core.stock.models import Reservation
 from core.timeutil import utcnow
 from shared.codes import CodeKind, build_code
+from shared.masking import mask_name
 from shared.money import percent_of
 from shared.schemas.enums import CartStatus, Channel, DeviceKind, Role
 from shared.schemas.orders import CartCreate, CartLineOut, CartLineSet, CartOut, Handoff
@@ -115,6 +115,12 @@ def authorise_discount(caller: Caller, gross_cents: int, discount_cents: int) ->
         caller.require_staff(Role.SUPERVISOR, f"give more than {DISCOUNT_LIMIT_PERCENT} % off")
 
 
+def _updated(session: Session, cart: Cart) -> None:
+    """Tell whoever follows this basket (its till's customer display)."""
+    emit(session, "cart.updated", store=cart.store_code, subject=cart.id, cart_id=cart.id,
+         device_id=cart.device_id)
+
+
 def set_line(session: Session, *, caller: Caller, cart_id: str, line: CartLineSet,
              minutes: int) -> Cart:
     cart = get_cart(session, cart_id, caller=caller, lock=True)
@@ -159,8 +165,7 @@ def set_line(session: Session, *, caller: Caller, cart_id: str, line: CartLineSe
         Reservation.owner_kind == "cart", Reservation.owner_id == cart.id
     ).values(expires_at=cart.expires_at))
     session.flush()
-    emit(session, "cart.updated", store=cart.store_code, subject=cart.id, cart_id=cart.id,
-         device_id=cart.device_id)
+    _updated(session, cart)
     return cart
 
 
@@ -218,8 +223,7 @@ def recall(session: Session, *, caller: Caller, cart_id: str) -> Cart:
         raise Conflict("That sale is not parked (another till may have recalled it).",
                        code="cart_not_parked")
     cart.parked, cart.device_id = False, caller.device_id
-    emit(session, "cart.updated", store=cart.store_code, subject=cart.id, cart_id=cart.id,
-         device_id=cart.device_id)
+    _updated(session, cart)
     return cart
 
 
@@ -269,8 +273,7 @@ def set_customer(session: Session, *, caller: Caller, cart_id: str,
     if customer_id is not None and session.get(Customer, customer_id) is None:
         raise NotFound("That customer does not exist.", code="customer_not_found")
     cart.customer_id = customer_id
-    emit(session, "cart.updated", store=cart.store_code, subject=cart.id, cart_id=cart.id,
-         device_id=cart.device_id)
+    _updated(session, cart)
     return cart
 
 
@@ -292,8 +295,10 @@ def cart_out(session: Session, cart: Cart, settings: CoreSettings | None = None)
         customer_id=cart.customer_id,
         lines=[CartLineOut(sku=p.sku, name=p.name, qty=p.qty,
                            unit_price_cents=p.unit_price_cents, discount_cents=p.discount_cents,
-                           total_cents=p.total_cents, vat_rate_bp=p.vat_rate_bp)
-               for p in priced],
+                           total_cents=p.total_cents, vat_rate_bp=p.vat_rate_bp,
+                           discount_percent=x.discount_percent,
+                           discount_amount_cents=x.discount_cents)
+               for x, p in zip(cart.lines, priced, strict=True)],
         total_cents=summary.total_cents, tax_cents=summary.tax_cents,
         expires_at=cart.expires_at, handoff_code=cart.handoff_code,
         customer_name=mask_name(customer.first_name, customer.last_name) if customer else None,

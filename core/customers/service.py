@@ -17,10 +17,10 @@ from core.customers.models import Customer
 from core.loyalty import service as loyalty
 from core.loyalty.models import LoyaltyEntry
 from core.orders.models import Order
-from core.orders.views import mask_name
 from core.problems import NotFound
 from core.returns.models import Return
 from shared.codes import CodeKind
+from shared.masking import mask_name
 from shared.schemas.returns import (
     CustomerHistory,
     CustomerOut,

@@ -33,8 +33,6 @@ class Tier:
 
 TIERS = (Tier("Bronze", 0, 100), Tier("Silver", 50_000, 125), Tier("Gold", 150_000, 150))
 """12-month net spend thresholds (500 €, 1,500 €) and their earn multipliers."""
-POINT_VALUE_CENTS = 1
-"""100 points are worth 1 € when redeemed."""
 
 
 def _ensure_account(session: Session, customer_id: int) -> None:
@@ -45,8 +43,10 @@ def _ensure_account(session: Session, customer_id: int) -> None:
 
 
 def balance(session: Session, customer_id: int) -> int:
-    return int(session.scalar(select(func.coalesce(func.sum(LoyaltyEntry.points), 0))
-                              .where(LoyaltyEntry.customer_id == customer_id)) or 0)
+    """The account's running balance (kept equal to the ledger's sum by :func:`_add`),
+    one row instead of a sum over every entry: baskets and orders show it on each read."""
+    return int(session.scalar(select(LoyaltyAccount.balance)
+                              .where(LoyaltyAccount.customer_id == customer_id)) or 0)
 
 
 def spend_12_months(session: Session, customer_id: int) -> int:
@@ -89,13 +89,17 @@ def _add(session: Session, *, customer_id: int, kind: str, points: int,
          points=points, order=order_number, returned=return_number)
 
 
+def points_for(money_cents: int, points_per_euro: int, tier: Tier) -> int:
+    """The earn rule: whole euros paid in money, times the rate and the tier's multiplier."""
+    return max(0, money_cents) // 100 * points_per_euro * tier.multiplier_percent // 100
+
+
 def estimate(session: Session, *, customer_id: int, total_cents: int,
              points_per_euro: int) -> int:
     """What a sale of this total would earn at the customer's tier today: the
-    number the customer display promises, worked out by the same rule as
-    :func:`earn_for_order`."""
-    tier = tier_for(spend_12_months(session, customer_id))
-    return max(0, total_cents) // 100 * points_per_euro * tier.multiplier_percent // 100
+    number the customer display promises."""
+    return points_for(total_cents, points_per_euro,
+                      tier_for(spend_12_months(session, customer_id)))
 
 
 def earn_for_order(session: Session, *, order: Order, points_per_euro: int) -> int:
@@ -111,8 +115,7 @@ def earn_for_order(session: Session, *, order: Order, points_per_euro: int) -> i
     redeemed = session.scalar(select(func.coalesce(func.sum(Payment.amount_cents), 0)).where(
         Payment.order_id == order.id, Payment.tender == "loyalty_points",
         Payment.status == "approved")) or 0
-    euros = max(0, order.total_cents - int(redeemed)) // 100
-    points = euros * points_per_euro * tier.multiplier_percent // 100
+    points = points_for(order.total_cents - int(redeemed), points_per_euro, tier)
     if points <= 0:
         return 0
     lines = list(order.lines)

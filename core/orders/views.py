@@ -14,6 +14,7 @@ from core.payments import service as payments
 from core.settings import CoreSettings
 from core.stores.models import Location
 from shared.codes import CodeKind
+from shared.masking import mask_email, mask_full_name, mask_name
 from shared.schemas.enums import DeviceKind, Fulfilment, OrderStatus
 from shared.schemas.orders import (
     CheckInResult,
@@ -26,29 +27,13 @@ from shared.schemas.orders import (
 )
 
 
-def mask_name(first: str | None, last: str | None) -> str | None:
-    """``Giulia R.``: enough for a shopper to recognise their order, no more."""
-    if not first and not last:
-        return None
-    return f"{first or ''} {(last or '')[:1]}.".strip()
-
-
-def mask_email(email: str | None) -> str | None:
-    if not email or "@" not in email:
-        return None
-    name, domain = email.split("@", 1)
-    return f"{name[:1]}***@{domain}"
-
-
 def _customer_name(session: Session, order: Order, full: bool) -> str | None:
     customer = session.get(Customer, order.customer_id) if order.customer_id else None
     if customer:
         return (f"{customer.first_name} {customer.last_name}" if full
                 else mask_name(customer.first_name, customer.last_name))
     if order.contact_name:
-        parts = order.contact_name.split(" ")
-        return order.contact_name if full else mask_name(parts[0], parts[-1] if len(parts) > 1
-                                                          else None)
+        return order.contact_name if full else mask_full_name(order.contact_name)
     return None
 
 

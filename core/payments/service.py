@@ -18,6 +18,7 @@ from core.payments.gateway import PaymentGateway
 from core.payments.models import Payment, StoreCreditAccount, StoreCreditEntry
 from core.problems import Conflict, Forbidden, InvalidInput, NotFound
 from core.tills import service as tills
+from shared.money import POINT_VALUE_CENTS
 from shared.schemas.enums import DeviceKind, PaymentStatus, Tender
 from shared.schemas.orders import PaymentIn
 
@@ -126,8 +127,8 @@ def take_payment(
             if order.customer_id is None:
                 raise InvalidInput("Attach the customer's loyalty card to pay with points.",
                                    code="customer_required")
-            points = payment.points or amount // loyalty.POINT_VALUE_CENTS
-            if points * loyalty.POINT_VALUE_CENTS != amount:
+            points = payment.points or amount // POINT_VALUE_CENTS
+            if points * POINT_VALUE_CENTS != amount:
                 raise InvalidInput("The amount must match the points redeemed (100 = 1 €).",
                                    code="points_mismatch")
             loyalty.redeem(session, customer_id=order.customer_id, points=points,
@@ -159,7 +160,7 @@ def give_back(session: Session, *, order: Order, payment: Payment, amount: int,
                      reason="refund", reference=order.number)
     elif payment.tender == Tender.LOYALTY_POINTS and order.customer_id is not None:
         loyalty.refund_redemption(session, customer_id=order.customer_id,
-                                  points=amount // loyalty.POINT_VALUE_CENTS,
+                                  points=amount // POINT_VALUE_CENTS,
                                   reference=order.number)
     payment.refunded_cents += amount
 

@@ -45,7 +45,7 @@ def seed_history(session: Session, data: DemoData, *, seed: int) -> int:
     """Add the past orders; returns how many."""
     rng = random.Random(seed * 7 + 1)
     stores = [s.code for s in data.stores if s.has_till]
-    products = [p for p in data.products]
+    products = list(data.products)
     customers = list(session.scalars(select(Customer).order_by(Customer.id)))
     now = utcnow()
     planned = []

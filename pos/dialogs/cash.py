@@ -5,13 +5,13 @@ the rest is taken by another tender."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
+
+from pos.dialogs.amount import parse_amount
 
 
 class CashDialog(ModalScreen[int | None]):
@@ -31,13 +31,11 @@ class CashDialog(ModalScreen[int | None]):
 
     @on(Input.Submitted, "#tendered")
     def submitted(self, event: Input.Submitted) -> None:
-        text = event.value.strip().replace(",", ".")
-        if not text:
+        if not event.value.strip():
             self.dismiss(self.due_cents)
             return
-        try:
-            cents = int((Decimal(text) * 100).to_integral_value())
-        except InvalidOperation:
+        cents = parse_amount(event.value)
+        if cents is None:
             self.query_one("#cash-error", Label).update("Type an amount, e.g. 50,00")
             return
         if cents <= 0:

@@ -9,8 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-POINT_VALUE_CENTS = 1
-"""As the core values them: 100 points are 1 €."""
+from shared.money import POINT_VALUE_CENTS
 
 
 class PointsDialog(ModalScreen[int | None]):

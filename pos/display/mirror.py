@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.masking import mask_full_name as masked
 from shared.schemas.enums import CartStatus, OrderStatus
 from shared.schemas.orders import CartOut, EventOut, OrderOut
 
@@ -144,14 +145,6 @@ def sale_of_order(order: OrderOut, *, basket: CartOut | None = None) -> Sale:
         points_balance=order.points_balance,
         paid_cents=order.paid_cents, due_cents=order.due_cents,
     )
-
-
-def masked(name: str | None) -> str | None:
-    """``Giulia Rossi`` → ``Giulia R.``, as the core masks names for shoppers' screens."""
-    words = (name or "").split()
-    if len(words) < 2:
-        return name or None
-    return f"{words[0]} {words[-1][:1]}."
 
 
 def is_settled(order: OrderOut) -> bool:

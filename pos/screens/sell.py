@@ -20,9 +20,11 @@ from textual.widgets import DataTable, Footer, Input, Label
 from pos.messages import Problem
 from shared.client import Api
 from shared.errors import CommerceError, NotFound
+from shared.money import POINT_VALUE_CENTS
 from shared.receipt import print_receipt, receipt_lines
 from shared.schemas.orders import (
     CartCreate,
+    CartLineOut,
     CartLineSet,
     CartOut,
     OrderCreate,
@@ -71,8 +73,6 @@ class SellScreen(Screen[None]):
         self.cart: CartOut | None = None
         self.order: OrderOut | None = None
         self.customer: CustomerOut | None = None
-        self.discounts: dict[str, tuple[int, int]] = {}
-        """Per SKU ``(percent, cents)``: kept so a quantity change keeps the discount."""
         self.key = uuid.uuid4().hex
 
     def compose(self) -> ComposeResult:
@@ -123,7 +123,7 @@ class SellScreen(Screen[None]):
 
     def new_sale(self) -> None:
         self.cart, self.order, self.key = None, None, uuid.uuid4().hex
-        self.customer, self.discounts = None, {}
+        self.customer = None
         self.render_sale()
 
     # -- scanning and lines -----------------------------------------------------------
@@ -190,20 +190,19 @@ class SellScreen(Screen[None]):
         if self.cart is None:
             self.cart = await client.call(Api.create_cart(CartCreate(
                 customer_id=self.customer.id if self.customer else None)))
-        line = next((x for x in self.cart.lines if x.sku == sku), None)
+        line = self._line(sku)
         qty = max(0, (line.qty if line else 0) + delta)
-        percent, amount = self.discounts.get(sku, (0, 0))
-        # A line with a supervisor's discount asks them again when its quantity
-        # (and so the discount) grows.
+        # The line keeps its discount; one a supervisor gave asks them again when
+        # the quantity (and so the discount) changes.
         self.cart = await self.app.call_approved(Api.set_cart_line(  # type: ignore[attr-defined]
             self.cart.id, CartLineSet(
-                sku=sku, qty=qty, discount_percent=percent,
-                discount_cents=min(amount, self._price(sku) * qty) if amount else 0)))
+                sku=sku, qty=qty, discount_percent=line.discount_percent if line else 0,
+                discount_cents=min(line.discount_amount_cents, line.unit_price_cents * qty)
+                if line else 0)))
         self.say("")
 
-    def _price(self, sku: str) -> int:
-        line = next((x for x in self.cart.lines if x.sku == sku), None) if self.cart else None
-        return line.unit_price_cents if line else 0
+    def _line(self, sku: str | None) -> CartLineOut | None:
+        return next((x for x in self.cart.lines if x.sku == sku), None) if self.cart else None
 
     def _selected_sku(self) -> str | None:
         table = self.query_one("#lines", DataTable)
@@ -235,7 +234,7 @@ class SellScreen(Screen[None]):
         from pos.dialogs.discount import DiscountDialog
 
         sku = self._selected_sku()
-        line = next((x for x in self.cart.lines if x.sku == sku), None) if self.cart else None
+        line = self._line(sku)
         if line is None or self.order is not None:
             self.say("Choose a line of an unpaid sale first.", error=True)
             return
@@ -262,11 +261,10 @@ class SellScreen(Screen[None]):
         app = self.app
         try:
             for sku, (percent, amount) in wanted.items():
-                qty = next(x.qty for x in self.cart.lines if x.sku == sku)
+                qty = self._line(sku).qty  # type: ignore[union-attr]
                 self.cart = await app.call_approved(Api.set_cart_line(  # type: ignore[attr-defined]
                     self.cart.id, CartLineSet(sku=sku, qty=qty, discount_percent=percent,
                                               discount_cents=amount)))
-                self.discounts[sku] = (percent, amount)
         except CommerceError as error:
             self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
         else:
@@ -314,7 +312,7 @@ class SellScreen(Screen[None]):
 
     @work(exclusive=True, group="pay")
     async def action_pay_points(self) -> None:
-        from pos.dialogs.points import POINT_VALUE_CENTS, PointsDialog
+        from pos.dialogs.points import PointsDialog
 
         due = self._due()
         if due is None:
@@ -451,8 +449,6 @@ class SellScreen(Screen[None]):
             self.cart = await client.call(Api.recall_cart(chosen.id))
             if self.cart.customer_id:
                 self.customer = await client.call(Api.customer(self.cart.customer_id))
-            self.discounts = {x.sku: (0, x.discount_cents) for x in self.cart.lines
-                              if x.discount_cents}
             self.say("Parked sale recalled.")
         except CommerceError as error:
             self.say(app.explain(error), error=True)  # type: ignore[attr-defined]

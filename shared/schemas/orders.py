@@ -55,6 +55,9 @@ class CartLineOut(Schema):
     discount_cents: int
     total_cents: int
     vat_rate_bp: int
+    discount_percent: int = Field(default=0, description="The line's discount as given: "
+                                  "send it back with a new quantity to keep it.")
+    discount_amount_cents: int = 0
 
 
 class CartOut(Schema):

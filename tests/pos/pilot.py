@@ -1,11 +1,12 @@
-"""Waiting for the till the way a cashier does: until it has finished what it
-was doing, or until it is asking them something (a dialog is up)."""
+"""Driving the till the way a cashier does: type, wait until it has finished
+what it was doing or is asking something (a dialog is up), read the screen."""
 
 from __future__ import annotations
 
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
+from textual.widgets import Label, Static
 from textual.worker import Worker
 
 PATIENCE_ROUNDS = 3000
@@ -34,3 +35,18 @@ async def settle(app: App[None], pilot: Pilot[None]) -> None:
             if not _busy(app):
                 return
     raise AssertionError(f"the till is still busy: {_busy(app)}")
+
+
+async def sign_in(app: App[None], pilot: Pilot[None], pin: str = "1111") -> None:
+    """Type a PIN on the login screen as the cashier does."""
+    await pilot.press(*pin, "enter")
+    await settle(app, pilot)
+
+
+def text_of(app: App[None], selector: str) -> str:
+    """What a label on the current screen says."""
+    return str(app.screen.query_one(selector, Label | Static).render())
+
+
+def status(app: App[None]) -> str:
+    return text_of(app, "#status")

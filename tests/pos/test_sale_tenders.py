@@ -20,19 +20,18 @@ from pos.screens.sell import SellScreen
 from shared.client import Api
 from shared.schemas.orders import OrderOut, PaymentIn
 from tests.api.helpers import set_stock
-from tests.pos.pilot import settle
+from tests.pos.pilot import settle as _settle
+from tests.pos.pilot import sign_in
+from tests.pos.pilot import status as _status
+from tests.pos.pilot import text_of as _label
 
 MOKA, BOOK = "HO-MOK-05", "BK-NOV-02"
 DRAWER_KICK = b"\x1bp"
 
 
-async def _settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    await settle(app, pilot)
-
 
 async def _sign_in(app, pilot, pin: str = "1111") -> None:  # type: ignore[no-untyped-def]
-    await pilot.press(*pin, "enter")
-    await _settle(app, pilot)
+    await sign_in(app, pilot, pin)
     assert isinstance(app.screen, SellScreen)
 
 
@@ -59,9 +58,6 @@ def _key(action_id: str) -> str:
                 if isinstance(b, Binding) and b.id == action_id).split(",")[0]
 
 
-def _status(app) -> str:  # type: ignore[no-untyped-def]
-    return str(app.screen.query_one("#status", Label).render())
-
 
 def _status_is_error(app) -> bool:  # type: ignore[no-untyped-def]
     return app.screen.query_one("#status", Label).has_class("-error")
@@ -75,9 +71,6 @@ def _rows(app) -> list[list[str]]:  # type: ignore[no-untyped-def]
     table = app.screen.query_one("#lines", DataTable)
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
-
-def _label(app, selector: str) -> str:  # type: ignore[no-untyped-def]
-    return str(app.screen.query_one(selector, Label).render())
 
 
 def _sell(app) -> SellScreen:  # type: ignore[no-untyped-def]
@@ -213,7 +206,8 @@ async def test_cancelling_the_supervisor_leaves_the_line_undiscounted(  # type: 
         cart = await app.client.call(Api.cart(screen.cart.id))
         assert cart.lines[0].discount_cents == 0
         assert cart.total_cents == cart.lines[0].unit_price_cents
-        assert screen.discounts == {}
+        # Nothing is remembered for the next quantity change either.
+        assert (cart.lines[0].discount_percent, cart.lines[0].discount_amount_cents) == (0, 0)
 
 
 async def test_basket_discount_takes_the_same_percent_off_every_line(  # type: ignore[no-untyped-def]
@@ -447,6 +441,29 @@ async def test_park_then_recall_and_pay(  # type: ignore[no-untyped-def]
         order = await _no_receipt(app, pilot)
         assert order.status == "completed" and order.total_cents == total
         assert [(line.sku, line.qty) for line in order.lines] == [(MOKA, 1)]
+
+
+async def test_a_recalled_sale_keeps_its_percent_discount(  # type: ignore[no-untyped-def]
+    till_factory, seeded_sqlite
+) -> None:
+    _stock(seeded_sqlite, MOKA)
+    app = till_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _sign_in(app, pilot)
+        await _ring(app, pilot, MOKA)
+        await pilot.press(_key("line_discount"))
+        await _type(app, pilot, "10%")
+        gross = _sell(app).cart.lines[0].unit_price_cents
+        await pilot.press("f4")  # park
+        await _settle(app, pilot)
+        await pilot.press("f4")  # recall the only parked sale
+        await _settle(app, pilot)
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        await pilot.press("f5")  # one more: still 10 % off, now of two
+        await _settle(app, pilot)
+        line = _sell(app).cart.lines[0]
+        assert line.qty == 2 and line.discount_cents == _tenths(2 * gross)
 
 
 async def test_declined_then_timed_out_then_approved_card(  # type: ignore[no-untyped-def]

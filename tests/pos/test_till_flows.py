@@ -17,20 +17,9 @@ from pos.screens.sell import SellScreen
 from shared.client import Api
 from shared.schemas.orders import CartLineSet, Contact, LineIn, OrderCreate, PaymentIn
 from tests.api.helpers import key, set_stock
-from tests.pos.pilot import settle
-
-
-async def _settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    await settle(app, pilot)
-
-
-async def _sign_in(app, pilot, pin: str = "1111") -> None:  # type: ignore[no-untyped-def]
-    await pilot.press(*pin, "enter")
-    await _settle(app, pilot)
-
-
-def _status(app) -> str:  # type: ignore[no-untyped-def]
-    return str(app.screen.query_one("#status", Label).render())
+from tests.pos.pilot import settle as _settle
+from tests.pos.pilot import sign_in as _sign_in
+from tests.pos.pilot import status as _status
 
 
 def _qr_from_escpos(data: bytes) -> list[str]:

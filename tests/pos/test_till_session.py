@@ -3,8 +3,6 @@ counted drawer (a supervisor approves a variance over the limit), Z report."""
 
 from __future__ import annotations
 
-from textual.widgets import Label, Static
-
 from pos.dialogs.amount import AmountDialog, parse_amount
 from pos.dialogs.supervisor import SupervisorDialog
 from pos.screens.login import LoginScreen
@@ -13,11 +11,7 @@ from pos.screens.sell import SellScreen
 from pos.screens.till import TillScreen
 from shared.client import Api
 from tests.pos.pilot import settle
-
-
-def _text(app, selector: str) -> str:  # type: ignore[no-untyped-def]
-    widget = app.screen.query_one(selector)
-    return str(widget.render()) if isinstance(widget, Label | Static) else ""
+from tests.pos.pilot import text_of as _text
 
 
 def test_amounts_as_cashiers_type_them() -> None:

@@ -17,6 +17,7 @@ from textual.widgets import Digits, Label, Static
 
 from pos.display.mirror import Sale
 from pos.display.texts import say
+from pos.display.widgets.line import show_line
 
 Money = Callable[[int], str]
 
@@ -66,14 +67,9 @@ class SaleView(Vertical):
         # The newest line is the one the shopper is looking for.
         self.query_one("#sale-scroll", VerticalScroll).scroll_end(animate=False)
         self.query_one("#sale-total", Digits).update(money(sale.total_cents))
-        customer = self.query_one("#sale-customer", Label)
-        customer.update(say("hello", name=sale.customer_name) if sale.customer_name else "")
-        customer.display = bool(sale.customer_name)
-        points = points_text(sale)
-        self.query_one("#sale-points", Label).update(points)
-        self.query_one("#sale-points", Label).display = bool(points)
-        paying = self.query_one("#sale-paying", Label)
-        paying.display = sale.due_cents is not None
-        if sale.due_cents is not None:
-            paying.update(Text(say("paying", paid=money(sale.paid_cents),
-                                   due=money(sale.due_cents))))
+        show_line(self.query_one("#sale-customer", Label),
+                  say("hello", name=sale.customer_name) if sale.customer_name else "")
+        show_line(self.query_one("#sale-points", Label), points_text(sale))
+        show_line(self.query_one("#sale-paying", Label),
+                  Text(say("paying", paid=money(sale.paid_cents), due=money(sale.due_cents)))
+                  if sale.due_cents is not None else "")

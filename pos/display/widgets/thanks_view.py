@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Label
 
 from pos.display.texts import say
+from pos.display.widgets.line import show_line
 from pos.display.widgets.receipt_qr import ReceiptQr
 from shared.schemas.orders import OrderOut
 
@@ -32,16 +33,14 @@ class ThanksView(Horizontal):
     def show(self, order: OrderOut, money: Callable[[int], str]) -> None:
         self.query_one("#thanks-total", Label).update(
             say("paid_total", total=money(order.total_cents)))
-        self._line("#thanks-change", say("change", change=money(order.change_cents))
-                   if order.change_cents else "")
-        self._line("#thanks-earned", say("earned", points=order.points_earned)
-                   if order.points_earned else "")
-        self._line("#thanks-balance", say("balance", points=order.points_balance)
-                   if order.points_balance is not None else "")
+        label = self.query_one
+        show_line(label("#thanks-change", Label),
+                  say("change", change=money(order.change_cents)) if order.change_cents else "")
+        show_line(label("#thanks-earned", Label),
+                  say("earned", points=order.points_earned) if order.points_earned else "")
+        show_line(label("#thanks-balance", Label),
+                  say("balance", points=order.points_balance)
+                  if order.points_balance is not None else "")
         self.query_one("#receipt-qr", ReceiptQr).show(order.receipt_code or "")
         self.query_one("#thanks-receipt").display = bool(order.receipt_code)
 
-    def _line(self, selector: str, text: str) -> None:
-        label = self.query_one(selector, Label)
-        label.update(text)
-        label.display = bool(text)
