@@ -11,9 +11,10 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
+from pos.printing import print_document
 from shared.client import Api
 from shared.errors import CommerceError
-from shared.receipt import print_lines, return_receipt_lines
+from shared.receipt import return_receipt_lines
 from shared.schemas.orders import OrderOut
 from shared.schemas.returns import ReturnCreate, ReturnLineIn, ReturnOut
 
@@ -160,13 +161,7 @@ class ReturnsScreen(Screen[None]):
             self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
             return
         lines = return_receipt_lines(ret, app.store, locale=app.settings.locale)  # type: ignore[attr-defined]
-        try:
-            printer = app.printer_factory()  # type: ignore[attr-defined]
-            if printer is not None:
-                print_lines(printer, lines)
-            printed = "Return receipt printed."
-        except Exception as exc:  # noqa: BLE001 - the refund is done; paper is not essential
-            printed = f"Printer not answering ({exc.__class__.__name__})."
+        _, printed = print_document(app, lines)  # type: ignore[arg-type]
         credit = f" Store credit on card {ret.credit_card_number}." \
             if ret.credit_card_number else ""
         self.say(f"Return {ret.number} refunded: {app.money(ret.refund_cents)}."  # type: ignore[attr-defined]

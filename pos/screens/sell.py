@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
 from pos.messages import Problem
+from pos.printing import kick_drawer, print_document
 from shared.client import Api
 from shared.errors import CommerceError, NotFound
 from shared.money import POINT_VALUE_CENTS
@@ -360,15 +361,9 @@ class SellScreen(Screen[None]):
         self.render_sale()
 
     def kick_drawer(self) -> None:
-        """The drawer opens through the receipt printer's kick (pin 2) as soon as cash
-        is taken, whatever receipt the customer then wants."""
-        try:
-            printer = self.app.printer_factory()  # type: ignore[attr-defined]
-            if printer is not None:
-                printer.cashdraw(2)
-        except Exception as exc:  # noqa: BLE001 - a stuck drawer never blocks the sale
-            self.post_message(Problem(f"The drawer did not open ({exc.__class__.__name__}); "
-                                      "open it with the key."))
+        problem = kick_drawer(self.app)  # type: ignore[arg-type]
+        if problem:
+            self.post_message(Problem(problem))
 
     async def finish(self, order: OrderOut) -> None:
         from pos.dialogs.receipt_choice import ReceiptChoiceDialog
@@ -400,19 +395,13 @@ class SellScreen(Screen[None]):
         app = self.app
         lines = receipt_lines(order, app.store, locale=app.settings.locale,  # type: ignore[attr-defined]
                               points_balance=order.points_balance)
-        try:
-            printer = app.printer_factory()  # type: ignore[attr-defined]
-            if printer is None:
-                printed = "No printer configured (receipt on screen)."
-            else:
-                print_receipt(printer, order, app.store, locale=app.settings.locale,  # type: ignore[attr-defined]
-                              points_balance=order.points_balance, open_drawer=False)
-                printed = "Receipt printed."
-        except Exception as exc:  # noqa: BLE001 - any printer fault; the sale is safe
-            printed = f"Printer not answering ({exc.__class__.__name__}); F8 reprints."
-            self.post_message(Problem(f"The sale {order.number} is saved. {printed}"))
-        app.push_screen(ReceiptDialog(lines, printed))
-        return printed
+        printed, outcome = print_document(app, lines, lambda printer: print_receipt(  # type: ignore[arg-type]
+            printer, order, app.store, locale=app.settings.locale,  # type: ignore[attr-defined]
+            points_balance=order.points_balance, open_drawer=False))
+        if not printed and "configured" not in outcome:
+            self.post_message(Problem(f"The sale {order.number} is saved. {outcome}"))
+        app.push_screen(ReceiptDialog(lines, outcome))
+        return outcome
 
     def action_reprint(self) -> None:
         order = self.app.last_order  # type: ignore[attr-defined]

@@ -15,10 +15,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from pos.dialogs.amount import AmountDialog
+from pos.printing import print_document
 from pos.till_report import report_lines
 from shared.client import Api
 from shared.errors import CommerceError
-from shared.receipt import print_lines
 from shared.schemas.tills import CashMovementIn, TillClose, TillReport
 
 
@@ -125,14 +125,10 @@ class TillScreen(Screen[None]):
     def action_print(self) -> None:
         if self.report is None:
             return
-        try:
-            printer = self.app.printer_factory()  # type: ignore[attr-defined]
-            if printer is None:
-                self.say("No printer configured.", error=True)
-                return
-            print_lines(printer, report_lines(self.report, self.app.money, self._time))  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - any printer fault; the report is on screen
-            self.say(f"Printer not answering ({exc.__class__.__name__}).", error=True)
+        printed, outcome = print_document(
+            self.app, report_lines(self.report, self.app.money, self._time))  # type: ignore[arg-type, attr-defined]
+        if not printed:
+            self.say(outcome, error=True)
             return
         self.say("Report printed.")
 
