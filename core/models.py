@@ -10,7 +10,7 @@ from core.events.models import Event
 from core.loyalty.models import LoyaltyAccount, LoyaltyEntry
 from core.orders.models import NumberSequence, Order, OrderLine, OrderStatusChange
 from core.payments.models import Payment, StoreCreditAccount, StoreCreditEntry
-from core.returns.models import Return, ReturnLine
+from core.returns.models import Return, ReturnLine, ReturnRefund
 from core.stock.models import Reservation, StockLevel, StockMovement, Transfer, TransferLine
 from core.stores.models import Location
 from core.tills.models import TillEntry, TillSession
@@ -35,6 +35,7 @@ __all__ = [
     "Reservation",
     "Return",
     "ReturnLine",
+    "ReturnRefund",
     "Staff",
     "StaffStore",
     "StockLevel",

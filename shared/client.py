@@ -249,6 +249,13 @@ class Api:
         return Call("POST", "/v1/returns", ReturnOut, body=body)
 
     @staticmethod
+    def returns(statuses: list[str] | None = None) -> Call[list[ReturnOut]]:
+        """This store's returns, oldest first; by default the open ones (requested or
+        approved), which hold their items until refunded, rejected or withdrawn."""
+        return Call("GET", "/v1/returns", list[ReturnOut],
+                    params={"status": statuses} if statuses else {})
+
+    @staticmethod
     def get_return(number: str) -> Call[ReturnOut]:
         return Call("GET", f"/v1/returns/{number}", ReturnOut)
 

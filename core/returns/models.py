@@ -34,6 +34,8 @@ class Return(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     lines: Mapped[list[ReturnLine]] = relationship(order_by="ReturnLine.id", lazy="selectin")
+    refunds: Mapped[list[ReturnRefund]] = relationship(order_by="ReturnRefund.id",
+                                                       lazy="selectin")
 
 
 class ReturnLine(Base):
@@ -48,3 +50,19 @@ class ReturnLine(Base):
     reason: Mapped[str] = mapped_column(String(120), default="")
     condition: Mapped[str] = mapped_column(String(12))  # resellable | damaged
     refund_cents: Mapped[int] = mapped_column(Integer)
+
+
+class ReturnRefund(Base):
+    """One part of a refund by tender, kept so that every later reading of the
+    return (a reprint, the audit) says how much went back in cash and how much
+    to the card, not only the refund's total."""
+
+    __tablename__ = "return_refunds"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_id: Mapped[int] = mapped_column(ForeignKey("returns.id"), index=True)
+    tender: Mapped[str] = mapped_column(String(16))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    card_number: Mapped[str | None] = mapped_column(String(64))
+    """The store credit or gift card the money went on."""

@@ -1,13 +1,22 @@
-"""Return endpoints: request (kiosk or till), approve / reject, refund."""
+"""Return endpoints: request (kiosk or till), the store's open returns,
+approve / reject (or withdraw), refund."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, status
 
 from core.deps import DbDep, MaybeStaffDep, SettingsDep, StaffDep
 from core.orders.routes import gateway_of
 from core.returns import service
-from shared.schemas.returns import ReturnCreate, ReturnDecision, ReturnOut
+from shared.schemas.returns import (
+    OPEN_RETURN_STATUSES,
+    ReturnCreate,
+    ReturnDecision,
+    ReturnOut,
+    ReturnStatus,
+)
 
 router = APIRouter(prefix="/v1/returns", tags=["returns"])
 
@@ -19,6 +28,19 @@ def create(body: ReturnCreate, db: DbDep, settings: SettingsDep, caller: MaybeSt
     with db.write() as session:
         ret = service.create_return(session, caller=caller, body=body, settings=settings)
         return service.return_out(session, ret, settings=settings)
+
+
+@router.get("", response_model=list[ReturnOut],
+            summary="This store's returns by status (open ones by default), oldest first")
+def listing(db: DbDep, settings: SettingsDep, caller: StaffDep,
+            statuses: Annotated[list[ReturnStatus] | None, Query(
+                alias="status", description="Repeat to ask for several; default requested "
+                "and approved, the returns that still hold their items.")] = None,
+            ) -> list[ReturnOut]:
+    with db.read() as session:
+        found = service.store_returns(session, caller=caller,
+                                      statuses=statuses or OPEN_RETURN_STATUSES)
+        return [service.return_out(session, ret, settings=settings) for ret in found]
 
 
 @router.get("/{number}", response_model=ReturnOut, summary="A return")
@@ -38,7 +60,8 @@ def approve(number: str, body: ReturnDecision, db: DbDep, settings: SettingsDep,
         return service.return_out(session, ret, settings=settings)
 
 
-@router.post("/{number}/reject", response_model=ReturnOut, summary="Reject a return request")
+@router.post("/{number}/reject", response_model=ReturnOut,
+             summary="Reject a return request (the till that asked may withdraw its own)")
 def reject(number: str, body: ReturnDecision, db: DbDep, settings: SettingsDep,
            caller: StaffDep) -> ReturnOut:
     with db.write() as session:

@@ -8,6 +8,7 @@ tills cannot together take back more than was bought.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -25,16 +26,23 @@ from core.orders.service import get_order
 from core.payments import service as payments
 from core.payments.gateway import PaymentGateway
 from core.problems import Conflict, Forbidden, InvalidInput, NotFound
-from core.returns.models import Return, ReturnLine
+from core.returns.models import Return, ReturnLine, ReturnRefund
 from core.settings import CoreSettings
 from core.stock import service as stock
 from core.stock.models import StockMovement
 from core.timeutil import aware, utcnow
 from shared.codes import CodeKind, parse_code
 from shared.schemas.enums import DeviceKind, Role
-from shared.schemas.returns import ReturnCreate, ReturnLineOut, ReturnOut
+from shared.schemas.returns import (
+    OPEN_RETURN_STATUSES,
+    ReturnCreate,
+    ReturnLineOut,
+    ReturnOut,
+    ReturnRefundOut,
+    ReturnStatus,
+)
 
-OPEN = ("requested", "approved")
+OPEN = OPEN_RETURN_STATUSES
 RETURNABLE_STATUSES = ("completed", "collected", "delivered", "ready_for_pickup")
 
 
@@ -129,6 +137,10 @@ def create_return(session: Session, *, caller: Caller, body: ReturnCreate,
             if product is None:
                 raise NotFound(f"There is no product with code {item.sku!r}.",
                                code="product_not_found")
+            category = session.get(Category, product.category_code)
+            if category is not None and category.final_sale:
+                raise Conflict(f"{product.name} is {category.name.lower()}, a final sale: it "
+                               "cannot be returned.", code="final_sale")
             refund = product.price_cents * item.qty
             total += refund
             session.add(ReturnLine(return_id=ret.id, sku=product.sku, qty=item.qty,
@@ -154,7 +166,8 @@ def get_return(session: Session, number: str, *, lock: bool = False) -> Return:
     return ret
 
 
-def _decide(session: Session, ret: Return, caller: Caller, status: str, minimum: Role) -> None:
+def _decide(session: Session, ret: Return, caller: Caller, status: str, minimum: Role,
+            *, withdrawn: bool = False) -> None:
     """The audit names who decided: the supervisor when one approved on the till."""
     who = caller.approved_by(minimum)
     ret.status = status
@@ -162,7 +175,16 @@ def _decide(session: Session, ret: Return, caller: Caller, status: str, minimum:
     ret.decided_device_id = caller.device_id
     ret.decided_at = utcnow()
     emit(session, f"return.{status}", store=ret.store_code, subject=ret.number,
-         number=ret.number, staff_id=ret.decided_staff_id)
+         number=ret.number, staff_id=ret.decided_staff_id, withdrawn=withdrawn)
+
+
+def withdrawing(ret: Return, caller: Caller, *, approve: bool) -> bool:
+    """The till that asked for a return may take the request back while it still
+    waits for a supervisor: the cashier cancelled the PIN prompt, or started it by
+    mistake. Without this the request holds its items until a supervisor rejects
+    it, and nobody at that till could return them meanwhile."""
+    return (not approve and ret.status == "requested" and caller.staff is not None
+            and ret.requested_device_id == caller.device_id)
 
 
 def decide(session: Session, *, caller: Caller, number: str, approve: bool,
@@ -170,13 +192,27 @@ def decide(session: Session, *, caller: Caller, number: str, approve: bool,
     ret = get_return(session, number, lock=True)
     if ret.status != "requested":
         raise Conflict(f"Return {ret.number} is already {ret.status}.", code="already_decided")
-    minimum = Role.SUPERVISOR if needs_supervisor(ret, settings) else Role.CASHIER
+    withdrawn = withdrawing(ret, caller, approve=approve)
+    minimum = Role.SUPERVISOR if needs_supervisor(ret, settings) and not withdrawn \
+        else Role.CASHIER
     caller.require_staff(minimum, "approve this return" if approve else "reject this return")
     if ret.store_code != caller.store_code:
         raise Forbidden(f"Return {ret.number} is handled at {ret.store_code}.",
                         code="other_store")
-    _decide(session, ret, caller, "approved" if approve else "rejected", minimum)
+    _decide(session, ret, caller, "approved" if approve else "rejected", minimum,
+            withdrawn=withdrawn)
     return ret
+
+
+def store_returns(session: Session, *, caller: Caller,
+                  statuses: Sequence[ReturnStatus] = OPEN, limit: int = 100) -> list[Return]:
+    """The returns at this till's store in ``statuses``, oldest first: the open ones
+    are what holds items back, so the longest waiting is the first to clear."""
+    caller.require_staff(action="see the store's returns")
+    return list(session.scalars(
+        select(Return).where(Return.store_code == caller.store_code,
+                             Return.status.in_(statuses))
+        .order_by(Return.created_at, Return.id).limit(limit)))
 
 
 def refund(session: Session, *, caller: Caller, number: str, gateway: PaymentGateway
@@ -215,7 +251,8 @@ def refund(session: Session, *, caller: Caller, number: str, gateway: PaymentGat
         _to_original_tenders(session, ret, order, gateway, caller)
     ret.status, ret.refunded_at, ret.refunded_staff_id = "refunded", utcnow(), staff.staff_id
     emit(session, "return.refunded", store=ret.store_code, subject=ret.number,
-         number=ret.number, refund_cents=ret.refund_cents, refund_to=ret.refund_to)
+         number=ret.number, refund_cents=ret.refund_cents, refund_to=ret.refund_to,
+         refunds=[{"tender": r.tender, "amount_cents": r.amount_cents} for r in ret.refunds])
     return ret, clawed
 
 
@@ -227,6 +264,9 @@ def _to_store_credit(session: Session, ret: Return, order: Order | None) -> None
                           reason="return", reference=ret.number,
                           customer_id=customer.id if customer else None)
     ret.credit_card_number = card
+    if ret.refund_cents > 0:
+        ret.refunds.append(ReturnRefund(tender="store_credit", amount_cents=ret.refund_cents,
+                                        card_number=card))
 
 
 def _to_original_tenders(session: Session, ret: Return, order: Order,
@@ -242,6 +282,10 @@ def _to_original_tenders(session: Session, ret: Return, order: Order,
         if part > 0:
             payments.give_back(session, order=order, payment=payment, amount=part,
                                gateway=gateway, caller=caller)
+            ret.refunds.append(ReturnRefund(
+                tender=payment.tender, amount_cents=part,
+                card_number=payment.reference if payment.tender in ("store_credit",
+                                                                    "gift_card") else None))
             left -= part
 
 
@@ -258,4 +302,6 @@ def return_out(session: Session, ret: Return, *, settings: CoreSettings,
         slip_code=signing.signed_code(settings.resolved_secret, CodeKind.RETURN_SLIP,
                                       ret.number),
         points_clawed_back=clawed, created_at=ret.created_at,
+        refunds=[ReturnRefundOut(tender=r.tender, amount_cents=r.amount_cents,  # type: ignore[arg-type]
+                                 card_number=r.card_number) for r in ret.refunds],
     )

@@ -8,10 +8,13 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from shared.schemas.common import Schema
-from shared.schemas.enums import Channel, OrderStatus
+from shared.schemas.enums import Channel, OrderStatus, Tender
 from shared.schemas.orders import Sku
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
+ReturnStatus = Literal["requested", "approved", "rejected", "refunded"]
+OPEN_RETURN_STATUSES: tuple[ReturnStatus, ...] = ("requested", "approved")
+"""A return in one of these holds its items: they cannot be returned again."""
 
 
 class ReturnLineIn(Schema):
@@ -52,11 +55,21 @@ class ReturnLineOut(Schema):
     refund_cents: int
 
 
+class ReturnRefundOut(Schema):
+    """One part of a refund, by the tender it went back to: the till hands out the
+    cash parts, the card parts are already on their way back to the card."""
+
+    tender: Tender
+    amount_cents: int
+    card_number: str | None = Field(
+        default=None, description="Store credit or gift card the money went on.")
+
+
 class ReturnOut(Schema):
     number: str
     order_number: str | None
     store: str
-    status: Literal["requested", "approved", "rejected", "refunded"]
+    status: ReturnStatus
     refund_to: str
     refund_cents: int
     needs_supervisor: bool
@@ -64,6 +77,9 @@ class ReturnOut(Schema):
     lines: list[ReturnLineOut]
     slip_code: str = Field(description="`OT1:S:` code for the returns desk.")
     points_clawed_back: int = 0
+    refunds: list[ReturnRefundOut] = Field(
+        default_factory=list,
+        description="Once refunded: what went back, per tender (cards first).")
     created_at: datetime
 
 

@@ -161,6 +161,78 @@ def test_big_refunds_and_no_receipt_need_a_supervisor(  # type: ignore[no-untype
     assert supervisor.call(Api.create_return(no_receipt)).status == "approved"
 
 
+
+def test_a_refund_says_what_went_back_per_tender(  # type: ignore[no-untyped-def]
+    seeded, sku: str, till: CommerceClient
+) -> None:
+    order = till.call(Api.place_order(OrderCreate(lines=[LineIn(sku=sku, qty=2)]), key()))
+    card_part = order.total_cents // 3
+    cash_part = order.total_cents - card_part
+    till.call(Api.pay(order.number, PaymentIn(tender="cash", amount_cents=cash_part)))
+    till.call(Api.pay(order.number, PaymentIn(tender="card", amount_cents=card_part,
+                                              card_token="approve")))
+    asked = till.call(Api.create_return(_ret(order.number, (1, 2))))
+    assert asked.refunds == []  # nothing paid back yet
+    ret = till.call(Api.refund_return(asked.number))
+    assert [(r.tender, r.amount_cents) for r in ret.refunds] == [
+        ("card", card_part), ("cash", cash_part)]  # card first, the cash to hand out last
+    assert sum(r.amount_cents for r in ret.refunds) == ret.refund_cents
+    assert till.call(Api.get_return(ret.number)).refunds == ret.refunds
+    credit = till.call(Api.refund_return(till.call(Api.create_return(
+        _ret(_sale(till, sku, 1), (1, 1), refund_to="store_credit"))).number))
+    assert [(r.tender, r.amount_cents, r.card_number) for r in credit.refunds] == [
+        ("store_credit", credit.refund_cents, credit.credit_card_number)]
+
+
+def test_the_till_that_asked_may_withdraw_its_request(  # type: ignore[no-untyped-def]
+    as_device, seeded, sku: str, till: CommerceClient, supervisor: CommerceClient
+) -> None:
+    set_stock(seeded.url, "MI01", sku, 100)
+    number = _sale(till, sku, qty=30)
+    ret = till.call(Api.create_return(_ret(number, (1, 30))))
+    assert ret.status == "requested" and ret.needs_supervisor
+    with pytest.raises(errors.Conflict, match="being returned"):
+        till.call(Api.create_return(_ret(number, (1, 1))))
+    assert till.call(Api.reject_return(ret.number)).status == "rejected"  # no PIN: its own
+    again = till.call(Api.create_return(_ret(number, (1, 30))))
+    assert again.status == "requested"  # the items are returnable again
+    # A big request another device made is a supervisor's to reject.
+    other = _sale(till, sku, qty=30)
+    kiosk: CommerceClient = as_device("MI01", "kiosk")
+    asked = kiosk.call(Api.create_return(ReturnCreate(
+        receipt_code=till.call(Api.order(other)).receipt_code,
+        lines=[ReturnLineIn(line_no=1, qty=30)])))
+    with pytest.raises(errors.Forbidden, match="supervisor"):
+        till.call(Api.reject_return(asked.number))
+    assert supervisor.call(Api.reject_return(asked.number)).status == "rejected"
+    with pytest.raises(errors.Conflict, match="already rejected"):
+        till.call(Api.reject_return(ret.number))
+
+
+def test_the_store_s_open_returns_are_listed(  # type: ignore[no-untyped-def]
+    as_device, seeded, sku: str, till: CommerceClient
+) -> None:
+    set_stock(seeded.url, "MI01", sku, 100)
+    refunded = till.call(Api.refund_return(till.call(Api.create_return(
+        _ret(_sale(till, sku, 1), (1, 1)))).number))
+    big = till.call(Api.create_return(_ret(_sale(till, sku, 30), (1, 30))))
+    approved = till.call(Api.create_return(_ret(_sale(till, sku, 1), (1, 1))))
+    assert (big.status, approved.status) == ("requested", "approved")
+    listed = till.call(Api.returns())
+    assert [r.number for r in listed] == [big.number, approved.number]  # oldest first
+    assert [r.number for r in till.call(Api.returns(["refunded"]))] == [refunded.number]
+    rome = sign_in(as_device("RM01", "pos"), "4111")
+    assert rome.call(Api.returns()) == []  # each store sees its own desk
+
+
+def test_a_final_sale_is_not_taken_back_without_a_receipt_either(  # type: ignore[no-untyped-def]
+    as_device, supervisor: CommerceClient
+) -> None:
+    food = as_device("MI01", "kiosk").call(Api.products(category="gourmet", limit=1)).items[0]
+    with pytest.raises(errors.Conflict, match="final sale"):
+        supervisor.call(Api.create_return(ReturnCreate(
+            lines=[ReturnLineIn(sku=food.sku, qty=1)], refund_to="store_credit")))
+
 def _ledger_matches(url: str, customer_id: int) -> int:
     db = Database(url)
     try:
