@@ -16,10 +16,11 @@ from textual.widgets import Input
 
 from kiosk.dialogs.still_there import StillThere
 from kiosk.i18n import LOCALES, translate
-from kiosk.messages import BasketChanged, Problem
+from kiosk.messages import BasketChanged, Problem, StockChanged
 from kiosk.settings import KioskSettings
 from shared.client import Api, AsyncCommerceClient
 from shared.errors import CommerceError, Unavailable
+from shared.events import afollow_events
 from shared.money import format_money
 from shared.schemas.orders import CartLineSet, CartOut
 
@@ -64,6 +65,25 @@ class KioskApp(App[None]):
             self.add_class("-high-contrast")
         self.push_screen(AttractScreen())
         self.set_interval(1.0, self._check_idle)
+        self.follow_stock()
+
+    async def on_unmount(self) -> None:
+        """The event stream holds a connection open; give it back on the way out."""
+        self.workers.cancel_group(self, "follower")
+        await self.client.aclose()
+
+    # -- live stock ---------------------------------------------------------------
+
+    @work(exclusive=True, group="follower", exit_on_error=False)
+    async def follow_stock(self) -> None:
+        """One follower for the whole kiosk, on the core's event stream from *now*
+        (what happened before is already in what a screen reads when it opens),
+        resuming with ``Last-Event-ID`` after a blip. Only the screen in front
+        hears of a change; a screen coming back to the front reads afresh."""
+        async for event in afollow_events(self.client, types="stock.changed",
+                                          retry_seconds=2.0):
+            if event.subject:
+                self.screen.post_message(StockChanged(event.subject))
 
     # -- idle watch -------------------------------------------------------------
 

@@ -15,3 +15,12 @@ class Problem(Message):
 
 class BasketChanged(Message):
     """The basket's lines or total changed (the nav button shows the count)."""
+
+
+class StockChanged(Message):
+    """Stock of ``sku`` changed somewhere (a sale, a basket, a count): the
+    screen in front refreshes what it shows of that product."""
+
+    def __init__(self, sku: str) -> None:
+        super().__init__()
+        self.sku = sku

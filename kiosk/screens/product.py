@@ -9,7 +9,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
-from kiosk.messages import BasketChanged, Problem
+from kiosk.messages import BasketChanged, Problem, StockChanged
 from kiosk.widgets.nav import NavBar
 from shared.client import Api
 from shared.errors import CommerceError
@@ -22,7 +22,6 @@ class ProductScreen(Screen[None]):
         self.sku = sku
         self.detail: ProductDetail | None = None
         self.availability: Availability | None = None
-        self.last_event = 0
 
     def compose(self) -> ComposeResult:
         t = self.app.t  # type: ignore[attr-defined]
@@ -40,14 +39,17 @@ class ProductScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.load()
-        self.set_interval(2.0, self.follow_stock)
+
+    def on_screen_resume(self) -> None:
+        """Back in front (a basket or an order screen was on top): stock may have
+        moved meanwhile, and this screen heard nothing while it was behind."""
+        if self.detail is not None:
+            self.refresh_stock()
 
     @work(exclusive=True, group="product")
     async def load(self) -> None:
         client = self.app.client  # type: ignore[attr-defined]
         try:
-            events = await client.call(Api.events(after=0, limit=1000))
-            self.last_event = max([e.seq for e in events] or [0])
             self.detail = await client.call(Api.product(self.sku))
             self.availability = await client.call(Api.availability(self.sku))
         except CommerceError as error:
@@ -55,18 +57,19 @@ class ProductScreen(Screen[None]):
             return
         await self.render_detail()
 
-    @work(exclusive=True, group="follow")
-    async def follow_stock(self) -> None:
-        client = self.app.client  # type: ignore[attr-defined]
+    @on(StockChanged)
+    def stock_changed(self, message: StockChanged) -> None:
+        if message.sku == self.sku:
+            self.refresh_stock()
+
+    @work(exclusive=True, group="stock")
+    async def refresh_stock(self) -> None:
         try:
-            events = await client.call(Api.events(after=self.last_event, types="stock.changed"))
-            if events:
-                self.last_event = events[-1].seq
-            if any(e.subject == self.sku for e in events):
-                self.availability = await client.call(Api.availability(self.sku))
-                self.render_stock()
+            self.availability = await self.app.client.call(  # type: ignore[attr-defined]
+                Api.availability(self.sku))
         except CommerceError:
-            return  # a missed refresh is retried in two seconds
+            return  # the next change, or coming back to this screen, reads it again
+        self.render_stock()
 
     async def render_detail(self) -> None:
         detail = self.detail
@@ -97,7 +100,8 @@ class ProductScreen(Screen[None]):
                   for loc in stock.locations if loc.kind != "warehouse"]
         lines.append(f"{t('product.online')}: {stock.online}")
         self.query_one("#stock", Static).update("\n".join(lines))
-        self.query_one("#add", Button).disabled = here <= self.app.qty_of(self.sku)  # type: ignore[attr-defined]
+        # "Available" already leaves out what this shopper's basket holds.
+        self.query_one("#add", Button).disabled = here <= 0
 
     @on(Button.Pressed, ".variant")
     def variant(self, event: Button.Pressed) -> None:
@@ -121,5 +125,6 @@ class ProductScreen(Screen[None]):
 
     @on(BasketChanged)
     def basket_changed(self) -> None:
+        """The basket took (or gave back) stock here: read what is left."""
         self.query_one(NavBar).refresh_count()
-        self.render_stock()
+        self.refresh_stock()

@@ -7,14 +7,13 @@ import pytest
 from kiosk.screens.handoff import HandoffScreen
 from kiosk.screens.pickup import PickupScreen
 from kiosk.screens.product import ProductScreen
+from tests.pos.pilot import settle
 
 SIZE = (110, 42)
 
 
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+    await settle(pilot.app, pilot)
 
 
 @pytest.mark.parametrize("language", ["it", "en"])
