@@ -82,6 +82,8 @@ def print_receipt(printer: Escpos, order: OrderOut, store: StoreOut, *, locale: 
 
 def return_receipt_lines(ret: ReturnOut, store: StoreOut, *, locale: str = "it_IT"
                          ) -> list[str]:
+    """The return receipt: what came back and, once refunded, what went back per
+    tender, the cash handed out named as such (the customer signs for it)."""
     def money(cents: int) -> str:
         return format_money(cents, "EUR", locale).replace("\xa0", " ")
 
@@ -90,9 +92,17 @@ def return_receipt_lines(ret: ReturnOut, store: StoreOut, *, locale: str = "it_I
     for line in ret.lines:
         lines.append(row(f"{line.qty} x {line.sku} ({line.condition})",
                           "-" + money(line.refund_cents)))
-    refund_to = "credito negozio " + (ret.credit_card_number or "") \
-        if ret.refund_to == "store_credit" else "metodo di pagamento originale"
-    lines += ["-" * WIDTH, row("RIMBORSO", money(ret.refund_cents)), f"su {refund_to}"[:WIDTH]]
+    lines += ["-" * WIDTH, row("RIMBORSO", money(ret.refund_cents))]
+    for part in ret.refunds:
+        name = "Contanti restituiti" if part.tender == "cash" \
+            else TENDER_NAMES.get(part.tender, part.tender)
+        lines.append(row(f"  {name}", money(part.amount_cents)))
+        if part.card_number:
+            lines.append(f"    carta {part.card_number}"[:WIDTH])
+    if not ret.refunds:
+        refund_to = "credito negozio " + (ret.credit_card_number or "") \
+            if ret.refund_to == "store_credit" else "metodo di pagamento originale"
+        lines.append(f"su {refund_to}"[:WIDTH])
     if ret.points_clawed_back:
         lines.append(row("Punti stornati", str(ret.points_clawed_back)))
     return lines

@@ -1,8 +1,17 @@
 """The returns desk: scan a receipt (any channel), a kiosk's return slip, or type
-an order number; choose lines, quantities and condition; refund to the original
-tender or to store credit; a return receipt prints."""
+the order number; or scan the item itself when there is no receipt. Choose lines,
+quantities and condition; refund to the original tender or to store credit; a
+return receipt prints and says what went back per tender.
+
+Every return starts afresh (refund to the original tender), and a return the
+desk asked for and nobody approved is withdrawn, never left holding its items:
+a request that waits in the core blocks those items from being returned again.
+"""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,12 +20,48 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
-from pos.printing import print_document
+from pos.dialogs.open_returns import OpenReturnChoice, OpenReturnsDialog
+from pos.printing import kick_drawer, print_document
+from pos.till_report import TENDERS
 from shared.client import Api
-from shared.errors import CommerceError
+from shared.errors import CommerceError, NotFound
 from shared.receipt import return_receipt_lines
+from shared.schemas.catalog import ProductOut
 from shared.schemas.orders import OrderOut
 from shared.schemas.returns import ReturnCreate, ReturnLineIn, ReturnOut
+
+PRODUCT_CODE = re.compile(r"^(\d{8}|\d{12,14}|OT1:P:.+)$", re.IGNORECASE)
+"""What a scanner types for an item: an EAN/GTIN or our shelf label."""
+
+MOST_AT_ONCE = 9
+"""F2 counts an item brought back without a receipt up to this, then back to 0."""
+
+
+@dataclass(slots=True)
+class LooseItem:
+    """An item brought back without a receipt: refunded at today's price, to store
+    credit, once a supervisor approves."""
+
+    sku: str
+    name: str
+    price_cents: int
+    qty: int = 1
+
+
+def payout(ret: ReturnOut, money: object) -> str:
+    """What went back per tender, in the words the cashier acts on: the cash parts
+    are to be handed out, the rest is already on its way."""
+    parts = []
+    for part in ret.refunds:
+        amount = money(part.amount_cents)  # type: ignore[operator]
+        if part.tender == "cash":
+            parts.append(f"Cash to hand out {amount}")
+        elif part.card_number:
+            parts.append(f"{TENDERS.get(part.tender, part.tender)} {amount} on card "
+                         f"{part.card_number}")
+        else:
+            parts.append(f"{TENDERS.get(part.tender, part.tender)} {amount}")
+    return " · ".join(parts)
 
 
 class ReturnsScreen(Screen[None]):
@@ -25,8 +70,11 @@ class ReturnsScreen(Screen[None]):
         Binding("f3", "condition", "Damaged?", id="return_condition",
                 tooltip="Resellable goes back to stock; damaged is written off"),
         Binding("f4", "refund_to", "Refund to", id="return_refund_to",
-                tooltip="Original tender or store credit"),
+                tooltip="Original tender or store credit, for this return only"),
         Binding("f5", "refund", "Refund", id="return_refund"),
+        Binding("f6", "open_returns", "Open returns", id="return_open",
+                tooltip="The store's returns still waiting: take one to the desk or "
+                "withdraw it"),
         Binding("escape", "back", "Back", id="returns_back"),
     ]
 
@@ -37,14 +85,18 @@ class ReturnsScreen(Screen[None]):
         self.receipt: str | None = None
         self.pending: ReturnOut | None = None
         self.chosen: dict[int, int] = {}
-        self.damaged: set[int] = set()
+        self.loose: dict[str, LooseItem] = {}
+        self.damaged: set[str] = set()
+        """Row keys (order line numbers, or SKUs without a receipt) marked damaged."""
         self.refund_to = "original"
+        self.done = ""
+        """What the last refund paid back, shown until the next return starts."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="returns"):
             yield Label("Returns desk", classes="title")
-            yield Input(placeholder="Scan the receipt or the kiosk's return slip, or type the "
-                        "order number", id="scan")
+            yield Input(placeholder="Scan the receipt, the kiosk's return slip or the item "
+                        "(no receipt); or type the order number or the SKU", id="scan")
             yield DataTable(id="return-lines", cursor_type="row", zebra_stripes=True)
             yield Label("", id="return-summary", classes="title")
             yield Label("", id="status")
@@ -62,6 +114,14 @@ class ReturnsScreen(Screen[None]):
         status.update(text)
         status.set_class(error, "-error")
 
+    def start(self, *, order: OrderOut | None = None, receipt: str | None = None,
+              pending: ReturnOut | None = None) -> None:
+        """A new return begins: nothing chosen yet, and the refund goes back the way
+        it was paid unless the cashier chooses store credit for this one (F4)."""
+        self.order, self.receipt, self.pending = order, receipt, pending
+        self.chosen, self.loose, self.damaged = {}, {}, set()
+        self.refund_to, self.done = "original", ""
+
     @on(Input.Submitted, "#scan")
     def scanned(self, event: Input.Submitted) -> None:
         text = event.value.strip()
@@ -72,102 +132,266 @@ class ReturnsScreen(Screen[None]):
     @work(exclusive=True, group="returns")
     async def load(self, text: str) -> None:
         client = self.app.client  # type: ignore[attr-defined]
-        self.chosen, self.damaged, self.pending = {}, set(), None
+        upper = text.upper()
         try:
-            if text.upper().startswith("OT1:S:"):
+            if upper.startswith("OT1:S:"):
                 found = await client.call(Api.scan(text))
-                self.pending = await client.call(Api.get_return(found.reference or ""))
-                self.order = None
-                self.say(f"Return {self.pending.number} ({self.pending.status}) from the "
-                         "kiosk: F5 approves and refunds it.")
-            elif text.upper().startswith("OT1:R:"):
-                self.order, self.receipt = await client.call(Api.by_receipt(text)), text
+                self.take(await client.call(Api.get_return(found.reference or "")))
+                return
+            if upper.startswith("OT1:R:"):
+                self.start(order=await client.call(Api.by_receipt(text)), receipt=text)
+            elif PRODUCT_CODE.match(text) or upper.startswith("OT1:"):
+                found = await client.call(Api.scan(text))
+                if found.kind != "product" or found.product is None:
+                    self.say("That code is not a receipt, a return slip or an item.",
+                             error=True)
+                    return
+                self.bring_back(found.product)
+                return
             else:
-                self.order, self.receipt = await client.call(Api.order(text.upper())), None
+                try:
+                    self.start(order=await client.call(Api.order(upper)))
+                except NotFound:
+                    try:
+                        product = await client.call(Api.product(upper))
+                    except NotFound:
+                        self.say(f"There is no order or product {text}.", error=True)
+                        return
+                    self.bring_back(product)
+                    return
         except CommerceError as error:
             self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
             return
+        assert self.order is not None
+        self.say(f"Order {self.order.number}: F2 on a line chooses how many come back, "
+                 "F5 refunds.")
         self.show_return_lines()
+
+    def take(self, ret: ReturnOut) -> None:
+        """An existing return (a kiosk's slip, or one from the open returns) at the desk."""
+        self.start(pending=ret)
+        self.refund_to = ret.refund_to
+        then = "approves and refunds" if ret.status == "requested" else "refunds"
+        self.say(f"Return {ret.number} ({ret.status}): F5 {then} it.")
+        self.show_return_lines()
+
+    def bring_back(self, product: ProductOut) -> None:
+        """An item scanned at the desk: one more of it from the receipt on screen, or
+        an item returned without a receipt."""
+        if self.order is not None:
+            for line in self.order.lines:
+                left = line.qty_collected - line.qty_returned
+                if line.sku == product.sku and self.chosen.get(line.line_no, 0) < left:
+                    self.chosen[line.line_no] = self.chosen.get(line.line_no, 0) + 1
+                    self.say(f"{product.name}: {self.chosen[line.line_no]} of line "
+                             f"{line.line_no} come back.")
+                    self.show_return_lines()
+                    return
+            if any(self.chosen.values()):
+                self.say(f"{product.name} is not on order {self.order.number} (or all of "
+                         "it is counted): refund this return first (F5), then scan it.",
+                         error=True)
+                return
+        if product.final_sale:
+            self.say(f"{product.name} is a final sale ({product.category_name.lower()}): it "
+                     "cannot be returned.", error=True)
+            return
+        if not self.loose:
+            self.start()
+        item = self.loose.setdefault(product.sku, LooseItem(product.sku, product.name,
+                                                            product.price_cents, 0))
+        item.qty += 1
+        self.say(f"{product.name} without a receipt: refund to store credit, a supervisor "
+                 "approves. F2 changes how many, F5 refunds.")
+        self.show_return_lines()
+
+    def _destination(self) -> str:
+        return "store credit" if self.refund_to == "store_credit" else "original tender"
 
     def show_return_lines(self) -> None:
         money = self.app.money  # type: ignore[attr-defined]
         table = self.query_one("#return-lines", DataTable)
+        summary = self.query_one("#return-summary", Label)
         table.clear()
         if self.pending is not None:
             for n, line in enumerate(self.pending.lines, start=1):
                 table.add_row(str(n), line.sku, "", "", str(line.qty), line.condition,
                               money(line.refund_cents), key=str(n))
-            self.query_one("#return-summary", Label).update(
-                f"Refund {money(self.pending.refund_cents)}")
+            summary.update(f"Return {self.pending.number} ({self.pending.status}) · refund "
+                           f"{money(self.pending.refund_cents)} to {self._destination()}")
+            return
+        if self.loose:
+            for n, item in enumerate(self.loose.values(), start=1):
+                table.add_row(str(n), item.name, "", "", str(item.qty),
+                              "damaged" if item.sku in self.damaged else "resellable",
+                              money(item.price_cents * item.qty), key=item.sku)
+            total = sum(item.price_cents * item.qty for item in self.loose.values())
+            summary.update(f"Return without a receipt · {money(total)} · refund to store "
+                           "credit (a supervisor approves)")
             return
         for line in self.order.lines if self.order else []:
             table.add_row(str(line.line_no), line.name, str(line.qty_collected),
                           str(line.qty_returned), str(self.chosen.get(line.line_no, 0)),
-                          "damaged" if line.line_no in self.damaged else "resellable",
+                          "damaged" if str(line.line_no) in self.damaged else "resellable",
                           money(line.total_cents), key=str(line.line_no))
-        if self.order:
-            self.query_one("#return-summary", Label).update(
-                f"Order {self.order.number} ({self.order.channel}) · refund to "
-                f"{'store credit' if self.refund_to == 'store_credit' else 'original tender'}")
+        summary.update(f"Order {self.order.number} ({self.order.channel}) · refund to "
+                       f"{self._destination()}" if self.order else self.done)
 
-    def _line(self) -> int | None:
+    def _row(self) -> str | None:
+        """The key of the line under the cursor, on a return the cashier is building."""
         table = self.query_one("#return-lines", DataTable)
-        if not table.row_count or self.order is None:
+        if not table.row_count or (self.order is None and not self.loose):
             return None
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return int(str(row_key.value))
+        return str(row_key.value)
 
     def action_more(self) -> None:
-        line_no = self._line()
-        if line_no is not None and self.order:
-            line = next(x for x in self.order.lines if x.line_no == line_no)
+        key = self._row()
+        if key is None:
+            return
+        if self.loose:
+            item = self.loose[key]
+            item.qty = item.qty + 1 if item.qty < MOST_AT_ONCE else 0
+        elif self.order:
+            line = next(x for x in self.order.lines if x.line_no == int(key))
             left = line.qty_collected - line.qty_returned
-            self.chosen[line_no] = (self.chosen.get(line_no, 0) + 1) % (left + 1)
-            self.show_return_lines()
+            self.chosen[line.line_no] = (self.chosen.get(line.line_no, 0) + 1) % (left + 1)
+        self.show_return_lines()
 
     def action_condition(self) -> None:
-        line_no = self._line()
-        if line_no is not None:
-            self.damaged ^= {line_no}
+        key = self._row()
+        if key is not None:
+            self.damaged ^= {key}
             self.show_return_lines()
 
     def action_refund_to(self) -> None:
-        self.refund_to = "store_credit" if self.refund_to == "original" else "original"
-        self.show_return_lines()
+        if self.pending is not None:
+            self.say(f"Return {self.pending.number} refunds to {self._destination()}, as it "
+                     "was asked.", error=True)
+        elif self.loose:
+            self.say("Without a receipt the refund is store credit.", error=True)
+        elif self.order is not None:
+            self.refund_to = "store_credit" if self.refund_to == "original" else "original"
+            self.show_return_lines()
+
+    def _request(self) -> ReturnCreate | None:
+        """The return to ask the core for, or None while nothing is chosen."""
+        def condition(key: str) -> str:
+            return "damaged" if key in self.damaged else "resellable"
+
+        if self.loose:
+            items = [ReturnLineIn(sku=x.sku, qty=x.qty, reason="returns desk, no receipt",
+                                  condition=condition(x.sku))  # type: ignore[arg-type]
+                     for x in self.loose.values() if x.qty]
+            return ReturnCreate(lines=items, refund_to="store_credit") if items else None
+        lines = [ReturnLineIn(line_no=n, qty=q, reason="returns desk",
+                              condition=condition(str(n)))  # type: ignore[arg-type]
+                 for n, q in self.chosen.items() if q]
+        if not lines or self.order is None:
+            return None
+        return ReturnCreate(receipt_code=self.receipt,
+                            order_number=None if self.receipt else self.order.number,
+                            lines=lines, refund_to=self.refund_to)  # type: ignore[arg-type]
 
     @work(exclusive=True, group="returns")
     async def action_refund(self) -> None:
         app = self.app
         client = app.client  # type: ignore[attr-defined]
+        ret = self.pending
         try:
-            ret = self.pending
             if ret is None:
-                lines = [ReturnLineIn(line_no=n, qty=q, reason="returns desk",
-                                      condition="damaged" if n in self.damaged
-                                      else "resellable")
-                         for n, q in self.chosen.items() if q]
-                if not lines or self.order is None:
+                body = self._request()
+                if body is None:
                     self.say("Choose what comes back (F2 on a line).", error=True)
                     return
-                ret = await client.call(Api.create_return(ReturnCreate(
-                    receipt_code=self.receipt, order_number=None if self.receipt
-                    else self.order.number, lines=lines, refund_to=self.refund_to)))  # type: ignore[arg-type]
-            if ret.status == "requested":
-                # Over the cashier's limit (or without a receipt) a supervisor types
-                # their PIN here to approve.
+                ret = await client.call(Api.create_return(body))
+                if ret.status == "requested":
+                    # Over the cashier's limit (or without a receipt) a supervisor types
+                    # their PIN here; if nobody does, the request is taken back.
+                    try:
+                        ret = await app.call_approved(Api.approve_return(ret.number))  # type: ignore[attr-defined]
+                    except CommerceError as error:
+                        await self.withdraw(ret, error)
+                        return
+            elif ret.status == "requested":
                 ret = await app.call_approved(Api.approve_return(ret.number))  # type: ignore[attr-defined]
+            # Approved: if the refund fails now, F5 tries it again on this return.
+            self.start(pending=ret)
+            self.refund_to = ret.refund_to
             ret = await client.call(Api.refund_return(ret.number))
         except CommerceError as error:
             self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.show_return_lines()
             return
+        self.refunded(ret)
+
+    async def withdraw(self, ret: ReturnOut, why: CommerceError) -> None:
+        """Take back a request this desk just made and nobody approved, so it does
+        not hold its items in the core; what was chosen stays on screen for F5."""
+        app = self.app
+        reason = "no supervisor approved it" if why.code == "role_required" \
+            else app.explain(why)  # type: ignore[attr-defined]
+        try:
+            await app.client.call(Api.reject_return(  # type: ignore[attr-defined]
+                ret.number, note=f"withdrawn at the till: {reason}"[:120]))
+        except CommerceError as error:
+            self.say(f"Return {ret.number} was not approved and still waits "
+                     f"({app.explain(error)}): F6 withdraws it later.", error=True)  # type: ignore[attr-defined]
+            return
+        self.say(f"Return {ret.number} withdrawn, {reason}: nothing was refunded. F5 asks "
+                 "again.", error=True)
+
+    def refunded(self, ret: ReturnOut) -> None:
+        """Tell the cashier what goes back how, open the drawer for cash, print."""
+        app = self.app
+        money = app.money  # type: ignore[attr-defined]
+        paid_back = payout(ret, money) or (
+            f"Store credit on card {ret.credit_card_number}" if ret.credit_card_number
+            else "")
+        drawer = None
+        if any(part.tender == "cash" for part in ret.refunds):
+            drawer = kick_drawer(app)  # type: ignore[arg-type]
         lines = return_receipt_lines(ret, app.store, locale=app.settings.locale)  # type: ignore[attr-defined]
         _, printed = print_document(app, lines)  # type: ignore[arg-type]
-        credit = f" Store credit on card {ret.credit_card_number}." \
-            if ret.credit_card_number else ""
-        self.say(f"Return {ret.number} refunded: {app.money(ret.refund_cents)}."  # type: ignore[attr-defined]
-                 f"{credit} {printed}")
-        self.order, self.pending, self.chosen = None, None, {}
+        self.start()
+        self.done = f"Refunded {ret.number}: {paid_back}"
+        said = f"Return {ret.number} refunded: {money(ret.refund_cents)}."
+        if paid_back:
+            said += f" {paid_back}."
+        self.say(" ".join(x for x in (said, drawer, printed) if x))
         self.show_return_lines()
+
+    @work(exclusive=True, group="returns")
+    async def action_open_returns(self) -> None:
+        app = self.app
+        try:
+            found = await app.client.call(Api.returns())  # type: ignore[attr-defined]
+        except CommerceError as error:
+            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            return
+        if not found:
+            self.say("No returns are waiting at this store.")
+            return
+        store = app.store  # type: ignore[attr-defined]
+        choice: OpenReturnChoice | None = await app.push_screen_wait(OpenReturnsDialog(
+            found, app.money, store.timezone if store else "Europe/Rome"))  # type: ignore[attr-defined]
+        if choice is None:
+            return
+        if choice.action == "take":
+            self.take(choice.ret)
+            return
+        try:
+            # The till's own request goes without a PIN; another's over the
+            # threshold (a kiosk's, say) is a supervisor's to reject.
+            await app.call_approved(Api.reject_return(  # type: ignore[attr-defined]
+                choice.ret.number, note="cleared at the returns desk"))
+        except CommerceError as error:
+            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            return
+        if self.pending is not None and self.pending.number == choice.ret.number:
+            self.start()
+            self.show_return_lines()
+        self.say(f"Return {choice.ret.number} withdrawn: its items can be returned again.")
 
     def action_back(self) -> None:
         self.app.pop_screen()
