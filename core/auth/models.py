@@ -13,7 +13,13 @@ from core.types import UTCDateTime
 
 
 class Device(Base):
-    """A registered client; its bearer token is stored as a SHA-256 digest only."""
+    """A registered client; its bearer token is stored as a SHA-256 digest only.
+
+    Two locks, each with its count of wrong attempts: ``failed_attempts`` and
+    ``locked_until`` guard the signed codes (pickup, receipt, loyalty), the
+    ``pin_*`` pair guards staff PIN sign-in. A lock refuses only its own
+    capability: a till locked for PINs still scans products and codes.
+    """
 
     __tablename__ = "devices"
 
@@ -26,6 +32,8 @@ class Device(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pin_failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pin_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Staff(Base):

@@ -1,8 +1,9 @@
 """Baskets: lines reserve stock at the cart's store while the shopper decides.
 
 Kiosk, web and app baskets reserve strictly (what is not there is refused). A
-till basket holds goods already in the shopper's hand, so it reserves with a
-count correction instead of a refusal (see ``stock.reserve_in_hand``).
+till basket holds goods already in the shopper's hand, so it is never refused:
+what the count lacks is noted as the line's shortfall (the till can warn) and
+the count is corrected only if the sale completes (see ``stock.reserve_in_hand``).
 Touching a basket extends its life; an idle one expires and gives its stock back.
 """
 
@@ -281,6 +282,9 @@ def cart_out(session: Session, cart: Cart, settings: CoreSettings | None = None)
     priced = priced_lines(session, [(x.sku, x.qty, x.discount_percent, x.discount_cents)
                                     for x in cart.lines])
     summary = totals(priced)
+    shortfall: dict[str, int] = {}
+    for reservation in stock.reservations_of(session, "cart", cart.id):
+        shortfall[reservation.sku] = shortfall.get(reservation.sku, 0) + reservation.shortfall
     customer = session.get(Customer, cart.customer_id) if cart.customer_id else None
     balance = earn = None
     if customer is not None:
@@ -297,7 +301,8 @@ def cart_out(session: Session, cart: Cart, settings: CoreSettings | None = None)
                            unit_price_cents=p.unit_price_cents, discount_cents=p.discount_cents,
                            total_cents=p.total_cents, vat_rate_bp=p.vat_rate_bp,
                            discount_percent=x.discount_percent,
-                           discount_amount_cents=x.discount_cents)
+                           discount_amount_cents=x.discount_cents,
+                           shortfall=shortfall.get(x.sku, 0))
                for x, p in zip(cart.lines, priced, strict=True)],
         total_cents=summary.total_cents, tax_cents=summary.tax_cents,
         expires_at=cart.expires_at, handoff_code=cart.handoff_code,

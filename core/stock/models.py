@@ -31,11 +31,19 @@ class StockLevel(Base):
 
 
 class Reservation(Base):
-    """Stock promised to a cart or an order; cart reservations expire."""
+    """Stock promised to a cart or an order; cart reservations expire.
+
+    ``qty`` is what the count has and is held in ``StockLevel.reserved``. A till
+    line of goods already in the shopper's hand may hold more than the count
+    has: the rest is ``shortfall``, which touches no level until the sale
+    completes (then the count is corrected). So a voided till sale leaves the
+    count exactly as it was, and ``reserved`` is always the sum of ``qty``.
+    """
 
     __tablename__ = "reservations"
     __table_args__ = (
-        CheckConstraint("qty > 0", name="qty_positive"),
+        CheckConstraint("qty >= 0 AND shortfall >= 0", name="held_non_negative"),
+        CheckConstraint("qty + shortfall > 0", name="holds_something"),
         Index("ix_reservations_owner", "owner_kind", "owner_id"),
     )
 
@@ -43,6 +51,7 @@ class Reservation(Base):
     location_code: Mapped[str] = mapped_column(ForeignKey("locations.code"))
     sku: Mapped[str] = mapped_column(ForeignKey("products.sku"))
     qty: Mapped[int] = mapped_column(Integer)
+    shortfall: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     owner_kind: Mapped[str] = mapped_column(String(8))  # cart | order
     owner_id: Mapped[str] = mapped_column(String(40))
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -5,6 +5,10 @@ consuming first delete the reservation row (``DELETE ... RETURNING``) and only
 then touch the level, so two processes racing to release the same reservation
 cannot give the stock back twice. No lock in this process is involved: the
 same holds with many workers on PostgreSQL.
+
+Goods in a shopper's hand at a till are held even when the count says none;
+the count is corrected only when that sale completes (see ``reserve_in_hand``
+and ``consume``), never by a scan that may still be voided.
 """
 
 from __future__ import annotations
@@ -110,29 +114,39 @@ def reserve_in_hand(
     session: Session, *, location: str, sku: str, qty: int, owner_kind: str, owner_id: str,
     reference: str, staff_id: int | None = None,
 ) -> Reservation:
-    """Reserve goods the shopper already holds at a till: never refused.
+    """Hold goods the shopper already holds at a till: never refused.
 
-    If the count says fewer are available, the count was wrong: a count
-    correction raises ``on_hand`` by the shortfall (a discrepancy for a
-    supervisor to review) and the reservation goes through. The row is locked
-    first so the shortfall is computed on the figure that is updated.
+    What the count has is reserved as usual; the rest is noted on the
+    reservation as its ``shortfall`` and changes nothing yet. The count is
+    corrected only when the sale completes (``consume``), so a basket that is
+    voided or expires, or an order that is cancelled unpaid, leaves ``on_hand``
+    as it was and the web never sells goods the store does not have. The row is
+    locked first so the part that is reserved is computed on the figure updated.
+    ``reference`` and ``staff_id`` are accepted for the callers' sake; the
+    correction is recorded by ``consume``, against the sale that completes.
     """
+    if qty <= 0:
+        raise InvalidInput("A quantity must be at least 1.")
     ensure_level(session, location, sku)
     current = level(session, location, sku, lock=True)
-    shortfall = max(0, qty - current.available)
-    if shortfall:
-        session.execute(
+    covered = max(0, min(qty, current.available))
+    if covered:
+        done = session.execute(
             update(StockLevel)
-            .where(StockLevel.location_code == location, StockLevel.sku == sku)
-            .values(on_hand=StockLevel.on_hand + shortfall)
+            .where(StockLevel.location_code == location, StockLevel.sku == sku,
+                   StockLevel.on_hand - StockLevel.reserved >= covered)
+            .values(reserved=StockLevel.reserved + covered)
             .execution_options(synchronize_session=False)
-        )
-        _move(session, location, sku, shortfall, "count_correction", reference,
-              "sold at a till while the count said none", staff_id)
-        emit(session, "stock.discrepancy", store=location, subject=sku, sku=sku,
-             location=location, shortfall=shortfall, reference=reference)
-    return reserve(session, location=location, sku=sku, qty=qty, owner_kind=owner_kind,
-                   owner_id=owner_id, expires_at=None)
+        ).rowcount
+        assert done == 1, "the level row is locked"
+    reservation = Reservation(location_code=location, sku=sku, qty=covered,
+                              shortfall=qty - covered, owner_kind=owner_kind,
+                              owner_id=owner_id, expires_at=None)
+    session.add(reservation)
+    session.flush()
+    if covered:
+        _changed(session, location, sku)
+    return reservation
 
 
 def _take_reservation(session: Session, reservation_id: int) -> Reservation | None:
@@ -140,12 +154,12 @@ def _take_reservation(session: Session, reservation_id: int) -> Reservation | No
     row = session.execute(
         delete(Reservation).where(Reservation.id == reservation_id).returning(
             Reservation.location_code, Reservation.sku, Reservation.qty, Reservation.owner_kind,
-            Reservation.owner_id)
+            Reservation.owner_id, Reservation.shortfall)
     ).first()
     if row is None:
         return None
     return Reservation(location_code=row[0], sku=row[1], qty=row[2], owner_kind=row[3],
-                       owner_id=row[4])
+                       owner_id=row[4], shortfall=row[5])
 
 
 def reservations_of(session: Session, owner_kind: str, owner_id: str) -> list[Reservation]:
@@ -156,18 +170,23 @@ def reservations_of(session: Session, owner_kind: str, owner_id: str) -> list[Re
 
 
 def release(session: Session, reservation_id: int) -> int:
-    """Give reserved stock back; returns the quantity released (0 if already gone)."""
+    """Give reserved stock back; returns the units no longer held (0 if already gone).
+
+    Only the part the count had goes back to ``available``; a shortfall was never
+    taken from the count, so nothing is undone for it.
+    """
     taken = _take_reservation(session, reservation_id)
     if taken is None:
         return 0
-    session.execute(
-        update(StockLevel)
-        .where(StockLevel.location_code == taken.location_code, StockLevel.sku == taken.sku)
-        .values(reserved=StockLevel.reserved - taken.qty)
-        .execution_options(synchronize_session=False)
-    )
-    _changed(session, taken.location_code, taken.sku)
-    return taken.qty
+    if taken.qty:
+        session.execute(
+            update(StockLevel)
+            .where(StockLevel.location_code == taken.location_code, StockLevel.sku == taken.sku)
+            .values(reserved=StockLevel.reserved - taken.qty)
+            .execution_options(synchronize_session=False)
+        )
+        _changed(session, taken.location_code, taken.sku)
+    return taken.qty + taken.shortfall
 
 
 def release_owner(session: Session, owner_kind: str, owner_id: str) -> int:
@@ -175,27 +194,42 @@ def release_owner(session: Session, owner_kind: str, owner_id: str) -> int:
 
 
 def consume(session: Session, reservation_id: int, *, qty: int | None = None,
-            reason: str = "sale", reference: str = "") -> int:
-    """The reserved goods leave the location (sold, handed over, shipped).
+            reason: str = "sale", reference: str = "", staff_id: int | None = None) -> int:
+    """The held goods leave the location (sold, handed over, shipped).
 
-    With ``qty`` smaller than the reservation, only part leaves and the rest
-    stays reserved (a partial pickup).
+    With ``qty`` smaller than what is held, only part leaves and the rest stays
+    held (a partial pickup). Units of a till sale's shortfall were in the
+    shopper's hand but not on the count: as they leave, the count is corrected
+    by as many (a ``count_correction`` movement and a ``stock.discrepancy``
+    event for a supervisor), in the same transaction as the sale. The counted
+    units go first, so ``on_hand`` falls by exactly the counted units sold.
     """
     taken = _take_reservation(session, reservation_id)
     if taken is None:
         return 0
-    used = taken.qty if qty is None else min(qty, taken.qty)
-    session.execute(
-        update(StockLevel)
-        .where(StockLevel.location_code == taken.location_code, StockLevel.sku == taken.sku)
-        .values(on_hand=StockLevel.on_hand - used, reserved=StockLevel.reserved - used)
-        .execution_options(synchronize_session=False)
-    )
-    if used < taken.qty:
+    held = taken.qty + taken.shortfall
+    used = held if qty is None else max(0, min(qty, held))
+    counted = min(used, taken.qty)
+    uncounted = used - counted
+    if counted:
+        session.execute(
+            update(StockLevel)
+            .where(StockLevel.location_code == taken.location_code, StockLevel.sku == taken.sku)
+            .values(on_hand=StockLevel.on_hand - counted, reserved=StockLevel.reserved - counted)
+            .execution_options(synchronize_session=False)
+        )
+    if used < held:
         session.add(Reservation(location_code=taken.location_code, sku=taken.sku,
-                                qty=taken.qty - used, owner_kind=taken.owner_kind,
-                                owner_id=taken.owner_id, expires_at=None))
-    _move(session, taken.location_code, taken.sku, -used, reason, reference)
+                                qty=taken.qty - counted, shortfall=taken.shortfall - uncounted,
+                                owner_kind=taken.owner_kind, owner_id=taken.owner_id,
+                                expires_at=None))
+    if uncounted:
+        _move(session, taken.location_code, taken.sku, uncounted, "count_correction", reference,
+              "sold at a till while the count said none", staff_id)
+        emit(session, "stock.discrepancy", store=taken.location_code, subject=taken.sku,
+             sku=taken.sku, location=taken.location_code, shortfall=uncounted,
+             reference=reference)
+    _move(session, taken.location_code, taken.sku, -used, reason, reference, staff_id=staff_id)
     _changed(session, taken.location_code, taken.sku)
     return used
 

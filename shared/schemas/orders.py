@@ -58,6 +58,9 @@ class CartLineOut(Schema):
     discount_percent: int = Field(default=0, description="The line's discount as given: "
                                   "send it back with a new quantity to keep it.")
     discount_amount_cents: int = 0
+    shortfall: int = Field(default=0, description="Units of this line in the shopper's hand "
+                           "that the stock count does not have (a till sale of goods in "
+                           "hand): the count is corrected when the sale completes.")
 
 
 class CartOut(Schema):
@@ -222,6 +225,8 @@ class OrderOut(Schema):
     points_balance: int | None = Field(default=None,
                                        description="The customer's balance after this order.")
     receipt_email: str | None = None
+    refunded_cents: int = Field(default=0, description="Given back so far, every tender "
+                                "together (each payment shows its own `refunded_cents`).")
 
 
 class Transition(Schema):
