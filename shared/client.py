@@ -23,7 +23,7 @@ import httpx
 from pydantic import BaseModel, TypeAdapter
 
 from shared.errors import CommerceError, Unavailable, error_from_problem
-from shared.schemas.auth import StaffSession, Whoami
+from shared.schemas.auth import DeviceUnlock, StaffSession, UnlockResult, Whoami
 from shared.schemas.catalog import (
     Availability,
     CategoryOut,
@@ -140,6 +140,12 @@ class Api:
     def whoami() -> Call[Whoami]:
         return Call("GET", "/v1/auth/whoami", Whoami)
 
+    @staticmethod
+    def unlock(pin: str) -> Call[UnlockResult]:
+        """A supervisor's PIN typed on a locked till lifts its locks (PIN sign-in and
+        codes) on the spot; a wrong PIN counts as a wrong PIN."""
+        return Call("POST", "/v1/auth/unlock", UnlockResult, body=DeviceUnlock(pin=pin))
+
     # -- carts ----------------------------------------------------------------
 
     @staticmethod
@@ -185,6 +191,12 @@ class Api:
     def place_order(body: OrderCreate, idempotency_key: str) -> Call[OrderOut]:
         return Call("POST", "/v1/orders", OrderOut, body=body,
                     headers={"Idempotency-Key": idempotency_key})
+
+    @staticmethod
+    def open_sales() -> Call[list[OrderOut]]:
+        """This till's sales still waiting for payment (part-paid ones included),
+        newest first: what to take up again after a sign-out or a restart."""
+        return Call("GET", "/v1/orders/open", list[OrderOut])
 
     @staticmethod
     def order(number: str) -> Call[OrderOut]:

@@ -15,11 +15,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import jwt
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+# The lockout lives in ``core.auth.lockout``; these names stay importable from here
+# for ``core.deps`` (whose defaults are the lock on signed codes).
+from core.auth.lockout import check_not_locked as check_not_locked
+from core.auth.lockout import lock_message as lock_message
+from core.auth.lockout import record_failure as record_failure
+from core.auth.lockout import record_success as record_success
 from core.auth.models import Device, Staff, StaffStore
-from core.problems import Forbidden, InvalidInput, Locked, NotFound, Unauthorized
+from core.problems import Forbidden, InvalidInput, NotFound, Unauthorized
 from core.stores.models import Location
 from core.timeutil import utcnow
 from shared.schemas.enums import DeviceKind, Role
@@ -117,48 +123,6 @@ def find_staff_by_pin(session: Session, *, store_code: str, pin: str) -> Staff |
         if verify_pin(pin, staff.pin_hash):
             return staff
     return None
-
-
-# -- lockout -----------------------------------------------------------------
-
-
-def check_not_locked(device: Device) -> None:
-    if device.locked_until is not None and device.locked_until > utcnow():
-        raise lock_message(
-            max(1, int((device.locked_until - utcnow()).total_seconds() // 60) + 1))
-
-
-def record_failure(session: Session, *, device_id: int, attempts: int, minutes: int) -> bool:
-    """Count a wrong PIN or code; returns True when this failure locked the device."""
-    failed = session.scalar(
-        update(Device)
-        .where(Device.id == device_id)
-        .values(failed_attempts=Device.failed_attempts + 1)
-        .returning(Device.failed_attempts)
-    )
-    if failed is not None and failed >= attempts:
-        session.execute(
-            update(Device)
-            .where(Device.id == device_id)
-            .values(failed_attempts=0, locked_until=utcnow() + timedelta(minutes=minutes))
-        )
-        return True
-    return False
-
-
-def lock_message(minutes: int) -> Locked:
-    return Locked(
-        f"Too many wrong attempts from this device. Try again in {minutes} minute(s) "
-        "or ask a supervisor.", code="device_locked", retry_after_minutes=minutes,
-    )
-
-
-def record_success(session: Session, *, device_id: int) -> None:
-    session.execute(
-        update(Device)
-        .where(Device.id == device_id, Device.failed_attempts > 0)
-        .values(failed_attempts=0)
-    )
 
 
 # -- staff tokens ------------------------------------------------------------

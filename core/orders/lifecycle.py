@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import signing
@@ -283,24 +283,39 @@ def check_in(session: Session, *, caller: Caller, code: str | None, number: str 
 
 
 def sweep(session: Session, *, settings: CoreSettings, gateway: PaymentGateway) -> dict[str, int]:
-    """Release what waited too long: expired baskets, unpaid till sales, uncollected pickups."""
+    """Release what waited too long: expired baskets, unpaid till sales, uncollected pickups.
+
+    A till sale with any approved payment is never cancelled here: the sweep has
+    no drawer to give cash back from and no till session to record it in, so the
+    money would be marked refunded while the Z report still counts it as taken.
+    It keeps its goods (no expiry) until a person at a till completes or cancels it.
+    """
     released = 0
     for reservation_id in stock.expired_reservations(session):
         reservation = session.get(Reservation, reservation_id)
         if reservation is None:
             continue
         owner_kind, owner_id = reservation.owner_kind, reservation.owner_id
+        order = None
+        if owner_kind == "order":
+            # Locked like a payment locks it, so a payment taken meanwhile is seen.
+            order = session.scalar(select(Order).where(Order.number == owner_id)
+                                   .with_for_update())
+            if order is not None and order.status == S.PENDING_PAYMENT and \
+                    payments.has_approved(payments.payments_of(session, order)):
+                session.execute(update(Reservation).where(
+                    Reservation.owner_kind == "order", Reservation.owner_id == owner_id
+                ).values(expires_at=None))
+                continue
         released += stock.release(session, reservation_id)
         if owner_kind == "cart":
             cart = session.get(Cart, owner_id)
             if cart is not None and cart.status in (CartStatus.OPEN, CartStatus.HANDED_OFF):
                 cart.status = CartStatus.EXPIRED
                 emit(session, "cart.expired", store=cart.store_code, subject=cart.id)
-        else:
-            order = session.scalar(select(Order).where(Order.number == owner_id))
-            if order is not None and order.status == S.PENDING_PAYMENT:
-                cancel(session, order=order, caller=None, gateway=gateway,
-                       reason="not paid in time")
+        elif order is not None and order.status == S.PENDING_PAYMENT:
+            cancel(session, order=order, caller=None, gateway=gateway,
+                   reason="not paid in time")
     deadline = utcnow() - timedelta(days=settings.pickup_hold_days)
     stale = list(session.scalars(select(Order).where(
         Order.status == S.READY_FOR_PICKUP, Order.ready_at <= deadline)))

@@ -8,15 +8,8 @@ from fastapi import APIRouter, Header, Request, Response, status
 from sqlalchemy.exc import IntegrityError
 
 from core import signing
-from core.deps import (
-    DbDep,
-    DeviceDep,
-    MaybeStaffDep,
-    SettingsDep,
-    StaffDep,
-    check_device_unlocked,
-    count_failure,
-)
+from core.auth.lockout import Lock, check_unlocked, count_failure
+from core.deps import DbDep, DeviceDep, MaybeStaffDep, SettingsDep, StaffDep
 from core.events.service import emit
 from core.orders import lifecycle, service, views
 from core.orders.models import Order
@@ -85,6 +78,16 @@ def _readable(order: Order, caller: MaybeStaffDep) -> None:
         raise Forbidden("This order can be looked up at a till.", code="till_only")
 
 
+# Declared before ``/orders/{number}``: otherwise "open" would be read as an order number.
+@router.get("/orders/open", response_model=list[OrderOut],
+            summary="This till's sales waiting for payment, part-paid ones included, newest "
+            "first (to take up again after a sign-out or restart)")
+def open_sales(db: DbDep, settings: SettingsDep, caller: StaffDep) -> list[OrderOut]:
+    with db.read() as session:
+        return [views.order_out(session, order, caller=caller, settings=settings)
+                for order in views.open_sales(session, caller=caller)]
+
+
 @router.get("/orders/{number}", response_model=OrderOut,
             summary="An order with lines, payments and timeline (masked on a kiosk)")
 def read(number: str, db: DbDep, settings: SettingsDep, caller: MaybeStaffDep) -> OrderOut:
@@ -98,11 +101,11 @@ def read(number: str, db: DbDep, settings: SettingsDep, caller: MaybeStaffDep) -
             summary="The order a scanned receipt QR belongs to (masked on a kiosk)")
 def by_receipt(code: str, db: DbDep, settings: SettingsDep, caller: MaybeStaffDep) -> OrderOut:
     """Lets a kiosk show what can be returned; a forged code counts to the lockout."""
-    check_device_unlocked(db, caller.device_id)
+    check_unlocked(db, caller.device_id, Lock.CODES)
     parsed = parse_code(code)
     if parsed is None or parsed.kind is not CodeKind.RECEIPT or not signing.verify(
             settings.resolved_secret, parsed.kind, parsed.value, parsed.mac):
-        count_failure(db, settings, caller.device_id)
+        count_failure(db, settings, caller.device_id, Lock.CODES)
         raise InvalidInput("That receipt code is not valid.", code="invalid_code")
     with db.read() as session:
         order = service.get_order(session, parsed.value)
@@ -165,13 +168,20 @@ def pick(number: str, body: Pick, db: DbDep, settings: SettingsDep, caller: Staf
 
 
 @router.post("/orders/{number}/collect", response_model=OrderOut,
-             summary="Hand a pickup order over (all or some lines); the code works once")
+             summary="Hand a pickup order over (all or some lines); the code works once; "
+             "wrong codes or names count to the lockout")
 def collect(number: str, body: Collect, request: Request, db: DbDep, settings: SettingsDep,
             caller: StaffDep) -> OrderOut:
-    with db.write() as session:
-        order = lifecycle.collect(session, caller=caller, number=number, body=body,
-                                  settings=settings, gateway=gateway_of(request))
-        return views.order_out(session, order, caller=caller, settings=settings)
+    check_unlocked(db, caller.device_id, Lock.CODES)
+    try:
+        with db.write() as session:
+            order = lifecycle.collect(session, caller=caller, number=number, body=body,
+                                      settings=settings, gateway=gateway_of(request))
+            return views.order_out(session, order, caller=caller, settings=settings)
+    except InvalidInput as exc:
+        if exc.code in ("invalid_code", "name_mismatch"):
+            count_failure(db, settings, caller.device_id, Lock.CODES)
+        raise
 
 
 @router.get("/stores/{code}/pickups", response_model=list[PickupOut],
@@ -188,7 +198,7 @@ def pickups(code: str, db: DbDep, caller: StaffDep, status: OrderStatus | None =
              summary="A shopper arrived for a pickup (kiosk); wrong codes count to lockout")
 def check_in(body: CheckIn, db: DbDep, settings: SettingsDep, caller: DeviceDep
              ) -> CheckInResult:
-    check_device_unlocked(db, caller.device_id)
+    check_unlocked(db, caller.device_id, Lock.CODES)
     try:
         with db.write() as session:
             order = lifecycle.check_in(session, caller=caller, code=body.code,
@@ -197,5 +207,5 @@ def check_in(body: CheckIn, db: DbDep, settings: SettingsDep, caller: DeviceDep
             return views.check_in_result(session, order, caller=caller)
     except InvalidInput as exc:
         if exc.code in ("invalid_code", "name_mismatch"):
-            count_failure(db, settings, caller.device_id)
+            count_failure(db, settings, caller.device_id, Lock.CODES)
         raise

@@ -288,25 +288,40 @@ def _adopt_cart_reservations(session: Session, cart: Cart, owner: str, expires) 
 
 def settle(session: Session, *, order: Order, caller: Caller | None,
            points_per_euro: int = 0) -> None:
-    """Move a fully paid order on: a till sale completes and its goods leave."""
+    """Move a fully paid order on: a till sale completes and its goods leave (and
+    goods sold from the shopper's hand correct the count, in this transaction).
+
+    A part-paid order keeps its goods with no expiry: money was taken for it, so
+    only a person at a till may cancel it (and give the money back), never the
+    sweep.
+    """
     if order.status != OrderStatus.PENDING_PAYMENT:
         return
-    due = order.total_cents - payments.paid_cents(payments.payments_of(session, order))
+    rows = payments.payments_of(session, order)
+    due = order.total_cents - payments.paid_cents(rows)
     if due > 0:
+        if payments.has_approved(rows):
+            _hold_without_expiry(session, order)
         return
     record_status(session, order, OrderStatus.PAID, caller=caller)
     loyalty.earn_for_order(session, order=order, points_per_euro=points_per_euro)
     if order.fulfilment == Fulfilment.CARRY_OUT:
+        staff_id = caller.staff.staff_id if caller and caller.staff else None
         for reservation in stock.reservations_of(session, "order", order.number):
-            stock.consume(session, reservation.id, reference=order.number)
+            stock.consume(session, reservation.id, reference=order.number, staff_id=staff_id)
         for line in order.lines:
             line.qty_collected = line.qty
         record_status(session, order, OrderStatus.COMPLETED, caller=caller)
     else:
         # Paid orders keep their stock until collected or shipped: no expiry.
-        session.execute(update(Reservation).where(
-            Reservation.owner_kind == "order", Reservation.owner_id == order.number
-        ).values(expires_at=None))
+        _hold_without_expiry(session, order)
+
+
+def _hold_without_expiry(session: Session, order: Order) -> None:
+    session.execute(update(Reservation).where(
+        Reservation.owner_kind == "order", Reservation.owner_id == order.number,
+        Reservation.expires_at.is_not(None)
+    ).values(expires_at=None))
 
 
 def stock_level_out(session: Session, location: str, sku: str) -> StockLevel | None:

@@ -70,7 +70,20 @@ def order_out(session: Session, order: Order, *, caller: Caller, settings: CoreS
         points_balance=loyalty.balance(session, order.customer_id)
         if full and order.customer_id else None,
         receipt_email=order.receipt_email if full else None,
+        refunded_cents=payments.refunded_cents(rows),
     )
+
+
+OPEN_SALES_LIMIT = 50
+
+
+def open_sales(session: Session, *, caller: Caller) -> list[Order]:
+    """This till's sales still waiting for payment, newest first: after a sign-out
+    or a restart the till takes a part-paid sale up again (or cancels it, giving
+    the money back) instead of losing it."""
+    return list(session.scalars(select(Order).where(
+        Order.device_id == caller.device_id, Order.status == OrderStatus.PENDING_PAYMENT,
+    ).order_by(Order.created_at.desc(), Order.id.desc()).limit(OPEN_SALES_LIMIT)))
 
 
 PICKUP_STATUSES = (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PICKING,

@@ -34,6 +34,16 @@ def paid_cents(payments: list[Payment]) -> int:
                if p.status == PaymentStatus.APPROVED)
 
 
+def has_approved(payments: list[Payment]) -> bool:
+    """Money was taken (even if some went back): such an order is cancelled only by
+    a person at a till, who gives it back there."""
+    return any(p.status == PaymentStatus.APPROVED for p in payments)
+
+
+def refunded_cents(payments: list[Payment]) -> int:
+    return sum(p.refunded_cents for p in payments if p.status == PaymentStatus.APPROVED)
+
+
 def payments_of(session: Session, order: Order) -> list[Payment]:
     return list(session.scalars(select(Payment).where(Payment.order_id == order.id)
                                 .order_by(Payment.id)))
@@ -45,8 +55,17 @@ def credit_balance(session: Session, card_number: str) -> int:
 
 
 def issue_credit(session: Session, *, card_number: str, amount_cents: int, reason: str,
-                 reference: str, customer_id: int | None = None, kind: str = "store_credit"
-                 ) -> None:
+                 reference: str, customer_id: int | None = None, kind: str = "store_credit",
+                 caller: Caller | None = None) -> None:
+    """Put value on a store-credit or gift card.
+
+    With the ``caller`` of a till, the credit is a refund this till made (a return
+    refunded to store credit) and is written to its session, so the X/Z report
+    lists it; ``give_back`` records its own entry and passes no caller.
+    """
+    if caller is not None:
+        tills.record(session, caller=caller, kind="refund", tender=Tender.STORE_CREDIT,
+                     amount_cents=-amount_cents, reference=reference)
     account = session.get(StoreCreditAccount, card_number)
     if account is None:
         account = StoreCreditAccount(card_number=card_number, customer_id=customer_id, kind=kind,

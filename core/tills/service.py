@@ -4,6 +4,13 @@ expected cash can never disagree with the sales.
 
 Cash needs an open session (a drawer with a counted float); other tenders are
 recorded against the session when one is open.
+
+What counts as this till's refund is one rule: every refund a command on this
+till made while the session was open, whatever channel the order came from, by
+the tender the money went back to (cash from the drawer, card through the
+gateway, store credit or gift card issued, points restored). So store credit
+issued by this till's returns desk counts, as does store credit given back for
+a web order cancelled here; only cash moves the drawer.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from core.auth.models import Device, Staff
 from core.deps import Caller
 from core.events.service import emit
 from core.problems import Conflict
+from core.returns.models import Return
 from core.settings import CoreSettings
 from core.tills.models import TillEntry, TillSession
 from core.timeutil import utcnow
@@ -143,10 +151,40 @@ def _totals(entries: list[TillEntry], kind: str) -> list[TenderTotal]:
     return [TenderTotal(tender=t, count=c, amount_cents=a) for t, (c, a) in sorted(by.items())]
 
 
+CREDIT_TENDERS = frozenset({Tender.STORE_CREDIT, Tender.GIFT_CARD})
+"""Refunds to these are value the till issued rather than money handed back."""
+
+
+def _returns_to_credit(session: Session, till: TillSession, entries: list[TillEntry]
+                       ) -> list[TillEntry]:
+    """Store credit this till's returns desk issued that has no till entry of its own.
+
+    ``core.returns`` issues a return's store credit without the till (it calls
+    ``payments.issue_credit`` with no ``caller``), so the return itself says where
+    and when: refunded at this store while the session was open, and decided on
+    this till (the returns desk approves what it takes). Once the returns service
+    passes its caller, the entry is written with the refund and this adds nothing
+    (a return already in the entries is skipped).
+    """
+    recorded = {e.reference for e in entries if e.kind == "refund"}
+    stmt = select(Return.number, Return.refund_cents).where(
+        Return.store_code == till.store_code, Return.status == "refunded",
+        Return.credit_card_number.is_not(None), Return.refund_cents > 0,
+        Return.decided_device_id == till.device_id, Return.refunded_at >= till.opened_at)
+    if till.closed_at is not None:
+        stmt = stmt.where(Return.refunded_at <= till.closed_at)
+    return [TillEntry(session_id=till.id, kind="refund", tender=Tender.STORE_CREDIT,
+                      amount_cents=-cents, reference=number)
+            for number, cents in session.execute(stmt.order_by(Return.id))
+            if number not in recorded]
+
+
 def report(session: Session, till: TillSession, settings: CoreSettings) -> TillReport:
     entries = _entries(session, till)
+    entries += _returns_to_credit(session, till, entries)
     device = session.get(Device, till.device_id)
     sales, refunds = _totals(entries, "sale"), _totals(entries, "refund")
+    issued = [e for e in entries if e.kind == "refund" and e.tender in CREDIT_TENDERS]
     return TillReport(
         kind="Z" if till.status == "closed" else "X", session_id=till.id,
         store=till.store_code, till=device.name if device else "",
@@ -161,5 +199,7 @@ def report(session: Session, till: TillSession, settings: CoreSettings) -> TillR
         expected_cash_cents=till.expected_cents if till.expected_cents is not None
         else expected_cash(session, till),
         counted_cents=till.counted_cents, variance_cents=till.variance_cents,
+        store_credit_issued_cents=-sum(e.amount_cents for e in issued),
+        store_credit_issued_count=len(issued),
         needs_supervisor_over_cents=settings.till_variance_approval_cents,
     )

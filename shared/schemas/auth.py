@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 from shared.schemas.common import Schema
 from shared.schemas.enums import DeviceKind, Role
@@ -39,3 +39,20 @@ class DeviceOut(Schema):
 class Whoami(Schema):
     device: DeviceOut
     staff: StaffOut | None
+
+
+class DeviceUnlock(Schema):
+    """A supervisor's PIN, typed on the locked till itself."""
+
+    pin: Pin
+
+
+class UnlockResult(Schema):
+    """What a supervisor's unlock cleared, and who did it (also in the event log as
+    ``device.unlocked``)."""
+
+    device: DeviceOut
+    unlocked: list[str] = Field(description="The locks that were on and are now off: `pin` "
+                                "(staff sign-in), `codes` (pickup, receipt and loyalty codes).")
+    by: StaffOut
+    at: datetime

@@ -56,5 +56,10 @@ class TillReport(Schema):
     expected_cash_cents: int
     counted_cents: int | None
     variance_cents: int | None
+    store_credit_issued_cents: int = Field(
+        default=0, description="Store credit and gift-card value this till gave out as "
+        "refunds (returns refunded to store credit, refunds to those tenders); part of "
+        "`refunds`, never of the drawer's cash.")
+    store_credit_issued_count: int = 0
     needs_supervisor_over_cents: int = Field(
         description="A closing variance beyond this needs a supervisor.")
