@@ -1,32 +1,89 @@
-"""Staff sign-in with a PIN; the till says plainly when it is locked."""
+"""Staff sign-in with a PIN; the till says plainly when it is locked, and how a
+supervisor unlocks it on the spot (F5, then their PIN on this same field)."""
 
 from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input, Label
 
 from shared.client import Api
 from shared.errors import CommerceError
 
+SIGN_IN_PROMPT = "Type your PIN and press Enter"
+UNLOCK_PROMPT = "Supervisor: type your PIN and press Enter to unlock this till (Esc: back)"
+UNLOCK_HINT = "Press F5: a supervisor types their PIN to unlock the till now."
+
 
 class LoginScreen(Screen[None]):
+    BINDINGS = [
+        Binding("f5", "supervisor_unlock", "Supervisor unlock", id="supervisor_unlock",
+                tooltip="A supervisor unlocks a till locked by wrong PINs, with their PIN"),
+        Binding("escape", "back_to_sign_in", "Back", id="back_to_sign_in",
+                tooltip="Back to the cashier's sign-in", show=False),
+    ]
+
+    unlocking: reactive[bool] = reactive(False)
+    """The PIN field takes a supervisor's PIN to unlock the till, not a sign-in."""
+
     def compose(self) -> ComposeResult:
         with Vertical(id="login"):
-            yield Label("Omnitill — sign in", classes="title")
-            yield Label("Type your PIN and press Enter")
+            yield Label("Omnitill — sign in", id="login-title", classes="title")
+            yield Label(SIGN_IN_PROMPT, id="login-prompt")
             yield Input(password=True, id="pin", max_length=8, restrict=r"[0-9]*")
             yield Label("", id="login-error")
 
     def on_mount(self) -> None:
         self.query_one("#pin", Input).focus()
 
+    def watch_unlocking(self, unlocking: bool) -> None:
+        self.query_one("#login-title", Label).update(
+            "Omnitill — supervisor unlock" if unlocking else "Omnitill — sign in")
+        self.query_one("#login-prompt", Label).update(
+            UNLOCK_PROMPT if unlocking else SIGN_IN_PROMPT)
+        self.query_one("#pin", Input).focus()
+
+    def action_supervisor_unlock(self) -> None:
+        self.unlocking = True
+        self._say("")
+
+    def action_back_to_sign_in(self) -> None:
+        self.unlocking = False
+
     @on(Input.Submitted, "#pin")
     def submitted(self, event: Input.Submitted) -> None:
-        self.sign_in(event.value)
-        event.input.value = ""
+        pin, event.input.value = event.value, ""
+        if not pin:
+            return
+        if self.unlocking:
+            self.unlock(pin)
+        else:
+            self.sign_in(pin)
+
+    def _say(self, text: str) -> None:
+        self.query_one("#login-error", Label).update(text)
+
+    def _explain(self, error: CommerceError) -> str:
+        text: str = self.app.explain(error)  # type: ignore[attr-defined]
+        if error.code == "device_locked" and error.context.get("lock") == "pin":
+            text += "\n" + UNLOCK_HINT
+        return text
+
+    @work(exclusive=True)
+    async def unlock(self, pin: str) -> None:
+        client = self.app.client  # type: ignore[attr-defined]
+        try:
+            done = await client.call(Api.unlock(pin))
+        except CommerceError as error:
+            self._say(self._explain(error))
+            return
+        self.unlocking = False
+        self._say(f"Unlocked by {done.by.name}. " + SIGN_IN_PROMPT + "."
+                  if done.unlocked else "The till was not locked. " + SIGN_IN_PROMPT + ".")
 
     @work(exclusive=True)
     async def sign_in(self, pin: str) -> None:
@@ -40,7 +97,7 @@ class LoginScreen(Screen[None]):
             who = await client.call(Api.whoami())
             stores = await client.call(Api.stores())
         except CommerceError as error:
-            self.query_one("#login-error", Label).update(app.explain(error))  # type: ignore[attr-defined]
+            self._say(self._explain(error))
             return
         app.staff = session.staff  # type: ignore[attr-defined]
         app.store = next(s for s in stores if s.code == who.device.store_code)  # type: ignore[attr-defined]
