@@ -1,0 +1,54 @@
+"""Hand-over without a pickup code: the shopper says their surname.
+
+Shoppers forget their phone or the e-mail with the QR. The core checks the
+surname against the order's customer and contact (so the till never decides
+who the goods belong to); this dialog only asks for it, for the order the
+clerk already selected, and says which order that is so nobody hands over
+the wrong parcel.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+__all__ = ["HandoverDialog"]
+
+
+class HandoverDialog(ModalScreen[str | None]):
+    """The surname the shopper gives, or ``None`` when the clerk cancels."""
+
+    DEFAULT_CSS = "HandoverDialog { align: center middle; }"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+
+    def __init__(self, number: str, summary: str) -> None:
+        super().__init__()
+        self.number, self.summary = number, summary
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="handover", classes="dialog"):
+            yield Label(f"Hand over {self.number} without a code", classes="title")
+            yield Label(self.summary, id="handover-summary")
+            yield Static("Ask for the shopper's surname (and an ID if in doubt); "
+                         "type it as they say it, then Enter. Escape cancels.")
+            yield Input(id="surname", placeholder="Surname")
+            yield Label("", id="handover-error", classes="-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#surname", Input).focus()
+
+    @on(Input.Submitted, "#surname")
+    def submitted(self, event: Input.Submitted) -> None:
+        surname = event.value.strip()
+        if not surname:
+            self.query_one("#handover-error", Label).update(
+                "Type the surname the shopper gives.")
+            return
+        self.dismiss(surname)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
