@@ -1,7 +1,14 @@
-"""The click-and-collect queue of this store, kept live from the core's events.
+"""The click-and-collect counter: this store's pickup queue, kept live from the
+core's events, and everything the clerk does with a shopper at the counter.
 
-Pick, mark ready (the shopper is told), and hand over by scanning the
-shopper's pickup QR; an unpaid order takes payment first.
+Pick and mark ready (the shopper is told); take what is still due as at a
+sale (cash with the amount handed over, change, drawer and receipt, or card);
+hand over by scanning the shopper's pickup QR, by a surname check when they
+have no code, or only some lines now.
+
+Every action works on the order the clerk sees highlighted: the order number
+is read when the key is pressed, and the cursor follows that order (not the
+row) when the queue re-sorts under it.
 """
 
 from __future__ import annotations
@@ -13,21 +20,50 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
+from pos.messages import Problem
+from pos.printing import kick_drawer, print_document
 from shared.client import Api
 from shared.errors import CommerceError
-from shared.schemas.orders import Collect, PaymentIn, PickupOut, Transition
+from shared.receipt import print_receipt, receipt_lines
+from shared.schemas.orders import Collect, OrderOut, PaymentIn, PickupOut, Transition
 from shared.timefmt import age
 
 ORDER = ["ready_for_pickup", "picking", "paid", "pending_payment", "shipped"]
+"""Queue order by status (ready ones first), then oldest first."""
+
+EVENT_PAGE = 1000
+"""Events read per request while catching up (the most the core gives at once)."""
+
+NOT_READY = {
+    "pending_payment": "waiting for payment and not picked yet",
+    "paid": "paid but not picked yet",
+    "picking": "being picked",
+    "shipped": "still on its way to the store",
+    "collected": "already collected",
+    "cancelled": "cancelled",
+}
+"""Why an order cannot be handed over yet, said before the clerk asks the shopper."""
 
 
 class PickupsScreen(Screen[None]):
     BINDINGS = [
+        # Most used at the counter first: the footer cuts from the right, F1 lists all.
+        Binding("f4", "take_cash", "Cash", id="pickup_cash",
+                tooltip="Take what is due in cash: amount handed over, change, receipt"),
+        Binding("f5", "take_card", "Card", id="pickup_card",
+                tooltip="Charge what is due on the card terminal"),
+        Binding("f7", "by_name", "Name check", id="pickup_by_name",
+                tooltip="Hand over without a code: the shopper's surname is checked"),
+        Binding("f9", "partial", "Partial", id="pickup_partial",
+                tooltip="Hand over some lines now; the rest waits, or is cancelled and refunded"),
         Binding("f2", "picking", "Start picking", id="start_picking"),
         Binding("f3", "ready", "Ready", id="mark_ready", tooltip="Tell the shopper"),
-        Binding("f4", "take_cash", "Take cash", id="pickup_cash",
-                tooltip="Unpaid order: take the amount due in cash"),
-        Binding("escape", "back", "Back to sale", id="back"),
+        Binding("f8", "reprint", "Reprint", id="reprint", tooltip="Print the last receipt"),
+        Binding("escape", "back", "Back", id="back", tooltip="Back to the sale"),
+        Binding("f1", "app.show_help_panel", "Keys", id="keys", tooltip="Every key of this screen"),
+        # The scan field keeps the focus; the arrows still move through the queue.
+        Binding("up", "cursor(-1)", "Previous order", show=False, id="pickup_up"),
+        Binding("down", "cursor(1)", "Next order", show=False, id="pickup_down"),
     ]
 
     def __init__(self, collect_code: str | None = None) -> None:
@@ -35,11 +71,15 @@ class PickupsScreen(Screen[None]):
         self.collect_code = collect_code
         self.rows: list[PickupOut] = []
         self.last_event = 0
+        self.following = False
+        self.focus_order: str | None = None
+        """An order to put the cursor on once the queue shows it (a scanned code's)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pickups"):
             yield Label("Click & collect", classes="title")
-            yield Input(placeholder="Scan the shopper's pickup code to hand over", id="scan")
+            yield Input(placeholder="Scan the shopper's pickup code to hand over, "
+                        "or type an order number to select it", id="scan")
             yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
             yield Label("", id="status")
         yield Footer()
@@ -48,7 +88,7 @@ class PickupsScreen(Screen[None]):
         self.query_one("#queue", DataTable).add_columns(
             "Order", "Status", "Customer", "Units", "Due", "Waiting", "Here")
         self.query_one("#scan", Input).focus()
-        self.refresh_queue()
+        self.follow()  # finds where the event log ends, then loads the queue
         self.set_interval(2.0, self.follow)
         if self.collect_code:
             self.collect(self.collect_code)
@@ -58,37 +98,60 @@ class PickupsScreen(Screen[None]):
         status.update(text)
         status.set_class(error, "-error")
 
+    # -- the queue -------------------------------------------------------------------
+
     @work(exclusive=True, group="queue")
     async def refresh_queue(self) -> None:
         app = self.app
         try:
-            self.rows = await app.client.call(Api.pickups(app.store.code))  # type: ignore[attr-defined]
+            rows = await app.client.call(Api.pickups(app.store.code))  # type: ignore[attr-defined]
         except CommerceError as error:
             self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
             return
-        self.rows.sort(key=lambda r: (ORDER.index(r.status) if r.status in ORDER else 9,
-                                      r.created_at))
+        rows.sort(key=lambda r: (ORDER.index(r.status) if r.status in ORDER else 9,
+                                 r.created_at))
         table = self.query_one("#queue", DataTable)
+        # The clerk is looking at an order, not at a row number: keep the cursor on it.
+        kept, row_was = self.focus_order or self._selected(), table.cursor_row
+        self.rows = rows
         table.clear()
-        for row in self.rows:
+        for row in rows:
             table.add_row(row.number, row.status.replace("_", " "), row.customer_name or "",
                           str(row.units), app.money(row.due_cents) if row.due_cents else "paid",  # type: ignore[attr-defined]
                           age(row.created_at), "✔ here" if row.checked_in_at else "",
                           key=row.number)
+        numbers, self.focus_order = [row.number for row in rows], None
+        if rows:
+            table.move_cursor(row=numbers.index(kept) if kept in numbers
+                              else min(row_was, len(rows) - 1), animate=False)
 
     @work(exclusive=True, group="follow")
     async def follow(self) -> None:
+        """Refresh the queue when the store's orders change.
+
+        The first poll only finds where the log ends (a page at a time through a
+        long history) and then loads the queue, so no event is lost between the
+        two and the first change after opening the screen is never mistaken for
+        history.
+        """
         app = self.app
+        seen = self.last_event
         try:
-            events = await app.client.call(Api.events(  # type: ignore[attr-defined]
-                after=self.last_event, store=app.store.code, types="order."))  # type: ignore[attr-defined]
+            while True:
+                events = await app.client.call(Api.events(  # type: ignore[attr-defined]
+                    after=self.last_event, store=app.store.code, types="order.",  # type: ignore[attr-defined]
+                    limit=EVENT_PAGE))
+                if events:
+                    self.last_event = events[-1].seq
+                if len(events) < EVENT_PAGE:
+                    break
         except CommerceError:
+            if not self.following:
+                self.refresh_queue()  # says why the queue cannot be shown
             return
-        if events:
-            first = self.last_event == 0
-            self.last_event = events[-1].seq
-            if not first:
-                self.refresh_queue()
+        if not self.following or self.last_event != seen:
+            self.following = True
+            self.refresh_queue()
 
     def _selected(self) -> str | None:
         table = self.query_one("#queue", DataTable)
@@ -97,11 +160,39 @@ class PickupsScreen(Screen[None]):
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         return str(row_key.value)
 
-    @work(exclusive=True, group="act")
-    async def move(self, to: str) -> None:
+    def _chosen(self) -> str | None:
+        """The highlighted order, read when the key is pressed (not later in a
+        worker, when a refresh may have moved things)."""
         number = self._selected()
-        if not number:
-            return
+        if number is None:
+            self.say("No order is selected: the queue is empty.", error=True)
+        return number
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one("#queue", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+
+    def _select(self, number: str) -> bool:
+        """Put the cursor on ``number`` if it is in the queue."""
+        numbers = [row.number for row in self.rows]
+        if number not in numbers:
+            return False
+        self.query_one("#queue", DataTable).move_cursor(row=numbers.index(number))
+        return True
+
+    async def _order(self, number: str) -> OrderOut | None:
+        """The order as the core has it now (the queue row may be seconds old)."""
+        try:
+            return await self.app.client.call(Api.order(number))  # type: ignore[attr-defined,no-any-return]
+        except CommerceError as error:
+            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            return None
+
+    # -- picking ---------------------------------------------------------------------
+
+    @work(exclusive=True, group="act")
+    async def move(self, number: str, to: str) -> None:
         try:
             await self.app.client.call(Api.transition(number, Transition(to=to)))  # type: ignore[attr-defined]
             self.say(f"{number}: {to.replace('_', ' ')}")
@@ -110,46 +201,238 @@ class PickupsScreen(Screen[None]):
         self.refresh_queue()
 
     def action_picking(self) -> None:
-        self.move("picking")
+        if number := self._chosen():
+            self.move(number, "picking")
 
     def action_ready(self) -> None:
-        self.move("ready_for_pickup")
+        if number := self._chosen():
+            self.move(number, "ready_for_pickup")
+
+    # -- payment: the same tender flow as a sale ---------------------------------------
+
+    def action_take_cash(self) -> None:
+        if number := self._chosen():
+            self.take_cash(number)
+
+    def action_take_card(self) -> None:
+        if number := self._chosen():
+            self.take_card(number)
+
+    async def _due(self, number: str) -> OrderOut | None:
+        order = await self._order(number)
+        if order is not None and not order.due_cents:
+            self.say(f"Nothing is due on {number}.")
+            return None
+        return order
 
     @work(exclusive=True, group="act")
-    async def action_take_cash(self) -> None:
-        number = self._selected()
-        row = next((r for r in self.rows if r.number == number), None)
-        if row is None or not row.due_cents:
-            self.say("Nothing is due on that order.", error=True)
+    async def take_cash(self, number: str) -> None:
+        from pos.dialogs.cash import CashDialog
+
+        app = self.app
+        order = await self._due(number)
+        if order is None:
             return
+        due = order.due_cents
+        cents = await app.push_screen_wait(CashDialog(
+            due, f"{app.money(due)} on {number}"))  # type: ignore[attr-defined]
+        if cents:
+            await self._pay(number, PaymentIn(tender="cash", amount_cents=min(due, cents),
+                                              tendered_cents=cents))
+
+    @work(exclusive=True, group="act")
+    async def take_card(self, number: str) -> None:
+        order = await self._due(number)
+        if order is None:
+            return
+        self.say(f"{number}: card for {self.app.money(order.due_cents)}, "  # type: ignore[attr-defined]
+                 "follow the terminal…")
+        await self._pay(number, PaymentIn(tender="card", amount_cents=order.due_cents))
+
+    async def _pay(self, number: str, payment: PaymentIn) -> None:
+        app = self.app
         try:
-            await self.app.client.call(Api.pay(row.number, PaymentIn(  # type: ignore[attr-defined]
-                tender="cash", amount_cents=row.due_cents)))
-            self.say(f"{row.number}: {self.app.money(row.due_cents)} taken in cash.")  # type: ignore[attr-defined]
+            order = await app.client.call(Api.pay(number, payment))  # type: ignore[attr-defined]
         except CommerceError as error:
-            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.refresh_queue()
+            return
         self.refresh_queue()
+        last = order.payments[-1]
+        if payment.tender == "cash" and last.status == "approved":
+            self._kick_drawer()
+        if last.status != "approved":
+            self.say(f"{last.status.upper()}: {last.message}", error=True)
+        elif order.due_cents:
+            self.say(f"{number}: paid {app.money(last.amount_cents)}; "  # type: ignore[attr-defined]
+                     f"{app.money(order.due_cents)} still due (F4 cash, F5 card).")  # type: ignore[attr-defined]
+        else:
+            await self._offer_receipt(order)
+
+    def _kick_drawer(self) -> None:
+        problem = kick_drawer(self.app)  # type: ignore[arg-type]
+        if problem:
+            self.post_message(Problem(problem))
+
+    async def _offer_receipt(self, order: OrderOut) -> None:
+        """As after a sale: paid first, then paper, the display's QR, e-mail or nothing."""
+        from pos.dialogs.receipt_choice import ReceiptChoiceDialog
+
+        app = self.app
+        app.last_order = order  # type: ignore[attr-defined]
+        change = f" — change {app.money(order.change_cents)}" if order.change_cents else ""  # type: ignore[attr-defined]
+        done = f"{order.number} paid{change}."
+        self.say(done)
+        choice, email = await app.push_screen_wait(ReceiptChoiceDialog(
+            f"{order.number} paid{change}", email=order.contact_email))
+        if choice == "print":
+            outcome = self.print_order(order)
+        elif choice == "email":
+            try:
+                await app.client.call(Api.receipt_email(order.number, email))  # type: ignore[attr-defined]
+                outcome = f"Receipt will be emailed to {email}."
+            except CommerceError as error:
+                outcome = f"No email: {app.explain(error)} F8 prints it."  # type: ignore[attr-defined]
+        elif choice == "digital":
+            outcome = "Digital receipt: the customer scans the QR on their display."
+        else:
+            outcome = "No receipt. F8 prints it if they change their mind."
+        self.say(f"{done} {outcome}")
+
+    def print_order(self, order: OrderOut) -> str:
+        from pos.dialogs.receipt import ReceiptDialog
+
+        app = self.app
+        lines = receipt_lines(order, app.store, locale=app.settings.locale,  # type: ignore[attr-defined]
+                              points_balance=order.points_balance)
+        printed, outcome = print_document(app, lines, lambda printer: print_receipt(  # type: ignore[arg-type]
+            printer, order, app.store, locale=app.settings.locale,  # type: ignore[attr-defined]
+            points_balance=order.points_balance, open_drawer=False))
+        if not printed and "configured" not in outcome:
+            self.post_message(Problem(f"{order.number} is paid. {outcome}"))
+        app.push_screen(ReceiptDialog(lines, outcome))
+        return outcome
+
+    def action_reprint(self) -> None:
+        order = self.app.last_order  # type: ignore[attr-defined]
+        if order is None:
+            self.say("No receipt to reprint yet.", error=True)
+            return
+        self.say(self.print_order(order))
+
+    # -- hand-over ---------------------------------------------------------------------
 
     @on(Input.Submitted, "#scan")
     def scanned(self, event: Input.Submitted) -> None:
         code = event.value.strip()
         event.input.value = ""
-        if code:
-            self.collect(code)
+        if not code:
+            return
+        if self._select(code.upper()):
+            self.say(f"{code.upper()} selected: F4 cash, F5 card, F7 name check, F9 partial.")
+            return
+        self.collect(code)
 
     @work(exclusive=True, group="act")
     async def collect(self, code: str) -> None:
-        client = self.app.client  # type: ignore[attr-defined]
         try:
-            found = await client.call(Api.scan(code))
-            if found.kind != "order_pickup" or not found.reference:
-                self.say("That is not a pickup code.", error=True)
-                return
-            order = await client.call(Api.collect(found.reference, Collect(code=code)))
-            self.say(f"{order.number} handed over to {order.customer_name or 'the customer'}.")
+            found = await self.app.client.call(Api.scan(code))  # type: ignore[attr-defined]
         except CommerceError as error:
             self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            return
+        if found.kind != "order_pickup" or not found.reference:
+            self.say("That is not a pickup code.", error=True)
+            return
+        # Whatever happens next (a payment first, say), F4/F5 then apply to this order.
+        self.focus_order = found.reference
+        if not self._select(found.reference):
+            self.refresh_queue()
+        await self._collect(found.reference, Collect(code=code))
+
+    def _ready_to_hand_over(self, order: OrderOut) -> bool:
+        """Say why not before the clerk asks the shopper anything."""
+        if order.due_cents:
+            self.say(f"{self.app.money(order.due_cents)} is still due on {order.number}: "  # type: ignore[attr-defined]
+                     "take it first (F4 cash, F5 card).", error=True)
+            return False
+        if order.status != "ready_for_pickup":
+            why = NOT_READY.get(order.status, order.status.replace("_", " "))
+            self.say(f"{order.number} is {why}; it cannot be handed over.", error=True)
+            return False
+        return True
+
+    def action_by_name(self) -> None:
+        if number := self._chosen():
+            self.by_name(number)
+
+    @work(exclusive=True, group="act")
+    async def by_name(self, number: str) -> None:
+        from pos.dialogs.handover import HandoverDialog
+
+        app = self.app
+        order = await self._order(number)
+        if order is None or not self._ready_to_hand_over(order):
+            return
+        units = sum(line.qty - line.qty_collected - line.qty_cancelled for line in order.lines)
+        surname = await app.push_screen_wait(HandoverDialog(
+            number, f"{units} item{'s' if units != 1 else ''} to hand over, "
+            f"{app.money(order.total_cents)}"))  # type: ignore[attr-defined]
+        if surname:
+            await self._collect(number, Collect(last_name=surname))
+
+    def action_partial(self) -> None:
+        if number := self._chosen():
+            self.partial(number)
+
+    @work(exclusive=True, group="act")
+    async def partial(self, number: str) -> None:
+        from pos.dialogs.partial_pickup import PartialPickupDialog
+
+        app = self.app
+        order = await self._order(number)
+        if order is None or not self._ready_to_hand_over(order):
+            return
+        body = await app.push_screen_wait(PartialPickupDialog(order, app.money))  # type: ignore[attr-defined]
+        if body is not None:
+            await self._collect(number, body, before=order)
+
+    async def _collect(self, number: str, body: Collect, before: OrderOut | None = None
+                       ) -> None:
+        """Hand over through the core, which checks the code or the surname and what
+        is left; then say what happened, and open the drawer for a cash refund."""
+        app = self.app
+        try:
+            order = await app.client.call(Api.collect(number, body))  # type: ignore[attr-defined]
+        except CommerceError as error:
+            due = error.context.get("due_cents")
+            if error.code == "payment_due" and isinstance(due, int):
+                self.say(f"{app.money(due)} is still due on {number}: take it first "  # type: ignore[attr-defined]
+                         "(F4 cash, F5 card), then hand over.", error=True)
+            else:
+                self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.refresh_queue()
+            return
         self.refresh_queue()
+        who = order.customer_name or "the customer"
+        if before is None:
+            self.say(f"{order.number} handed over to {who}.")
+            return
+        taken = sum(x.qty_collected for x in order.lines) - sum(
+            x.qty_collected for x in before.lines)
+        left = sum(x.qty - x.qty_collected - x.qty_cancelled for x in order.lines)
+        text = f"{order.number}: {taken} item{'s' if taken != 1 else ''} handed over to {who}"
+        refunded = {p.id: p.refunded_cents for p in before.payments}
+        refunds = [(p.tender, p.refunded_cents - refunded.get(p.id, 0)) for p in order.payments]
+        refund = sum(cents for _, cents in refunds)
+        cash = sum(cents for tender, cents in refunds if tender == "cash")
+        if refund:
+            text += f"; the rest is cancelled and {app.money(refund)} refunded"  # type: ignore[attr-defined]
+            if cash:
+                self._kick_drawer()
+                text += f": give {app.money(cash)} back in cash"  # type: ignore[attr-defined]
+        elif left:
+            text += f"; {left} still to collect"
+        self.say(text + ".")
 
     def action_back(self) -> None:
         self.app.pop_screen()
