@@ -11,7 +11,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from shared.client import Api
 from shared.errors import CommerceError
@@ -34,12 +35,14 @@ class CustomerScreen(Screen[CustomerOut | None]):
     def __init__(self) -> None:
         super().__init__()
         self.customer: CustomerOut | None = None
+        self.found: list[CustomerOut] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="customer"):
             yield Label("Customer", classes="title")
             yield Input(placeholder="Scan a loyalty card, or type phone, email or surname",
                         id="find")
+            yield OptionList(id="matches")
             yield Static("", id="profile")
             yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -48,26 +51,61 @@ class CustomerScreen(Screen[CustomerOut | None]):
         self.query_one("#history", DataTable).add_columns(
             "Date", "Order", "Channel", "Store", "Status", "Total", "Returned", "Net")
         self.query_one("#find", Input).focus()
+        self.query_one("#matches", OptionList).display = False
 
     @on(Input.Submitted, "#find")
     def find(self, event: Input.Submitted) -> None:
         if event.value.strip():
             self.look_up(event.value.strip())
 
+    def _forget(self, text: str) -> None:
+        """Every search starts from nobody: F2 after a search that found no one
+        must not attach whoever the previous search showed."""
+        self.customer, self.found = None, []
+        self.query_one("#profile", Static).update(text)
+        self.query_one("#history", DataTable).clear()
+        matches = self.query_one("#matches", OptionList)
+        matches.clear_options()
+        matches.display = False
+
     @work(exclusive=True)
     async def look_up(self, text: str) -> None:
         client = self.app.client  # type: ignore[attr-defined]
-        profile = self.query_one("#profile", Static)
+        self._forget("Searching…")
         try:
             if text.upper().startswith("OT1:L:"):
                 card = (await client.call(Api.scan(text))).reference or ""
                 found = await client.call(Api.customers(card))
             else:
                 found = await client.call(Api.customers(text))
-            if not found:
-                profile.update("No customer found.")
-                return
-            customer = found[0]
+        except CommerceError as error:
+            self._forget(self.app.explain(error))  # type: ignore[attr-defined]
+            return
+        if not found:
+            self._forget("No customer found.")
+            return
+        self.found = found
+        if len(found) > 1:
+            matches = self.query_one("#matches", OptionList)
+            matches.add_options(Option(f"{c.name}  ·  {c.email or ''}  {c.phone or ''}  "
+                                       f"·  {c.city}", id=str(i)) for i, c in enumerate(found))
+            matches.display = True
+            matches.highlighted = 0
+            matches.focus()
+            self.query_one("#profile", Static).update(
+                f"{len(found)} customers match: choose one (Enter).")
+            return
+        self.show(found[0])
+
+    @on(OptionList.OptionSelected, "#matches")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.show(self.found[int(event.option.id or 0)])
+
+    @work(exclusive=True, group="profile")
+    async def show(self, customer: CustomerOut) -> None:
+        client = self.app.client  # type: ignore[attr-defined]
+        profile = self.query_one("#profile", Static)
+        try:
             loyalty = await client.call(Api.customer_loyalty(customer.id))
             history = await client.call(Api.customer_orders(customer.id))
         except CommerceError as error:
@@ -77,9 +115,8 @@ class CustomerScreen(Screen[CustomerOut | None]):
         money = self.app.money  # type: ignore[attr-defined]
         progress = (f"{money(loyalty.to_next_tier_cents or 0)} to {loyalty.next_tier}"
                     if loyalty.next_tier else "top tier")
-        more = f" (+{len(found) - 1} more match)" if len(found) > 1 else ""
         profile.update(
-            f"[b]{customer.name}[/b]{more}  ·  card {customer.loyalty_card or '—'}\n"
+            f"[b]{customer.name}[/b]  ·  card {customer.loyalty_card or '—'}\n"
             f"{customer.email or ''}  {customer.phone or ''}  ·  {customer.city}\n"
             f"[b]{loyalty.balance} points[/b]  ·  {loyalty.tier} "
             f"(×{loyalty.multiplier_percent / 100:g})  ·  12 months "
@@ -96,6 +133,10 @@ class CustomerScreen(Screen[CustomerOut | None]):
                           money(order.net_cents))
 
     def action_attach(self) -> None:
+        if self.customer is None:
+            self.query_one("#profile", Static).update(
+                "Nobody to attach: find the customer first.")
+            return
         self.dismiss(self.customer)
 
     def action_back(self) -> None:

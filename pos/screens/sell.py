@@ -7,6 +7,7 @@ never sells twice) before anything is printed.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 
@@ -19,6 +20,7 @@ from textual.widgets import DataTable, Footer, Input, Label
 
 from pos.messages import Problem
 from pos.printing import kick_drawer, print_document
+from pos.widgets.scan_field import ScanField
 from shared.client import Api
 from shared.errors import CommerceError, NotFound
 from shared.money import POINT_VALUE_CENTS
@@ -49,6 +51,8 @@ class SellScreen(Screen[None]):
         Binding("f7", "less", "−1", id="qty_less", tooltip="One fewer of the line"),
         Binding("f9", "customer", "Customer", id="customer",
                 tooltip="Find a customer, see their history, attach them to the sale"),
+        Binding("shift+f9", "detach", "No cust.", id="detach_customer",
+                tooltip="Take the customer off this sale"),
         Binding("ctrl+t", "line_discount", "Disc", id="line_discount",
                 tooltip="Discount the selected line (% or amount)"),
         Binding("ctrl+b", "basket_discount", "Basket%", id="basket_discount",
@@ -67,6 +71,10 @@ class SellScreen(Screen[None]):
         Binding("f12", "till", "Till", id="till", tooltip="X report, cash in/out, close (Z)"),
         Binding("f10", "sign_out", "Sign out", id="sign_out", tooltip="Switch cashier"),
         Binding("f1", "app.show_help_panel", "Keys", id="keys", tooltip="Every key of this screen"),
+        # The scan field keeps the focus and has no use for up and down: they
+        # move the line selection, so F5/F7/Ctrl+T never need the mouse.
+        Binding("up", "line(-1)", "Line up", id="line_up", show=False),
+        Binding("down", "line(1)", "Line down", id="line_down", show=False),
     ]
 
     def __init__(self) -> None:
@@ -75,6 +83,9 @@ class SellScreen(Screen[None]):
         self.order: OrderOut | None = None
         self.customer: CustomerOut | None = None
         self.key = uuid.uuid4().hex
+        self._serial = asyncio.Lock()
+        """Scans and line keys run one at a time, in the order they were pressed
+        (asyncio's lock is first come, first served), so none is lost or reordered."""
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -82,7 +93,8 @@ class SellScreen(Screen[None]):
         staff = app.staff.name if app.staff else ""  # type: ignore[attr-defined]
         with Vertical(id="sell"):
             yield Label(f"{store} — {staff}", id="who", classes="title")
-            yield Input(placeholder="Scan or type a product, basket or pickup code", id="scan")
+            yield ScanField(placeholder="Scan or type a product, basket or pickup code",
+                            id="scan")
             yield DataTable(id="lines", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="totals"):
                 yield Label("", id="total", classes="title")
@@ -97,14 +109,22 @@ class SellScreen(Screen[None]):
 
     # -- display -------------------------------------------------------------------
 
-    def render_sale(self) -> None:
+    def render_sale(self, select: str | None = None) -> None:
+        """Redraw the lines, keeping the cursor on the line the cashier had
+        selected (or on ``select``, the line just scanned), scrolled into view."""
         money = self.app.money  # type: ignore[attr-defined]
         table = self.query_one("#lines", DataTable)
+        keep, row = select or self._selected_sku(), table.cursor_row
         table.clear()
+        skus = []
         for line in self.cart.lines if self.cart else []:
             table.add_row(line.name, line.sku, str(line.qty), money(line.unit_price_cents),
                           f"-{money(line.discount_cents)}" if line.discount_cents else "",
                           money(line.total_cents), key=line.sku)
+            skus.append(line.sku)
+        if skus:
+            table.move_cursor(row=skus.index(keep) if keep in skus else min(row, len(skus) - 1),
+                              scroll=True)
         total = self.order.total_cents if self.order else (self.cart.total_cents
                                                              if self.cart else 0)
         due = self.order.due_cents if self.order else total
@@ -129,21 +149,23 @@ class SellScreen(Screen[None]):
 
     # -- scanning and lines -----------------------------------------------------------
 
-    @on(Input.Submitted, "#scan")
-    def scanned(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
-        event.input.value = ""
-        if text:
-            self.lookup(text)
+    @on(ScanField.Scanned, "#scan")
+    def scanned(self, event: ScanField.Scanned) -> None:
+        self.lookup(event.text)
 
-    @work(exclusive=True, group="lookup")
+    @work(group="sale")
     async def lookup(self, text: str) -> None:
+        async with self._serial:
+            await self._lookup(text)
+
+    async def _lookup(self, text: str) -> None:
         client = self.app.client  # type: ignore[attr-defined]
+        added: str | None = None
         try:
             if CODE.match(text):
                 result = await client.call(Api.scan(text))
                 if result.kind == "product" and result.product:
-                    await self._add(result.product.sku, +1)
+                    added = await self._add(result.product.sku, +1)
                 elif result.kind == "cart" and result.reference:
                     self.cart = await client.call(Api.cart(result.reference))
                     self.say(f"Kiosk basket loaded: {sum(x.qty for x in self.cart.lines)} items")
@@ -166,14 +188,14 @@ class SellScreen(Screen[None]):
             else:
                 try:
                     product = await client.call(Api.product(text.upper()))
-                    await self._add(product.sku, +1)
-                    self.render_sale()
+                    added = await self._add(product.sku, +1)
+                    self.render_sale(select=added)
                     return
                 except NotFound:
                     pass
                 page = await client.call(Api.products(q=text, limit=5))
                 if len(page.items) == 1:
-                    await self._add(page.items[0].sku, +1)
+                    added = await self._add(page.items[0].sku, +1)
                 elif page.items:
                     self.say("Several match: " + "; ".join(f"{p.sku} {p.name}"
                                                            for p in page.items[:3]))
@@ -181,12 +203,13 @@ class SellScreen(Screen[None]):
                     self.say(f"Nothing matches {text!r}.", error=True)
         except CommerceError as error:
             self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
-        self.render_sale()
+        self.render_sale(select=added)
 
-    async def _add(self, sku: str, delta: int) -> None:
+    async def _add(self, sku: str, delta: int) -> str | None:
+        """Change a line by ``delta``; the SKU changed, or None when refused."""
         if self.order is not None:
             self.say("Payment has started; finish or cancel this sale first.", error=True)
-            return
+            return None
         client = self.app.client  # type: ignore[attr-defined]
         if self.cart is None:
             self.cart = await client.call(Api.create_cart(CartCreate(
@@ -201,6 +224,7 @@ class SellScreen(Screen[None]):
                 discount_cents=min(line.discount_amount_cents, line.unit_price_cents * qty)
                 if line else 0)))
         self.say("")
+        return sku
 
     def _line(self, sku: str | None) -> CartLineOut | None:
         return next((x for x in self.cart.lines if x.sku == sku), None) if self.cart else None
@@ -212,25 +236,33 @@ class SellScreen(Screen[None]):
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         return str(row_key.value)
 
-    @work(exclusive=True, group="lookup")
-    async def change_qty(self, delta: int) -> None:
-        sku = self._selected_sku()
-        if sku:
+    @work(group="sale")
+    async def change_qty(self, sku: str, delta: int) -> None:
+        async with self._serial:
             try:
                 await self._add(sku, delta)
             except CommerceError as error:
                 self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
-            self.render_sale()
+            self.render_sale(select=sku)
+
+    def action_line(self, step: int) -> None:
+        table = self.query_one("#lines", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)),
+                              scroll=True)
 
     def action_more(self) -> None:
-        self.change_qty(+1)
+        # The line is the one selected when the key is pressed, not when it runs.
+        if sku := self._selected_sku():
+            self.change_qty(sku, +1)
 
     def action_less(self) -> None:
-        self.change_qty(-1)
+        if sku := self._selected_sku():
+            self.change_qty(sku, -1)
 
     # -- discounts -------------------------------------------------------------------
 
-    @work(exclusive=True, group="lookup")
+    @work(exclusive=True, group="discount")
     async def action_line_discount(self) -> None:
         from pos.dialogs.discount import DiscountDialog
 
@@ -243,7 +275,7 @@ class SellScreen(Screen[None]):
         if typed is not None:
             await self._discount({line.sku: typed})
 
-    @work(exclusive=True, group="lookup")
+    @work(exclusive=True, group="discount")
     async def action_basket_discount(self) -> None:
         """A basket discount is the same percentage on every line: each line then
         carries its share, so a later return refunds exactly what was paid for it."""
@@ -258,6 +290,10 @@ class SellScreen(Screen[None]):
             await self._discount({line.sku: typed for line in self.cart.lines})
 
     async def _discount(self, wanted: dict[str, tuple[int, int]]) -> None:
+        async with self._serial:
+            await self._discount_lines(wanted)
+
+    async def _discount_lines(self, wanted: dict[str, tuple[int, int]]) -> None:
         assert self.cart is not None
         app = self.app
         try:
@@ -445,12 +481,17 @@ class SellScreen(Screen[None]):
 
     @work(exclusive=True, group="park")
     async def action_void(self) -> None:
+        from pos.dialogs.confirm import ConfirmDialog
+
         if not self.cart or not self.cart.lines:
             self.say("Nothing to void.")
             return
         if self.order is not None and self.order.paid_cents:
             self.say("Part is paid already: take the rest, or refund it at the returns desk.",
                      error=True)
+            return
+        if not await self.app.push_screen_wait(ConfirmDialog(
+                "Void this sale? Its lines are cleared and the stock goes back.", "Void")):
             return
         try:
             if self.order is not None:
@@ -468,6 +509,12 @@ class SellScreen(Screen[None]):
         from pos.screens.pickups import PickupsScreen
 
         self.app.push_screen(PickupsScreen())
+
+    def action_detach(self) -> None:
+        if self.customer is None:
+            self.say("No customer on this sale.")
+            return
+        self.attach(None)
 
     def action_customer(self) -> None:
         from pos.screens.customer import CustomerScreen
@@ -505,5 +552,26 @@ class SellScreen(Screen[None]):
 
         self.app.push_screen(ReturnsScreen())
 
-    def action_sign_out(self) -> None:
+    def busy(self) -> bool:
+        """A sale is on the till: lines rung up, or payment started."""
+        return bool(self.order is not None or (self.cart and self.cart.lines))
+
+    @work(exclusive=True, group="park")
+    async def action_sign_out(self) -> None:
+        from pos.dialogs.confirm import ConfirmDialog
+
+        if self.order is not None and self.order.paid_cents:
+            self.say("Part is paid: take the rest or void it (the money goes back) "
+                     "before signing out.", error=True)
+            return
+        if self.busy() and not await self.app.push_screen_wait(ConfirmDialog(
+                "Sign out? The sale on the till stays parked for the next cashier.",
+                "Park and sign out")):
+            return
+        if self.cart and self.cart.lines and self.order is None:
+            try:
+                await self.app.client.call(Api.park_cart(self.cart.id, "left at sign-out"))  # type: ignore[attr-defined]
+            except CommerceError as error:
+                self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+                return
         self.app.sign_out()  # type: ignore[attr-defined]

@@ -1,0 +1,41 @@
+"""Ask before a key undoes work: voiding a sale, signing out or quitting with a
+sale on the till. Y (or Enter on "Yes") goes ahead; N or Esc keeps everything."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm_yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm_no"),
+    ]
+
+    def __init__(self, question: str, yes: str = "Yes") -> None:
+        super().__init__()
+        self.question, self.yes = question, yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm", classes="dialog"):
+            yield Label(self.question, id="confirm-question", classes="title")
+            yield Label("Y yes · N or Esc no")
+            with Horizontal():
+                yield Button(self.yes, id="yes", variant="error")
+                yield Button("No, go back", id="no", variant="primary")
+
+    def on_mount(self) -> None:
+        # The safe answer has the focus: a stray Enter keeps the sale.
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
