@@ -170,10 +170,11 @@ def reservations_of(session: Session, owner_kind: str, owner_id: str) -> list[Re
 
 
 def release(session: Session, reservation_id: int) -> int:
-    """Give reserved stock back; returns the units no longer held (0 if already gone).
+    """Give reserved stock back; returns the units given back to ``available`` (0 if
+    someone already did).
 
-    Only the part the count had goes back to ``available``; a shortfall was never
-    taken from the count, so nothing is undone for it.
+    A shortfall was never taken from the count, so nothing is undone for it: the
+    count stays as it was before the till scanned those goods.
     """
     taken = _take_reservation(session, reservation_id)
     if taken is None:
@@ -186,7 +187,7 @@ def release(session: Session, reservation_id: int) -> int:
             .execution_options(synchronize_session=False)
         )
         _changed(session, taken.location_code, taken.sku)
-    return taken.qty + taken.shortfall
+    return taken.qty
 
 
 def release_owner(session: Session, owner_kind: str, owner_id: str) -> int:
