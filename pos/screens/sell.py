@@ -31,11 +31,15 @@ from shared.schemas.orders import (
     CartLineSet,
     CartOut,
     OrderCreate,
+    OrderLineOut,
     OrderOut,
     PaymentIn,
     Transition,
 )
 from shared.schemas.returns import CustomerOut
+
+TENDER_NAMES = {"card": "Card", "gift_card": "Gift card", "store_credit": "Store credit",
+                "loyalty_points": "Points"}
 
 CODE = re.compile(r"^(\d{8}|\d{12,14}|OT1:.+)$", re.IGNORECASE)
 
@@ -106,6 +110,27 @@ class SellScreen(Screen[None]):
         table.add_columns("Item", "SKU", "Qty", "Price", "Discount", "Total")
         self.query_one("#scan", Input).focus()
         self.render_sale()
+        self.recall_open_sale()
+
+    @work(group="sale")
+    async def recall_open_sale(self) -> None:
+        """A sale whose payment started is money in the drawer: after a sign-out, a
+        crash or a restart it comes back on this till until it is paid or voided."""
+        async with self._serial:
+            try:
+                waiting = await self.app.client.call(Api.open_sales())  # type: ignore[attr-defined]
+            except CommerceError:
+                return  # nothing to show yet; the core keeps the sale either way
+            if not waiting or self.busy():
+                return
+            self.order, self.cart = waiting[0], None
+            money = self.app.money  # type: ignore[attr-defined]
+            more = f" ({len(waiting) - 1} more after it)" if len(waiting) > 1 else ""
+            self.say(f"Sale {self.order.number} was not finished: "
+                     f"{money(self.order.paid_cents)} paid, {money(self.order.due_cents)} "
+                     f"still due{more}. Take the rest, or Ctrl+N to void it and hand "
+                     "the money back.", error=True)
+            self.render_sale()
 
     # -- display -------------------------------------------------------------------
 
@@ -117,7 +142,9 @@ class SellScreen(Screen[None]):
         keep, row = select or self._selected_sku(), table.cursor_row
         table.clear()
         skus = []
-        for line in self.cart.lines if self.cart else []:
+        lines: list[CartLineOut] | list[OrderLineOut] = (
+            self.cart.lines if self.cart else self.order.lines if self.order else [])
+        for line in lines:
             table.add_row(line.name, line.sku, str(line.qty), money(line.unit_price_cents),
                           f"-{money(line.discount_cents)}" if line.discount_cents else "",
                           money(line.total_cents), key=line.sku)
@@ -312,10 +339,12 @@ class SellScreen(Screen[None]):
     # -- payment ---------------------------------------------------------------------
 
     def _due(self) -> int | None:
+        if self.order is not None:
+            return self.order.due_cents
         if not self.cart or not self.cart.lines:
             self.say("Scan something first.", error=True)
             return None
-        return self.order.due_cents if self.order else self.cart.total_cents
+        return self.cart.total_cents
 
     def action_pay_cash(self) -> None:
         from pos.dialogs.cash import CashDialog
@@ -372,9 +401,9 @@ class SellScreen(Screen[None]):
     @work(exclusive=True, group="pay")
     async def pay(self, payment: PaymentIn) -> None:
         client = self.app.client  # type: ignore[attr-defined]
-        assert self.cart is not None
         try:
             if self.order is None:
+                assert self.cart is not None
                 self.order = await client.call(Api.place_order(OrderCreate(
                     cart_id=self.cart.id,
                     customer_id=self.customer.id if self.customer else None), self.key))
@@ -483,32 +512,44 @@ class SellScreen(Screen[None]):
     async def action_void(self) -> None:
         from pos.dialogs.confirm import ConfirmDialog
 
-        if not self.cart or not self.cart.lines:
+        app = self.app
+        money = app.money  # type: ignore[attr-defined]
+        if not self.busy():
             self.say("Nothing to void.")
             return
-        if self.order is not None and self.order.paid_cents:
-            self.say("Part is paid already: take the rest, or refund it at the returns desk.",
-                     error=True)
-            return
-        if not await self.app.push_screen_wait(ConfirmDialog(
-                "Void this sale? Its lines are cleared and the stock goes back.", "Void")):
+        paid = self.order.paid_cents if self.order is not None else 0
+        question = ("Void this sale? Its lines are cleared and the stock goes back." if not paid
+                    else f"Void this sale? {money(paid)} already paid goes back to the "
+                    "customer, each tender as it was paid.")
+        if not await app.push_screen_wait(ConfirmDialog(question, "Void")):
             return
         try:
             if self.order is not None:
-                await self.app.client.call(Api.transition(  # type: ignore[attr-defined]
+                cancelled = await app.client.call(Api.transition(  # type: ignore[attr-defined]
                     self.order.number, Transition(to="cancelled", note="voided at the till")))
             else:
-                await self.app.client.call(Api.abandon_cart(self.cart.id))  # type: ignore[attr-defined]
+                assert self.cart is not None
+                await app.client.call(Api.abandon_cart(self.cart.id))  # type: ignore[attr-defined]
+                cancelled = None
         except CommerceError as error:
-            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
             return
         self.new_sale()
-        self.say("Sale voided.")
+        self.say("Sale voided." + (self._payout(cancelled) if cancelled else ""))
 
-    def action_pickups(self) -> None:
-        from pos.screens.pickups import PickupsScreen
-
-        self.app.push_screen(PickupsScreen())
+    def _payout(self, order: OrderOut) -> str:
+        """What the cashier hands back, per tender; cash opens the drawer."""
+        money = self.app.money  # type: ignore[attr-defined]
+        back: dict[str, int] = {}
+        for payment in order.payments:
+            if payment.refunded_cents:
+                back[payment.tender] = back.get(payment.tender, 0) + payment.refunded_cents
+        if back.get("cash"):
+            self.kick_drawer()
+        parts = [f"Cash to hand back {money(cents)}" if tender == "cash"
+                 else f"{TENDER_NAMES.get(tender, tender)} refunded {money(cents)}"
+                 for tender, cents in back.items()]
+        return (" " + " · ".join(parts) + ".") if parts else ""
 
     def action_detach(self) -> None:
         if self.customer is None:
