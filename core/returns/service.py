@@ -246,7 +246,7 @@ def refund(session: Session, *, caller: Caller, number: str, gateway: PaymentGat
                 clawed += loyalty.claw_back(session, customer_id=order.customer_id, line=line,
                                             qty=rline.qty, return_number=ret.number)[0]
     if ret.refund_to == "store_credit" or order is None:
-        _to_store_credit(session, ret, order)
+        _to_store_credit(session, ret, order, caller)
     else:
         _to_original_tenders(session, ret, order, gateway, caller)
     ret.status, ret.refunded_at, ret.refunded_staff_id = "refunded", utcnow(), staff.staff_id
@@ -256,13 +256,14 @@ def refund(session: Session, *, caller: Caller, number: str, gateway: PaymentGat
     return ret, clawed
 
 
-def _to_store_credit(session: Session, ret: Return, order: Order | None) -> None:
+def _to_store_credit(session: Session, ret: Return, order: Order | None,
+                     caller: Caller) -> None:
     customer = session.get(Customer, order.customer_id) if order and order.customer_id else None
     card = customer.loyalty_card if customer and customer.loyalty_card else \
         "SC" + "".join(secrets.choice("0123456789") for _ in range(12))
     payments.issue_credit(session, card_number=card, amount_cents=ret.refund_cents,
                           reason="return", reference=ret.number,
-                          customer_id=customer.id if customer else None)
+                          customer_id=customer.id if customer else None, caller=caller)
     ret.credit_card_number = card
     if ret.refund_cents > 0:
         ret.refunds.append(ReturnRefund(tender="store_credit", amount_cents=ret.refund_cents,

@@ -25,7 +25,6 @@ from core.auth.models import Device, Staff
 from core.deps import Caller
 from core.events.service import emit
 from core.problems import Conflict
-from core.returns.models import Return
 from core.settings import CoreSettings
 from core.tills.models import TillEntry, TillSession
 from core.timeutil import utcnow
@@ -155,33 +154,8 @@ CREDIT_TENDERS = frozenset({Tender.STORE_CREDIT, Tender.GIFT_CARD})
 """Refunds to these are value the till issued rather than money handed back."""
 
 
-def _returns_to_credit(session: Session, till: TillSession, entries: list[TillEntry]
-                       ) -> list[TillEntry]:
-    """Store credit this till's returns desk issued that has no till entry of its own.
-
-    ``core.returns`` issues a return's store credit without the till (it calls
-    ``payments.issue_credit`` with no ``caller``), so the return itself says where
-    and when: refunded at this store while the session was open, and decided on
-    this till (the returns desk approves what it takes). Once the returns service
-    passes its caller, the entry is written with the refund and this adds nothing
-    (a return already in the entries is skipped).
-    """
-    recorded = {e.reference for e in entries if e.kind == "refund"}
-    stmt = select(Return.number, Return.refund_cents).where(
-        Return.store_code == till.store_code, Return.status == "refunded",
-        Return.credit_card_number.is_not(None), Return.refund_cents > 0,
-        Return.decided_device_id == till.device_id, Return.refunded_at >= till.opened_at)
-    if till.closed_at is not None:
-        stmt = stmt.where(Return.refunded_at <= till.closed_at)
-    return [TillEntry(session_id=till.id, kind="refund", tender=Tender.STORE_CREDIT,
-                      amount_cents=-cents, reference=number)
-            for number, cents in session.execute(stmt.order_by(Return.id))
-            if number not in recorded]
-
-
 def report(session: Session, till: TillSession, settings: CoreSettings) -> TillReport:
     entries = _entries(session, till)
-    entries += _returns_to_credit(session, till, entries)
     device = session.get(Device, till.device_id)
     sales, refunds = _totals(entries, "sale"), _totals(entries, "refund")
     issued = [e for e in entries if e.kind == "refund" and e.tender in CREDIT_TENDERS]
