@@ -214,13 +214,17 @@ def park(session: Session, *, caller: Caller, cart_id: str, label: str) -> Cart:
 
 
 def recall(session: Session, *, caller: Caller, cart_id: str) -> Cart:
-    """Any till of the store may take a parked sale back; it becomes that till's
-    sale (and shows on that till's customer display)."""
-    caller.require_staff(action="recall a parked sale")
+    """Any till of the store may take a parked sale back, or a basket a kiosk
+    handed over; it becomes that till's sale (editable like one rung up there,
+    and shown on that till's customer display)."""
+    caller.require_staff(action="take up a parked sale or a kiosk basket")
     cart = get_cart(session, cart_id, caller=caller, lock=True)
     expire_if_due(session, cart)
+    handed_off = cart.status == CartStatus.HANDED_OFF
+    if handed_off:
+        cart.status, cart.handoff_code = CartStatus.OPEN, None
     _open(cart)
-    if not cart.parked:
+    if not (cart.parked or handed_off):
         raise Conflict("That sale is not parked (another till may have recalled it).",
                        code="cart_not_parked")
     cart.parked, cart.device_id = False, caller.device_id

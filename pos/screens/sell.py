@@ -43,6 +43,9 @@ TENDER_NAMES = {"card": "Card", "gift_card": "Gift card", "store_credit": "Store
 
 CODE = re.compile(r"^(\d{8}|\d{12,14}|OT1:.+)$", re.IGNORECASE)
 
+HANDOFF = re.compile(r"^[A-HJ-NP-Z2-9]{6}$", re.IGNORECASE)
+"""The short code a kiosk shows under its basket QR, for a till without a scanner."""
+
 
 class SellScreen(Screen[None]):
     BINDINGS = [
@@ -194,8 +197,7 @@ class SellScreen(Screen[None]):
                 if result.kind == "product" and result.product:
                     added = await self._add(result.product.sku, +1)
                 elif result.kind == "cart" and result.reference:
-                    self.cart = await client.call(Api.cart(result.reference))
-                    self.say(f"Kiosk basket loaded: {sum(x.qty for x in self.cart.lines)} items")
+                    await self._take_basket(result.reference)
                 elif result.kind == "loyalty":
                     found = await client.call(Api.customers(result.reference or ""))
                     if found:
@@ -213,6 +215,15 @@ class SellScreen(Screen[None]):
                 else:
                     self.say("That code is not for a sale.", error=True)
             else:
+                if HANDOFF.match(text):
+                    try:
+                        found = await client.call(Api.scan(f"OT1:C:{text.upper()}"))
+                    except NotFound:
+                        found = None
+                    if found is not None and found.kind == "cart" and found.reference:
+                        await self._take_basket(found.reference)
+                        self.render_sale()
+                        return
                 try:
                     product = await client.call(Api.product(text.upper()))
                     added = await self._add(product.sku, +1)
@@ -231,6 +242,18 @@ class SellScreen(Screen[None]):
         except CommerceError as error:
             self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
         self.render_sale(select=added)
+
+    async def _take_basket(self, cart_id: str) -> None:
+        """A kiosk's basket becomes this till's sale: editable like any other."""
+        if self.busy():
+            self.say("Finish or park the sale on the till before loading a basket.", error=True)
+            return
+        self.cart = await self.app.client.call(Api.recall_cart(cart_id))  # type: ignore[attr-defined]
+        self.customer = None
+        if self.cart.customer_id:
+            self.customer = await self.app.client.call(  # type: ignore[attr-defined]
+                Api.customer(self.cart.customer_id))
+        self.say(f"Kiosk basket loaded: {sum(x.qty for x in self.cart.lines)} items")
 
     async def _add(self, sku: str, delta: int) -> str | None:
         """Change a line by ``delta``; the SKU changed, or None when refused."""
