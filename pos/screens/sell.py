@@ -231,12 +231,16 @@ class SellScreen(Screen[None]):
                     return
                 except NotFound:
                     pass
-                page = await client.call(Api.products(q=text, limit=5))
+                page = await client.call(Api.products(q=text, limit=20))
                 if len(page.items) == 1:
                     added = await self._add(page.items[0].sku, +1)
                 elif page.items:
-                    self.say("Several match: " + "; ".join(f"{p.sku} {p.name}"
-                                                           for p in page.items[:3]))
+                    from pos.dialogs.pick_product import PickProductDialog
+
+                    sku = await self.app.push_screen_wait(PickProductDialog(
+                        text, page.items, self.app.money))  # type: ignore[attr-defined]
+                    if sku:
+                        added = await self._add(sku, +1)
                 else:
                     self.say(f"Nothing matches {text!r}.", error=True)
         except CommerceError as error:

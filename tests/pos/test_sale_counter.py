@@ -188,3 +188,27 @@ async def test_void_and_sign_out_ask_first(till_factory, seeded_sqlite) -> None:
         await pilot.press("f10")
         await wait_until(app, pilot, lambda: isinstance(app.screen, LoginScreen),
                          what="the login screen")
+
+
+async def test_several_matching_products_are_listed_to_choose_from(till_factory,  # type: ignore[no-untyped-def]
+                                                                   seeded_sqlite) -> None:
+    from pos.dialogs.pick_product import PickProductDialog
+
+    app = till_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _start(app, pilot, seeded_sqlite)
+        await pilot.press(*"mug", "enter")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, PickProductDialog) and len(dialog.products) >= 2
+        second = dialog.products[1].sku
+        set_stock(seeded_sqlite.url, "MI01", second, 5)
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SellScreen) and _qty(app) == {second: 1}
+        # Esc on the list adds nothing.
+        await pilot.press(*"mug", "enter")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert _qty(app) == {second: 1}
