@@ -72,6 +72,34 @@ class PosApp(App[None]):
                 raise
         return await self.client.call(call.approved_by(token))
 
+    def action_keys(self) -> None:
+        """F1: the keys of the screen in front (closes again with F1 or Esc)."""
+        from pos.dialogs.keys import KeysDialog
+
+        if not isinstance(self.screen, KeysDialog):
+            self.push_screen(KeysDialog(self.screen))
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q asks first when a sale is on the till; an unpaid basket is parked
+        (any till recalls it) and a sale whose payment started comes back on this
+        till at the next sign-in."""
+        from pos.dialogs.confirm import ConfirmDialog
+        from pos.screens.sell import SellScreen
+
+        sell = next((s for s in self.screen_stack if isinstance(s, SellScreen)), None)
+        if sell is None or not sell.busy():
+            self.exit()
+            return
+
+        async def answered(yes: bool | None) -> None:
+            if yes:
+                await sell.put_aside()
+                self.exit()
+
+        self.push_screen(ConfirmDialog("Quit the till? The sale on it is kept: parked, or "
+                                       "back on this till at the next sign-in.", "Quit"),
+                         answered)
+
     @on(Problem)
     def show_problem(self, message: Problem) -> None:
         self.notify(message.text, severity="error", timeout=10)

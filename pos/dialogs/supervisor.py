@@ -48,8 +48,9 @@ class SupervisorDialog(ModalScreen[str | None]):
             self.query_one("#supervisor-error", Label).update(app.explain(error))  # type: ignore[attr-defined]
             return
         if not Role(session.staff.role).at_least(Role.SUPERVISOR):
+            # Never say whose PIN it was: the cashier next to them is watching.
             self.query_one("#supervisor-error", Label).update(
-                f"{session.staff.name} is not a supervisor.")
+                "That PIN cannot approve this: a supervisor's PIN is needed.")
             return
         self.dismiss(session.token)
 

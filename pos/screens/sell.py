@@ -11,7 +11,7 @@ import asyncio
 import re
 import uuid
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -77,7 +77,7 @@ class SellScreen(Screen[None]):
         Binding("f8", "reprint", "Reprint", id="reprint", tooltip="Print the last receipt"),
         Binding("f12", "till", "Till", id="till", tooltip="X report, cash in/out, close (Z)"),
         Binding("f10", "sign_out", "Sign out", id="sign_out", tooltip="Switch cashier"),
-        Binding("f1", "app.show_help_panel", "Keys", id="keys", tooltip="Every key of this screen"),
+        Binding("f1", "app.keys", "Keys", id="keys", tooltip="Every key of this screen"),
         # The scan field keeps the focus and has no use for up and down: they
         # move the line selection, so F5/F7/Ctrl+T never need the mouse.
         Binding("up", "line(-1)", "Line up", id="line_up", show=False),
@@ -620,6 +620,27 @@ class SellScreen(Screen[None]):
 
         self.app.push_screen(ReturnsScreen())
 
+    async def put_aside(self) -> bool:
+        """Park an unpaid basket before the cashier leaves; a sale whose payment
+        started stays with the core and comes back at the next sign-in."""
+        if self.cart and self.cart.lines and self.order is None:
+            try:
+                await self.app.client.call(Api.park_cart(self.cart.id, "left at sign-out"))  # type: ignore[attr-defined]
+            except CommerceError as error:
+                self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+                return False
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A scanner types wherever the focus is: a character typed while the scan
+        field does not have the focus goes to it, and the focus with it."""
+        scan = self.query_one("#scan", ScanField)
+        if scan.has_focus or not event.is_printable or isinstance(self.app.focused, Input):
+            return
+        event.stop()
+        scan.focus()
+        scan.insert_text_at_cursor(event.character or "")
+
     def busy(self) -> bool:
         """A sale is on the till: lines rung up, or payment started."""
         return bool(self.order is not None or (self.cart and self.cart.lines))
@@ -636,10 +657,6 @@ class SellScreen(Screen[None]):
                 "Sign out? The sale on the till stays parked for the next cashier.",
                 "Park and sign out")):
             return
-        if self.cart and self.cart.lines and self.order is None:
-            try:
-                await self.app.client.call(Api.park_cart(self.cart.id, "left at sign-out"))  # type: ignore[attr-defined]
-            except CommerceError as error:
-                self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
-                return
+        if not await self.put_aside():
+            return
         self.app.sign_out()  # type: ignore[attr-defined]

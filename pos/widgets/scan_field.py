@@ -29,6 +29,12 @@ class ScanField(Input):
         def control(self) -> ScanField:
             return self.field
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        # Selecting the text on focus would let the next scanned character
+        # replace the one that brought the focus here.
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
             event.stop()
