@@ -60,7 +60,7 @@ class PickupsScreen(Screen[None]):
         Binding("f3", "ready", "Ready", id="mark_ready", tooltip="Tell the shopper"),
         Binding("f8", "reprint", "Reprint", id="reprint", tooltip="Print the last receipt"),
         Binding("escape", "back", "Back", id="back", tooltip="Back to the sale"),
-        Binding("f1", "app.show_help_panel", "Keys", id="keys", tooltip="Every key of this screen"),
+        Binding("f1", "app.keys", "Keys", id="keys", tooltip="Every key of this screen"),
         # The scan field keeps the focus; the arrows still move through the queue.
         Binding("up", "cursor(-1)", "Previous order", show=False, id="pickup_up"),
         Binding("down", "cursor(1)", "Next order", show=False, id="pickup_down"),
