@@ -121,6 +121,18 @@ class Api:
                     params={k: v for k, v in params.items() if v is not None})
 
     @staticmethod
+    def styles(
+        q: str | None = None, category: str | None = None, limit: int = 20,
+        cursor: str | None = None,
+    ) -> Call[ProductPage]:
+        """Like :meth:`products`, one row per style (a shopper's view of a
+        catalog where every size and colour is its own SKU)."""
+        params = {"q": q, "category": category, "limit": limit, "cursor": cursor,
+                  "group": "style"}
+        return Call("GET", "/v1/products", ProductPage,
+                    params={k: v for k, v in params.items() if v is not None})
+
+    @staticmethod
     def product(sku: str) -> Call[ProductDetail]:
         return Call("GET", f"/v1/products/{sku}", ProductDetail)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from sqlalchemy import select, text
@@ -57,15 +57,19 @@ def products(
     category: Annotated[str | None, Query(max_length=32)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=400)] = None,
+    group: Annotated[Literal["style"] | None, Query(
+        description="`style`: one row per style (with its variant count and price range) "
+                    "instead of one per size and colour")] = None,
 ) -> ProductPage:
     with db.read() as session:
-        return service.list_products(session, q=q, category=category, limit=limit, cursor=cursor)
+        return service.list_products(session, q=q, category=category, limit=limit, cursor=cursor,
+                                     group=group)
 
 
 @router.get("/products/{sku}", response_model=ProductDetail, summary="Product with variants")
 def product(db: DbDep, caller: DeviceDep, sku: str) -> ProductDetail:
     with db.read() as session:
-        return service.product_detail(session, sku)
+        return service.product_detail(session, sku, store_code=caller.store_code)
 
 
 @router.get(

@@ -33,10 +33,18 @@ def search_text_for(*parts: str | None) -> str:
     return " ".join(search_words(" ".join(p for p in parts if p)))
 
 
+_STYLE_KEY = "CASE WHEN p.style = '' THEN p.sku ELSE p.style END"
+"""A product without a style is a style of its own."""
+
+
 def search_skus(
-    session: Session, *, query: str, category: str | None, limit: int, offset: int
+    session: Session, *, query: str, category: str | None, limit: int, offset: int,
+    by_style: bool = False,
 ) -> list[str] | None:
-    """SKUs matching every word of ``query``, best first; ``None`` if no words."""
+    """SKUs matching every word of ``query``, best first; ``None`` if no words.
+
+    ``by_style``: one SKU per style (its best match), so a polo in twelve sizes
+    and colours is one result, and a page holds as many styles as asked for."""
     words = search_words(query)
     if not words:
         return None
@@ -48,20 +56,29 @@ def search_skus(
         category_clause = "AND p.category_code = :category"
     if dialect == "sqlite":
         params["q"] = " AND ".join(f'"{w}"*' for w in words)
-        sql = f"""
-            SELECT p.sku FROM product_fts
-            JOIN products p ON p.rowid = product_fts.rowid
+        rank, order = "bm25(product_fts)", "rank"
+        matches = f"""
+            FROM product_fts JOIN products p ON p.rowid = product_fts.rowid
             WHERE product_fts MATCH :q AND p.active {category_clause}
-            ORDER BY bm25(product_fts), p.sku LIMIT :limit OFFSET :offset
         """
     else:
         params["q"] = " & ".join(f"{w}:*" for w in words)
-        sql = f"""
-            SELECT p.sku FROM products p
+        rank = "ts_rank(to_tsvector('simple', p.search_text), to_tsquery('simple', :q))"
+        order = "rank DESC"
+        matches = f"""
+            FROM products p
             WHERE to_tsvector('simple', p.search_text) @@ to_tsquery('simple', :q)
               AND p.active {category_clause}
-            ORDER BY ts_rank(to_tsvector('simple', p.search_text),
-                             to_tsquery('simple', :q)) DESC, p.sku
-            LIMIT :limit OFFSET :offset
         """
+    matched = f"SELECT p.sku AS sku, {_STYLE_KEY} AS style_key, {rank} AS rank {matches}"
+    if by_style:
+        matched = f"""
+            SELECT sku, rank, ROW_NUMBER() OVER (
+                PARTITION BY style_key ORDER BY {order}, sku) AS n
+            FROM ({matched}) matched
+        """
+    sql = f"""
+        SELECT sku FROM ({matched}) ranked {"WHERE n = 1" if by_style else ""}
+        ORDER BY {order}, sku LIMIT :limit OFFSET :offset
+    """
     return list(session.scalars(text(sql), params))

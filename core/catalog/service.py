@@ -7,11 +7,12 @@ import json
 import math
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core.catalog import search
 from core.catalog.models import Category, Product
+from core.catalog.variants import size_key, style_name
 from core.problems import InvalidInput, NotFound
 from core.stock.models import StockLevel
 from core.stores.models import Location
@@ -62,6 +63,7 @@ def product_out(product: Product, category: Category | None) -> ProductOut:
         category_name=category.name if category else product.category_code,
         brand=product.brand,
         style=product.style,
+        style_name=style_name(product.name, product.colour, product.size),
         size=product.size,
         colour=product.colour,
         price_cents=product.price_cents,
@@ -76,39 +78,80 @@ def products_out(session: Session, products: Sequence[Product]) -> list[ProductO
     return [product_out(p, categories.get(p.category_code)) for p in products]
 
 
+def _style_key() -> object:
+    """A product without a style is a style of its own."""
+    return case((Product.style == "", Product.sku), else_=Product.style)
+
+
+def _with_style_figures(session: Session, items: list[ProductOut]) -> list[ProductOut]:
+    """One row per style says how many variants it has and what they cost."""
+    styles = {p.style for p in items if p.style}
+    figures = {
+        style: (count, low, high)
+        for style, count, low, high in session.execute(
+            select(Product.style, func.count(), func.min(Product.price_cents),
+                   func.max(Product.price_cents))
+            .where(Product.style.in_(styles), Product.active.is_(True))
+            .group_by(Product.style)
+        ).all()
+    } if styles else {}
+    return [
+        item.model_copy(update=dict(zip(
+            ("variant_count", "price_min_cents", "price_max_cents"),
+            figures.get(item.style, (1, item.price_cents, item.price_cents)), strict=True)))
+        for item in items
+    ]
+
+
 def list_products(
-    session: Session, *, q: str | None, category: str | None, limit: int, cursor: str | None
+    session: Session, *, q: str | None, category: str | None, limit: int, cursor: str | None,
+    group: str | None = None,
 ) -> ProductPage:
-    """Search (ranked, by offset) or browse (by name, keyset) one page of products."""
+    """Search (ranked, by offset) or browse (by name, keyset) one page of products.
+
+    ``group="style"``: one row per style instead of one per size and colour
+    (the row is the style's best match, or its first variant by name)."""
+    by_style = group == "style"
     position = _decode_cursor(cursor) if cursor else {}
     if q and q.strip():
         offset = int(position.get("o", 0)) if isinstance(position.get("o", 0), int) else 0
         skus = search.search_skus(
-            session, query=q, category=category, limit=limit + 1, offset=offset
+            session, query=q, category=category, limit=limit + 1, offset=offset,
+            by_style=by_style,
         )
         if skus is not None:
             found = {p.sku: p for p in session.scalars(
                 select(Product).where(Product.sku.in_(skus[:limit])))}
-            items = [found[s] for s in skus[:limit] if s in found]
+            items = products_out(session, [found[s] for s in skus[:limit] if s in found])
             more = len(skus) > limit
             return ProductPage(
-                items=products_out(session, items),
+                items=_with_style_figures(session, items) if by_style else items,
                 next_cursor=_encode_cursor({"o": offset + limit}) if more else None,
             )
-    stmt = select(Product).where(Product.active.is_(True))
+    filters = [Product.active.is_(True)]
     if category:
-        stmt = stmt.where(Product.category_code == category)
+        filters.append(Product.category_code == category)
+    if by_style:
+        first = func.row_number().over(partition_by=_style_key(),
+                                       order_by=(Product.name, Product.sku))
+        firsts = select(Product.sku, Product.name, first.label("n")).where(*filters).subquery()
+        keys = select(firsts.c.name, firsts.c.sku).where(firsts.c.n == 1)
+        name, sku = firsts.c.name, firsts.c.sku
+    else:
+        keys = select(Product.name, Product.sku).where(*filters)
+        name, sku = Product.name, Product.sku
     after = position.get("k")
     if isinstance(after, list) and len(after) == 2:
-        stmt = stmt.where(
-            (Product.name > after[0]) | ((Product.name == after[0]) & (Product.sku > after[1]))
-        )
-    rows = list(session.scalars(stmt.order_by(Product.name, Product.sku).limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
+        keys = keys.where((name > after[0]) | ((name == after[0]) & (sku > after[1])))
+    page = session.execute(keys.order_by(name, sku).limit(limit + 1)).all()
+    more = len(page) > limit
+    page = page[:limit]
+    found = {p.sku: p for p in session.scalars(
+        select(Product).where(Product.sku.in_([row.sku for row in page])))}
+    items = products_out(session, [found[row.sku] for row in page])
     return ProductPage(
-        items=products_out(session, rows),
-        next_cursor=_encode_cursor({"k": [rows[-1].name, rows[-1].sku]}) if more else None,
+        items=_with_style_figures(session, items) if by_style else items,
+        next_cursor=_encode_cursor({"k": [page[-1].name, page[-1].sku]}) if more else None,
     )
 
 
@@ -119,21 +162,35 @@ def get_product(session: Session, sku: str) -> Product:
     return product
 
 
-def product_detail(session: Session, sku: str) -> ProductDetail:
+def product_detail(session: Session, sku: str, *, store_code: str | None = None
+                   ) -> ProductDetail:
+    """The product and every variant of its style, colours by name and sizes in
+    size order, each with what the asking store has of it (so a shopper sees
+    which sizes are here before choosing one)."""
     product = get_product(session, sku)
     category = session.get(Category, product.category_code)
-    variants = session.scalars(
-        select(Product)
-        .where(Product.style == product.style, Product.active.is_(True))
-        .order_by(Product.colour, Product.sku)
-    ) if product.style else [product]
+    variants = list(session.scalars(
+        select(Product).where(Product.style == product.style, Product.active.is_(True))
+    )) if product.style else [product]
+    variants.sort(key=lambda v: ((v.colour or "").casefold(), size_key(v.size), v.sku))
+    here: dict[str, int] = {}
+    if store_code:
+        here = {
+            level.sku: level.on_hand - level.reserved
+            for level in session.scalars(select(StockLevel).where(
+                StockLevel.location_code == store_code,
+                StockLevel.sku.in_([v.sku for v in variants])))
+        }
     base = product_out(product, category)
     return ProductDetail(
         **base.model_dump(),
         variants=[
-            VariantOut(sku=v.sku, size=v.size, colour=v.colour, price_cents=v.price_cents)
+            VariantOut(sku=v.sku, size=v.size, colour=v.colour, price_cents=v.price_cents,
+                       available_here=here.get(v.sku, 0) if store_code else None)
             for v in variants
         ],
+        colours=list(dict.fromkeys(v.colour for v in variants if v.colour)),
+        sizes=sorted({v.size for v in variants if v.size}, key=size_key),
     )
 
 

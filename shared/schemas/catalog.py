@@ -38,6 +38,14 @@ class ProductOut(Schema):
     vat_rate_bp: int
     final_sale: bool
     active: bool
+    style_name: str | None = Field(
+        default=None, description="The style's name, without this variant's colour and size.")
+    variant_count: int | None = Field(
+        default=None, description="With `group=style`: active variants of the style.")
+    price_min_cents: int | None = Field(
+        default=None, description="With `group=style`: the style's lowest price.")
+    price_max_cents: int | None = Field(
+        default=None, description="With `group=style`: the style's highest price.")
 
 
 class ProductPage(Schema):
@@ -77,10 +85,18 @@ class VariantOut(Schema):
     size: str | None
     colour: str | None
     price_cents: int
+    available_here: int | None = Field(
+        default=None, description="Units available in the asking device's store; null "
+                                  "for a device without a store.")
 
 
 class ProductDetail(ProductOut):
     variants: list[VariantOut]
+    colours: list[str] = Field(
+        default_factory=list, description="The style's colours, in the order to show them.")
+    sizes: list[str] = Field(
+        default_factory=list, description="The style's sizes, smallest first (XS, S, M, L; "
+                                          "numbers as numbers).")
 
 
 ScanText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
