@@ -3,7 +3,6 @@ the client (handed in), the language, the basket and the idle watch."""
 
 from __future__ import annotations
 
-import re
 import shlex
 import sys
 from time import monotonic
@@ -14,6 +13,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.widgets import Input
 
+from kiosk.codes import CODE
 from kiosk.dialogs.still_there import StillThere
 from kiosk.i18n import LOCALES, translate
 from kiosk.messages import BasketChanged, Problem, StockChanged
@@ -23,8 +23,6 @@ from shared.errors import CommerceError, Unavailable
 from shared.events import afollow_events
 from shared.money import format_money
 from shared.schemas.orders import CartLineSet, CartOut
-
-CODE = re.compile(r"^(\d{8}|\d{12,14}|OT1:.+)$", re.IGNORECASE)
 
 
 class KioskApp(App[None]):

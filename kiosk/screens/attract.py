@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label
 
+from kiosk.codes import is_code
 from kiosk.i18n import LANGUAGES
 
 
@@ -23,7 +24,7 @@ class AttractScreen(Screen[None]):
                 for code, name in LANGUAGES.items():
                     yield Button(name, id=f"lang-{code}", classes="lang")
             with Center():
-                yield Input(placeholder=t("scan.placeholder"), id="scan")
+                yield Input(placeholder=t("scan.placeholder"), id="scan", max_length=200)
 
     def on_mount(self) -> None:
         self.query_one("#scan", Input).focus()
@@ -34,6 +35,23 @@ class AttractScreen(Screen[None]):
 
     @on(Button.Pressed, "#start")
     def start(self) -> None:
+        self.begin()
+
+    def begin(self, words: str = "") -> None:
         from kiosk.screens.browse import BrowseScreen
 
-        self.app.switch_screen(BrowseScreen())
+        self.app.switch_screen(BrowseScreen(words))
+
+    def on_click(self, event: events.Click) -> None:
+        """A touch anywhere starts, as the screen says (a language button or the
+        scan field does what it shows instead)."""
+        if not isinstance(event.widget, Button | Input):
+            self.begin()
+
+    @on(Input.Submitted, "#scan")
+    def words(self, event: Input.Submitted) -> None:
+        """Words typed here are a search (a scanned code goes on to the app)."""
+        if is_code(event.value) or not event.value.strip():
+            return
+        event.stop()
+        self.begin(event.value)

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input
 
+from kiosk.codes import is_code
 from kiosk.i18n import LANGUAGES
 
 
@@ -25,17 +26,33 @@ class NavBar(Horizontal):
         yield Button(app.t("nav.pickup"), id="nav-pickup")  # type: ignore[attr-defined]
         for code in LANGUAGES:
             yield Button(code.upper(), id=f"lang-{code}", classes="lang")
-        yield Input(placeholder=app.t("scan.placeholder"), id="scan")  # type: ignore[attr-defined]
+        yield Input(placeholder=app.t("scan.placeholder"), id="scan", max_length=200)  # type: ignore[attr-defined]
 
     @on(Button.Pressed, "#nav-home")
     def home(self) -> None:
+        self.browse()
+
+    def browse(self, words: str = "") -> None:
+        """Back to the browse screen (searching ``words`` if given)."""
         from kiosk.screens.browse import BrowseScreen
 
         app = self.app
         while len(app.screen_stack) > 2:
             app.pop_screen()
         if not isinstance(app.screen, BrowseScreen):
-            app.push_screen(BrowseScreen())
+            app.push_screen(BrowseScreen(words))
+        elif words:
+            app.screen.search_for(words)
+
+    @on(Input.Submitted, "#scan")
+    def words(self, event: Input.Submitted) -> None:
+        """Words typed into the scan field are a search, not a dead end (a real
+        code goes on to the app, which opens what it names)."""
+        if is_code(event.value) or not event.value.strip():
+            return
+        event.stop()
+        words, event.input.value = event.value, ""
+        self.browse(words)
 
     @on(Button.Pressed, "#nav-basket")
     def basket(self) -> None:

@@ -142,8 +142,8 @@ async def test_idle_kiosk_asks_then_resets_and_forgets_the_basket(kiosk_factory,
         await wait_until(app, pilot, lambda: isinstance(app.screen, StillThere),
                          what="the kiosk to ask whether anyone is there")
         # …nobody answers, it resets.
-        await wait_until(app, pilot, lambda: isinstance(app.screen, AttractScreen),
-                         what="the idle kiosk to reset")
+        await wait_until(app, pilot, lambda: isinstance(app.screen, AttractScreen)
+                         and bool(app.screen.query("#scan")), what="the idle kiosk to reset")
         assert app.cart is None and app.language == "es"
         assert app.screen.query_one("#scan", Input).placeholder == "Escanea un código aquí"
 
