@@ -60,17 +60,22 @@ class PosApp(App[None]):
         """Make the call; if only a supervisor may do it, ask for their PIN here and
         retry countersigned. Must run in a worker (it waits for the dialog).
         Cancelling the dialog raises the original refusal, which says why."""
-        from pos.dialogs.supervisor import SupervisorDialog
-
         try:
             return await self.client.call(call)
         except CommerceError as error:
-            if error.code not in APPROVAL_CODES:
-                raise
-            token = await self.push_screen_wait(SupervisorDialog(str(error)))
+            token = await self.approval_for(error)
             if token is None:
                 raise
         return await self.client.call(call.approved_by(token))
+
+    async def approval_for(self, error: CommerceError) -> str | None:
+        """A supervisor's token for a refusal only they can lift (asking for their
+        PIN on this till), or None: not theirs to lift, or they said no."""
+        from pos.dialogs.supervisor import SupervisorDialog
+
+        if error.code not in APPROVAL_CODES:
+            return None
+        return await self.push_screen_wait(SupervisorDialog(str(error)))
 
     def action_keys(self) -> None:
         """F1: the keys of the screen in front (closes again with F1 or Esc)."""

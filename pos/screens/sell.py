@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Footer, Input, Label
 from pos.messages import Problem
 from pos.printing import kick_drawer, print_document
 from pos.widgets.scan_field import ScanField
-from shared.client import Api
+from shared.client import Api, Call
 from shared.errors import CommerceError, NotFound
 from shared.money import POINT_VALUE_CENTS
 from shared.receipt import print_receipt, receipt_lines
@@ -348,15 +348,38 @@ class SellScreen(Screen[None]):
             await self._discount_lines(wanted)
 
     async def _discount_lines(self, wanted: dict[str, tuple[int, int]]) -> None:
+        """One supervisor approval covers the whole basket, and the discount lands
+        on every line or on none: a refusal half-way puts back what it changed."""
         assert self.cart is not None
         app = self.app
+        before = {line.sku: (line.discount_percent, line.discount_amount_cents)
+                  for line in self.cart.lines}
+        token: str | None = None
+        done: list[str] = []
+
+        def set_line(sku: str, percent: int, amount: int) -> Call[CartOut]:
+            assert self.cart is not None
+            line = self._line(sku)
+            assert line is not None
+            call = Api.set_cart_line(self.cart.id, CartLineSet(
+                sku=sku, qty=line.qty, discount_percent=percent, discount_cents=amount))
+            return call.approved_by(token) if token else call
+
         try:
             for sku, (percent, amount) in wanted.items():
-                qty = self._line(sku).qty  # type: ignore[union-attr]
-                self.cart = await app.call_approved(Api.set_cart_line(  # type: ignore[attr-defined]
-                    self.cart.id, CartLineSet(sku=sku, qty=qty, discount_percent=percent,
-                                              discount_cents=amount)))
+                try:
+                    self.cart = await app.client.call(set_line(sku, percent, amount))  # type: ignore[attr-defined]
+                except CommerceError as error:
+                    if token is not None:
+                        raise
+                    token = await app.approval_for(error)  # type: ignore[attr-defined]
+                    if token is None:
+                        raise
+                    self.cart = await app.client.call(set_line(sku, percent, amount))  # type: ignore[attr-defined]
+                done.append(sku)
         except CommerceError as error:
+            for sku in done:
+                self.cart = await app.client.call(set_line(sku, *before[sku]))  # type: ignore[attr-defined]
             self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
         else:
             self.say("Discount given." if any(p or a for p, a in wanted.values())

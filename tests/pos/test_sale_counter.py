@@ -14,6 +14,7 @@ from pos.dialogs.confirm import ConfirmDialog
 from pos.screens.customer import CustomerScreen
 from pos.screens.login import LoginScreen
 from pos.screens.sell import SellScreen
+from shared.client import Api
 from tests.api.helpers import set_stock
 from tests.pos.pilot import settle, sign_in, status, text_of, wait_until
 
@@ -212,3 +213,50 @@ async def test_several_matching_products_are_listed_to_choose_from(till_factory,
         await pilot.press("escape")
         await settle(app, pilot)
         assert _qty(app) == {second: 1}
+
+
+async def _basket_discount(app, pilot, percent: str) -> int:  # type: ignore[no-untyped-def]
+    """Ctrl+B with ``percent``; returns how many times a supervisor was asked
+    (answering 2222 each time, or Esc when ``percent`` ends with '!')."""
+    from pos.dialogs.discount import DiscountDialog
+    from pos.dialogs.supervisor import SupervisorDialog
+
+    cancel = percent.endswith("!")
+    await pilot.press("ctrl+b")
+    await settle(app, pilot)
+    assert isinstance(app.screen, DiscountDialog)
+    await pilot.press(*percent.rstrip("!"), "enter")
+    await settle(app, pilot)
+    asked = 0
+    while isinstance(app.screen, SupervisorDialog):
+        asked += 1
+        await pilot.press(*(["escape"] if cancel else [*"2222", "enter"]))
+        await settle(app, pilot)
+    return asked
+
+
+async def test_a_basket_discount_over_the_limit_asks_once_for_the_whole_basket(  # type: ignore[no-untyped-def]
+        till_factory, seeded_sqlite) -> None:
+    app = till_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _start(app, pilot, seeded_sqlite, MOKA, BOOK)
+        await pilot.press(*MOKA, "enter", *BOOK, "enter")
+        await settle(app, pilot)
+        assert await _basket_discount(app, pilot, "30%") == 1
+        lines = app.screen.cart.lines
+        assert all(line.discount_percent == 30 for line in lines)
+
+
+async def test_a_refused_basket_discount_leaves_no_line_discounted(till_factory,  # type: ignore[no-untyped-def]
+                                                                   seeded_sqlite) -> None:
+    app = till_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _start(app, pilot, seeded_sqlite, MOKA, BOOK)
+        await pilot.press(*MOKA, "enter", *BOOK, "enter")
+        await settle(app, pilot)
+        assert await _basket_discount(app, pilot, "10%") == 0
+        assert await _basket_discount(app, pilot, "30%!") == 1
+        cart = await app.client.call(Api.cart(app.screen.cart.id))
+        # All or nothing: the 10 % given before stays on every line, no 30 % anywhere.
+        assert [line.discount_percent for line in cart.lines] == [10, 10]
+        assert "supervisor" in status(app).lower()

@@ -154,7 +154,7 @@ async def test_line_discount_over_the_limit_asks_a_supervisor(  # type: ignore[n
         # The cashier's own PIN is a real PIN, but not a supervisor's.
         await _type(app, pilot, "1111")
         assert app.screen is dialog
-        assert "not a supervisor" in _label(app, "#supervisor-error")
+        assert "a supervisor's PIN is needed" in _label(app, "#supervisor-error")
         await _type(app, pilot, "2222")
         screen = _sell(app)
         discount = gross * 30 // 100

@@ -85,7 +85,7 @@ async def test_close_with_a_variance_needs_a_supervisor_then_z_report(  # type: 
         assert isinstance(app.screen, SupervisorDialog)
         await pilot.press(*"1111", "enter")  # the cashier cannot approve their own count
         await settle(app, pilot)
-        assert "not a supervisor" in _text(app, "#supervisor-error")
+        assert "a supervisor's PIN is needed" in _text(app, "#supervisor-error")
         await pilot.press("escape")
         await settle(app, pilot)
         assert "supervisor must approve" in _text(app, "#status")
