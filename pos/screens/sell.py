@@ -147,8 +147,11 @@ class SellScreen(Screen[None]):
         skus = []
         lines: list[CartLineOut] | list[OrderLineOut] = (
             self.cart.lines if self.cart else self.order.lines if self.order else [])
+        # The item's name gives way first, so Qty and Total always show (80x24 too).
+        room = max(12, self.size.width - 62)
         for line in lines:
-            table.add_row(line.name, line.sku, str(line.qty), money(line.unit_price_cents),
+            name = line.name if len(line.name) <= room else line.name[:room - 1] + "…"
+            table.add_row(name, line.sku, str(line.qty), money(line.unit_price_cents),
                           f"-{money(line.discount_cents)}" if line.discount_cents else "",
                           money(line.total_cents), key=line.sku)
             skus.append(line.sku)
@@ -166,6 +169,9 @@ class SellScreen(Screen[None]):
         if self.order and due != total:
             text += f"   Due {money(due)}"
         self.query_one("#total", Label).update(text)
+
+    def on_resize(self) -> None:
+        self.render_sale()
 
     def say(self, text: str, error: bool = False) -> None:
         status = self.query_one("#status", Label)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pos.screens.pickups import PickupsScreen
 from shared.client import Api
 from shared.schemas.orders import Contact, LineIn, OrderCreate
@@ -13,15 +15,16 @@ async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
     await settle(pilot.app, pilot)
 
 
-def test_sale(snap_compare, till_factory) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_sale(snap_compare, till_factory, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     async def ring_up(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.press(*"1111", "enter")
         await _settle(pilot)
-        for sku in ("HO-MOK-05", "HO-MOK-05", "BK-NOV-02"):
+        for sku in ("HO-MOK-05", "HO-MOK-05", "BK-NOV-02", "HO-MUG-01-BLU"):
             await pilot.press(*sku, "enter")
             await _settle(pilot)
 
-    assert snap_compare(till_factory(), terminal_size=(110, 30), run_before=ring_up)
+    assert snap_compare(till_factory(), terminal_size=size, run_before=ring_up)
 
 
 def test_pickup_queue(snap_compare, till_factory, core_client) -> None:  # type: ignore[no-untyped-def]
