@@ -197,6 +197,8 @@ def demo_tokens(var_dir: Path) -> dict[str, dict[str, str]]:
 def web_order(
     items: Annotated[list[str], typer.Argument(help="SKU:QTY, one or more")],
     customer: Annotated[str, typer.Option(help="The shopper's email")],
+    name: Annotated[str | None, typer.Option(
+        help="The shopper's name (the pickup counter checks the surname)")] = None,
     pickup_at: Annotated[str | None, typer.Option(help="Store code for click-and-collect")] = None,
     deliver: Annotated[str | None, typer.Option(help="Delivery address instead of pickup")] = None,
     pay: Annotated[bool, typer.Option(help="Pay online by card now (else pay on pickup)")] = True,
@@ -225,7 +227,7 @@ def web_order(
         raise _fail("No web shop token: --token, OMNITILL_DEVICE_TOKEN or the demo data.")
     body = OrderCreate(
         lines=lines, fulfilment="delivery" if deliver else "pickup", pickup_store=pickup_at,
-        delivery_address=deliver, contact=Contact(email=customer), channel="web",
+        delivery_address=deliver, contact=Contact(email=customer, name=name), channel="web",
     )
     base = url or os.environ.get("OMNITILL_CORE_URL") or "http://127.0.0.1:8700"
     try:

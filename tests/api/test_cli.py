@@ -53,3 +53,30 @@ def test_staff_add_refuses_a_pin_already_used_in_the_store(env: Seeded) -> None:
 def test_db_upgrade_is_idempotent(env: Seeded) -> None:
     result = CliRunner().invoke(cli, ["db", "upgrade"])
     assert result.exit_code == 0 and "up to date" in result.output
+
+
+@pytest.mark.slow
+def test_the_readmes_web_order_works_on_a_fresh_demo(seeded_sqlite: Seeded, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's web-order line, as a new user copies it, against a fresh demo."""
+    import shlex
+
+    from shared.client import Api, CommerceClient
+    from tests.e2e.server import running_core
+    from tests.support import SECRET
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    line = next(x for x in readme.splitlines() if "omnitill web-order" in x)
+    args = shlex.split(line)[1:]
+    with running_core(seeded_sqlite.url, tmp_path, secret=SECRET) as base:
+        monkeypatch.setenv("OMNITILL_CORE_URL", base)
+        monkeypatch.setenv("OMNITILL_DEVICE_TOKEN", seeded_sqlite.tokens["WEB"]["web"])
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        assert "pickup code: OT1:O:" in result.output
+        number = result.output.split()[0]
+        with CommerceClient(base, seeded_sqlite.tokens["MI01"]["pos"]) as till:
+            till.staff_token = till.call(Api.staff_sign_in("1111")).token
+            order = till.call(Api.order(number))
+        # A customer the demo knows, with the name the pickup counter checks.
+        assert order.customer_id is not None and order.customer_name == "Giulia Rossi"
