@@ -229,3 +229,23 @@ def test_the_cli_starts_the_display(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 0, result.output
     assert started[0].core_url == "http://core:8700" and started[0].device_token == "t0k"
 
+
+
+@pytest.mark.slow
+async def test_a_kiosk_basket_taken_up_at_the_till_shows_on_its_display(  # type: ignore[no-untyped-def]
+        display_factory, device) -> None:
+    """Issue 14, item 11: the display followed the previous customer while the till
+    worked on a kiosk basket; taking the basket over makes it this till's sale."""
+    app = display_factory()
+    streams = watch_streams(app)
+    async with app.run_test(size=SIZE) as pilot, device("MI01", "pos") as till, \
+            device("MI01", "kiosk") as kiosk:
+        await start_following(pilot, streams)
+        basket = await kiosk.call(Api.create_cart())
+        basket = await kiosk.call(Api.set_cart_line(basket.id, CartLineSet(
+            sku="BK-NOV-02", qty=1)))
+        await kiosk.call(Api.handoff(basket.id))
+        taken = await till.call(Api.recall_cart(basket.id))
+        await wait_for_text(pilot, taken.lines[0].name)
+        await wait_until(pilot, lambda: _total(app) == app.money(taken.total_cents),
+                         "the kiosk basket's total")
