@@ -140,8 +140,10 @@ class StaffClaims:
 def issue_staff_token(
     *, secret: bytes, staff: Staff, device_id: int, minutes: int
 ) -> tuple[str, datetime]:
-    expires = utcnow() + timedelta(minutes=minutes)
+    now = utcnow()
+    expires = now + timedelta(minutes=minutes)
     claims = {
+        "iat": int(now.timestamp()),
         "sub": str(staff.id),
         "dev": device_id,
         "role": staff.role,
@@ -151,7 +153,11 @@ def issue_staff_token(
     return jwt.encode(claims, secret, algorithm="HS256"), expires
 
 
-def read_staff_token(*, secret: bytes, token: str, device_id: int) -> StaffClaims:
+def read_staff_token(*, secret: bytes, token: str, device_id: int,
+                     at: datetime | None = None) -> StaffClaims:
+    """The claims of a sign-in on this till, valid now, or (``at``: a sale the till
+    made offline, replayed later) valid at that moment: issued before it and not yet
+    expired then, even if it has expired since."""
     try:
         claims = jwt.decode(token, secret, algorithms=["HS256"], options={"verify_exp": False})
         expires = datetime.fromtimestamp(int(claims["exp"]), tz=utcnow().tzinfo)
@@ -159,7 +165,13 @@ def read_staff_token(*, secret: bytes, token: str, device_id: int) -> StaffClaim
     except (jwt.PyJWTError, KeyError, ValueError) as exc:
         raise Unauthorized("The staff sign-in is not valid; sign in again.",
                            code="invalid_staff_token") from exc
-    if expires <= utcnow():
+    if at is not None:
+        issued = int(claims.get("iat", 0))
+        # A till's clock may run a little behind the core's: two minutes of grace.
+        if not issued or not issued - 120 <= int(at.timestamp()) < int(claims["exp"]):
+            raise Unauthorized("The staff sign-in sent with this offline sale was not valid "
+                               "when the sale was made.", code="staff_token_not_valid_then")
+    elif expires <= utcnow():
         raise Unauthorized("The staff sign-in has expired; sign in again with your PIN.",
                            code="staff_token_expired")
     if claims.get("dev") != device_id:

@@ -46,6 +46,8 @@ class Order(Base):
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     offline: Mapped[bool] = mapped_column(default=False)
+    offline_number: Mapped[str | None] = mapped_column(String(50), index=True)
+    """The till's own number for a sale made offline (``<till>-<seq>``, on its receipt)."""
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

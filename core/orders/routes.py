@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Request, Response, status
 from sqlalchemy.exc import IntegrityError
 
 from core import signing
 from core.auth.lockout import Lock, check_unlocked, count_failure
-from core.deps import DbDep, DeviceDep, MaybeStaffDep, SettingsDep, StaffDep
+from core.deps import (
+    DbDep,
+    DeviceDep,
+    MaybeStaffDep,
+    SettingsDep,
+    StaffDep,
+    optional_staff_caller,
+)
+from core.deps import _approver_header as approver_header
+from core.deps import _staff_header as staff_header
 from core.events.service import emit
-from core.orders import lifecycle, service, views
+from core.orders import lifecycle, offline, service, views
 from core.orders.models import Order
 from core.payments import service as payments
 from core.payments.gateway import PaymentGateway
@@ -46,7 +55,16 @@ def gateway_of(request: Request) -> PaymentGateway:
 @router.post("/orders", response_model=OrderOut, status_code=status.HTTP_201_CREATED,
              summary="Place an order from a basket or from lines, any channel")
 def place(body: OrderCreate, key: IdempotencyKey, request: Request, response: Response,
-          db: DbDep, settings: SettingsDep, caller: MaybeStaffDep) -> OrderOut:
+          db: DbDep, settings: SettingsDep, device: DeviceDep,
+          staff_token: Annotated[str | None, Depends(staff_header)],
+          approver_token: Annotated[str | None, Depends(approver_header)]) -> OrderOut:
+    """An offline sale (``offline``) is checked against the staff sign-in valid when
+    it was sold, not now: see :mod:`core.orders.offline`."""
+    if body.offline:
+        caller = offline.offline_caller(device, body, settings=settings,
+                                        staff_token=staff_token, approver_token=approver_token)
+    else:
+        caller = optional_staff_caller(device, settings, staff_token, approver_token)
     digest = service.request_hash(body, caller)
     with db.read() as session:
         existing = service.find_by_key(session, key)

@@ -22,6 +22,7 @@ from core.customers.models import Customer
 from core.deps import Caller
 from core.events.service import emit
 from core.loyalty import service as loyalty
+from core.orders import offline
 from core.orders.models import Order, OrderLine, OrderStatusChange
 from core.orders.numbers import next_number
 from core.payments import service as payments
@@ -119,8 +120,10 @@ def _validate(caller: Caller, body: OrderCreate, channel: Channel) -> None:
     if body.fulfilment is Fulfilment.CARRY_OUT and caller.device_kind is not DeviceKind.POS:
         raise InvalidInput("Goods are carried out only through a till; choose pickup or "
                            "delivery.", code="carry_out_at_till_only")
-    if caller.device_kind is DeviceKind.POS and caller.staff is None and not body.offline:
+    if caller.device_kind is DeviceKind.POS and caller.staff is None:
         raise Unauthorized("Sign in with your staff PIN to sell.", code="staff_required")
+    if body.offline:
+        offline.check_tenders(body)
     if body.payments and caller.device_kind is DeviceKind.KIOSK:
         raise Forbidden("A kiosk takes no payments; pay at a till or on pickup.",
                         code="tender_not_allowed")
@@ -183,9 +186,13 @@ def place_order(
         contact_phone=body.contact.phone if body.contact else None,
         delivery_address=body.delivery_address,
         receipt_email=str(body.receipt_email) if body.receipt_email else None,
+        offline_number=body.offline_number,
     )
     session.add(order)
     session.flush()  # the idempotency key hits the unique index here, before any stock
+    if body.offline:
+        offline.close_replaced_cart(session, order=order, caller=caller,
+                                    cart_id=body.replaces_cart)
 
     priced: list[PricedLine] = carts.priced_lines(session, wanted)
     if cart is None:  # a basket's discounts were authorised line by line as they were given

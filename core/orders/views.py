@@ -71,6 +71,7 @@ def order_out(session: Session, order: Order, *, caller: Caller, settings: CoreS
         if full and order.customer_id else None,
         receipt_email=order.receipt_email if full else None,
         refunded_cents=payments.refunded_cents(rows),
+        offline_number=order.offline_number,
     )
 
 

@@ -135,6 +135,17 @@ class OrderCreate(Schema):
                                                 max_length=40)] | None = None
     receipt_email: EmailStr | None = None
     offline: bool = Field(default=False, description="Replayed from a till's offline outbox.")
+    sold_at: datetime | None = Field(
+        default=None, description="Offline sale: when the till sold it. The staff sign-in sent "
+        "with the replay must have been valid at that moment (it may have expired since).")
+    offline_number: Annotated[str, StringConstraints(
+        strip_whitespace=True, pattern=r"^[A-Za-z0-9._-]{1,40}-[0-9]{1,9}$")] | None = Field(
+        default=None, description="Offline sale: the document number `<till>-<local seq>` "
+        "printed on its receipt; the order keeps it.")
+    replaces_cart: str | None = Field(
+        default=None, max_length=32, description="Offline sale: the basket that was open on "
+        "the core when the till lost it. Its reservations are given back (the sale takes its "
+        "goods itself) and it is closed, so it leaves nothing behind.")
 
     @model_validator(mode="after")
     def _one_source(self) -> OrderCreate:
@@ -145,6 +156,8 @@ class OrderCreate(Schema):
             raise ValueError("a pickup order needs pickup_store")
         if self.fulfilment is Fulfilment.DELIVERY and not self.delivery_address:
             raise ValueError("a delivery order needs delivery_address")
+        if not self.offline and (self.sold_at or self.offline_number or self.replaces_cart):
+            raise ValueError("sold_at, offline_number and replaces_cart are for offline sales")
         return self
 
 
@@ -227,6 +240,8 @@ class OrderOut(Schema):
     receipt_email: str | None = None
     refunded_cents: int = Field(default=0, description="Given back so far, every tender "
                                 "together (each payment shows its own `refunded_cents`).")
+    offline_number: str | None = Field(default=None, description="A sale the till made "
+                                       "offline: the number printed on its receipt.")
 
 
 class Transition(Schema):
