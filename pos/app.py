@@ -12,6 +12,7 @@ from textual import on
 from textual.app import App
 
 from pos.messages import Problem
+from pos.offline import OfflineTill, default_data_dir
 from pos.settings import PosSettings
 from shared.client import AsyncCommerceClient, Call
 from shared.errors import CommerceError, Unavailable
@@ -32,10 +33,14 @@ class PosApp(App[None]):
     TITLE = "Omnitill POS"
 
     def __init__(self, client: AsyncCommerceClient, settings: PosSettings,
-                 printer_factory: Callable[[], Escpos | None] | None = None) -> None:
+                 printer_factory: Callable[[], Escpos | None] | None = None,
+                 offline: OfflineTill | None = None) -> None:
         super().__init__()
         self.client = client
         self.settings = settings
+        self.offline = offline
+        """The local store for selling while the core is out of reach (None: no
+        offline mode)."""
         self.printer_factory = printer_factory or (lambda: printer_from_config(settings.printer))
         self.staff: StaffOut | None = None
         self.store: StoreOut | None = None
@@ -46,6 +51,8 @@ class PosApp(App[None]):
     def on_mount(self) -> None:
         from pos.screens.login import LoginScreen
 
+        if self.offline is not None:
+            self.offline.start(self)
         self.push_screen(LoginScreen())
 
     def money(self, cents: int) -> str:
@@ -120,9 +127,15 @@ class PosApp(App[None]):
 
 def make_pos(settings: PosSettings, transport: httpx.AsyncBaseTransport | None = None,
              printer_factory: Callable[[], Escpos | None] | None = None) -> PosApp:
+    """The till; with ``settings.data_dir`` it keeps a local store and sells offline."""
     client = AsyncCommerceClient(settings.core_url, settings.device_token, transport=transport)
-    return PosApp(client, settings, printer_factory)
+    offline = OfflineTill.open(settings) if settings.data_dir else None
+    return PosApp(client, settings, printer_factory, offline)
 
 
 def run(settings: PosSettings) -> None:
+    """``omnitill pos``: a real till always sells offline (``var/pos-<device>/`` unless
+    ``OMNITILL_DATA_DIR`` says where)."""
+    if settings.data_dir is None:
+        settings = settings.model_copy(update={"data_dir": default_data_dir(settings)})
     make_pos(settings).run()

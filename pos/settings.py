@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,3 +26,18 @@ class PosSettings(BaseSettings):
 
     keys: dict[str, str] = {}
     """Remapped bindings as JSON, binding id to key: `{"pay_cash": "f12"}`."""
+
+    data_dir: Path | None = None
+    """Folder of the till's own SQLite file (catalog copy and offline outbox). Empty
+    means `var/pos-<device>/` for `omnitill pos` (a test or an app built without it
+    has no offline mode)."""
+
+    offline_card_limit_cents: int = 0
+    """Card while offline (store-and-forward, where the terminal allows it), up to
+    this amount per sale; 0 means card offline is off: cash only."""
+
+    offline_card_daily_cents: int = 0
+    """Card while offline, at most this much per day on this till."""
+
+    offline_probe_seconds: float = 2.0
+    """How often an offline till asks whether the core answers again (and replays)."""

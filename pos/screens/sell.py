@@ -19,10 +19,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
 from pos.messages import Problem
+from pos.offline.banner import OfflineBanner
+from pos.offline.sale import is_local
+from pos.offline.selling import OfflineSelling
 from pos.printing import kick_drawer, print_document
 from pos.widgets.scan_field import ScanField
 from shared.client import Api, Call
-from shared.errors import CommerceError, NotFound
+from shared.errors import CommerceError, NotFound, Unavailable
 from shared.money import POINT_VALUE_CENTS
 from shared.receipt import print_receipt, receipt_lines
 from shared.schemas.orders import (
@@ -47,7 +50,7 @@ HANDOFF = re.compile(r"^[A-HJ-NP-Z2-9]{6}$", re.IGNORECASE)
 """The short code a kiosk shows under its basket QR, for a till without a scanner."""
 
 
-class SellScreen(Screen[None]):
+class SellScreen(OfflineSelling, Screen[None]):
     BINDINGS = [
         # Most used first: on a narrow screen the footer cuts from the right,
         # and F1 lists every key.
@@ -99,6 +102,7 @@ class SellScreen(Screen[None]):
         store = app.store.name if app.store else ""  # type: ignore[attr-defined]
         staff = app.staff.name if app.staff else ""  # type: ignore[attr-defined]
         with Vertical(id="sell"):
+            yield OfflineBanner()
             yield Label(f"{store} — {staff}", id="who", classes="title")
             yield ScanField(placeholder="Scan or type a product, basket or pickup code",
                             id="scan")
@@ -197,6 +201,9 @@ class SellScreen(Screen[None]):
     async def _lookup(self, text: str) -> None:
         client = self.app.client  # type: ignore[attr-defined]
         added: str | None = None
+        if self.offline_now():
+            self.render_sale(select=await self.offline_lookup(text))
+            return
         try:
             if CODE.match(text):
                 result = await client.call(Api.scan(text))
@@ -250,7 +257,10 @@ class SellScreen(Screen[None]):
                 else:
                     self.say(f"Nothing matches {text!r}.", error=True)
         except CommerceError as error:
-            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            if isinstance(error, Unavailable) and self.go_offline():
+                added = await self.offline_lookup(text)
+            else:
+                self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
         self.render_sale(select=added)
 
     async def _take_basket(self, cart_id: str) -> None:
@@ -270,6 +280,8 @@ class SellScreen(Screen[None]):
         if self.order is not None:
             self.say("Payment has started; finish or cancel this sale first.", error=True)
             return None
+        if is_local(self.cart):
+            return self.offline_add(sku, delta)
         client = self.app.client  # type: ignore[attr-defined]
         if self.cart is None:
             self.cart = await client.call(Api.create_cart(CartCreate(
@@ -457,6 +469,10 @@ class SellScreen(Screen[None]):
     @work(exclusive=True, group="pay")
     async def pay(self, payment: PaymentIn) -> None:
         client = self.app.client  # type: ignore[attr-defined]
+        if self.offline_now():
+            await self.pay_offline(payment)
+            self.render_sale()
+            return
         try:
             if self.order is None:
                 assert self.cart is not None
@@ -465,7 +481,10 @@ class SellScreen(Screen[None]):
                     customer_id=self.customer.id if self.customer else None), self.key))
             self.order = await client.call(Api.pay(self.order.number, payment))
         except CommerceError as error:
-            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            if isinstance(error, Unavailable) and self.order is None and self.go_offline():
+                await self.pay_offline(payment)  # same key: a sale the core did get is one
+            else:
+                self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
             self.render_sale()
             return
         last = self.order.payments[-1]
@@ -585,7 +604,8 @@ class SellScreen(Screen[None]):
                     self.order.number, Transition(to="cancelled", note="voided at the till")))
             else:
                 assert self.cart is not None
-                await app.client.call(Api.abandon_cart(self.cart.id))  # type: ignore[attr-defined]
+                if not is_local(self.cart):  # an offline sale lives on this till alone
+                    await app.client.call(Api.abandon_cart(self.cart.id))  # type: ignore[attr-defined]
                 cancelled = None
         except CommerceError as error:
             self.say(app.explain(error), error=True)  # type: ignore[attr-defined]

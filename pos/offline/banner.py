@@ -1,0 +1,59 @@
+"""The till's header line about the link to the core: OFFLINE in a colour nobody
+misses, with the sales waiting; while they replay it counts them down; when the
+link is up and nothing waits it takes no room at all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.widgets import Label
+
+from pos.offline.link import OfflineTill
+
+
+def banner_text(offline: OfflineTill) -> str:
+    waiting = offline.pending
+    sales = f"{waiting} sale{'s' if waiting != 1 else ''} waiting"
+    if offline.active:
+        return f"OFFLINE — selling from this till alone (cash only) — {sales}"
+    if waiting:
+        return f"Back online — sending offline sales: {sales}"
+    if not offline.synced and offline.copied:
+        return f"Copying the catalog to this till… {offline.copied} products"
+    return ""
+
+
+class OfflineBanner(Label):
+    """Shows :func:`banner_text` for the app's :class:`OfflineTill` (nothing when the
+    till has no local store)."""
+
+    DEFAULT_CSS = """
+    OfflineBanner { width: 100%; height: auto; padding: 0 1; display: none; }
+    OfflineBanner.-shown { display: block; }
+    OfflineBanner.-offline { background: red; color: white; text-style: bold; }
+    OfflineBanner.-replaying { background: $warning; color: black; text-style: bold; }
+    OfflineBanner.-syncing { background: $primary-darken-2; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("", id="offline-banner")
+        self._stop: Callable[[], None] | None = None
+
+    def on_mount(self) -> None:
+        offline: OfflineTill | None = getattr(self.app, "offline", None)
+        if offline is not None:
+            self._stop = offline.listen(self.show_state)
+            self.show_state()
+
+    def on_unmount(self) -> None:
+        if self._stop is not None:
+            self._stop()
+
+    def show_state(self) -> None:
+        offline: OfflineTill = self.app.offline  # type: ignore[attr-defined]
+        text = banner_text(offline)
+        self.update(text)
+        self.set_class(bool(text), "-shown")
+        self.set_class(offline.active, "-offline")
+        self.set_class(not offline.active and offline.pending > 0, "-replaying")
+        self.set_class(not offline.active and not offline.pending and bool(text), "-syncing")

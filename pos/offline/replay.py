@@ -1,0 +1,63 @@
+"""Sending the outbox to the core, oldest sale first, each exactly once.
+
+Each sale goes with the Idempotency-Key it was given when it was made, so a
+replay whose answer was lost (or a till killed between sending and marking)
+gets the same order back from the core instead of a second one. A sale the core
+refuses (a 4xx: it will refuse it again) is set aside for a supervisor and the
+next one goes; a core that stops answering (or answers 5xx) stops the replay
+until the next attempt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pos.offline.store import LocalStore, OutboxEntry
+from shared.client import Api, AsyncCommerceClient
+from shared.errors import CommerceError, TooManyAttempts, Unavailable
+
+
+@dataclass(slots=True)
+class ReplayResult:
+    sent: int = 0
+    refused: int = 0
+    stopped: CommerceError | None = None
+    """Why the replay stopped before the outbox was empty (the core went away)."""
+
+
+async def replay_one(client: AsyncCommerceClient, store: LocalStore, entry: OutboxEntry
+                     ) -> str:
+    """Send one sale as the cashier who made it; ``sent`` or ``refused``. Raises
+    ``Unavailable`` (and ``TooManyAttempts``) for a later retry."""
+    client.staff_token = entry.staff_token
+    try:
+        order = await client.call(Api.place_order(entry.body, entry.idempotency_key))
+    except (Unavailable, TooManyAttempts):
+        raise
+    except CommerceError as error:
+        store.mark_refused(entry.id, {"status": error.status, "code": error.code,
+                                      "detail": str(error)})
+        return "refused"
+    store.mark_sent(entry.id, order.number)
+    return "sent"
+
+
+async def replay(client: AsyncCommerceClient, store: LocalStore, *,
+                 on_step: object = None) -> ReplayResult:
+    """Drain the outbox. ``client`` is the replay's own (its staff token changes
+    per sale) sharing the till's connection pool."""
+    result = ReplayResult()
+    while batch := store.pending():
+        for entry in batch:
+            try:
+                outcome = await replay_one(client, store, entry)
+            except (Unavailable, TooManyAttempts) as error:
+                result.stopped = error
+                return result
+            if outcome == "sent":
+                result.sent += 1
+            else:
+                result.refused += 1
+            if callable(on_step):
+                on_step()
+    return result

@@ -1,0 +1,230 @@
+"""The till's own SQLite file: the catalog it can sell from, and the outbox of sales
+made while the core was out of reach.
+
+Plain ``sqlite3`` (the till never imports SQLAlchemy). Every write is one
+transaction with ``synchronous=FULL``: when :meth:`LocalStore.enqueue` returns,
+the sale survives a power cut or a killed process, which is why the sale screen
+calls it *before* the receipt prints or the drawer opens.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from shared.schemas.catalog import ProductOut
+from shared.schemas.orders import OrderCreate
+
+Builder = Callable[[str], OrderCreate]
+"""Builds a sale's order body once its offline number is known."""
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS products (
+    sku TEXT PRIMARY KEY, gtin TEXT, name TEXT NOT NULL, active INTEGER NOT NULL,
+    data TEXT NOT NULL, synced TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS products_gtin ON products (gtin);
+CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    offline_number TEXT NOT NULL,
+    body TEXT NOT NULL,
+    staff_token TEXT NOT NULL,
+    total_cents INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    order_number TEXT,
+    problem TEXT,
+    done_at TEXT);
+CREATE INDEX IF NOT EXISTS outbox_status ON outbox (status, seq);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """One sale waiting for (or done with) its replay."""
+
+    seq: int
+    id: str
+    idempotency_key: str
+    offline_number: str
+    body: OrderCreate
+    staff_token: str
+    total_cents: int
+    created_at: str
+    status: str
+    order_number: str | None
+    problem: str | None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class LocalStore:
+    """One SQLite file per till (``<data_dir>/till.db``)."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / "till.db"
+        # One connection, used from the app's event loop and the odd thread; the
+        # lock keeps a transaction whole.
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._lock = threading.RLock()
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # -- meta -------------------------------------------------------------------------
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def put(self, key: str, value: str) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO "
+                       "UPDATE SET value = excluded.value", (key, value))
+
+    # -- catalog ----------------------------------------------------------------------
+
+    def save_products(self, products: Iterable[ProductOut], *, sync: str) -> int:
+        """One page of the catalog, in one transaction; ``sync`` marks the rows of
+        this refresh so :meth:`drop_products_not_in` can forget retired ones."""
+        rows = [(p.sku, p.gtin, p.name, int(p.active), p.model_dump_json(), sync)
+                for p in products]
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT INTO products (sku, gtin, name, active, data, synced) VALUES "
+                "(?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO UPDATE SET gtin = excluded.gtin, "
+                "name = excluded.name, active = excluded.active, data = excluded.data, "
+                "synced = excluded.synced", rows)
+        return len(rows)
+
+    def drop_products_not_in(self, sync: str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM products WHERE synced != ?", (sync,))
+
+    def product_count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM products").fetchone()[0])
+
+    def product(self, code: str) -> ProductOut | None:
+        """By SKU or barcode, as a scanner or the cashier types it."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT data FROM products WHERE active = 1 AND (sku = ? OR gtin = ?) "
+                "LIMIT 1", (code.strip().upper(), code.strip())).fetchone()
+        return ProductOut.model_validate_json(row[0]) if row else None
+
+    def search(self, words: str, limit: int = 20) -> list[ProductOut]:
+        pattern = "%" + words.strip().replace("%", "").replace("_", "") + "%"
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT data FROM products WHERE active = 1 AND name LIKE ? ORDER BY name "
+                "LIMIT ?", (pattern, limit)).fetchall()
+        return [ProductOut.model_validate_json(row[0]) for row in rows]
+
+    # -- outbox -----------------------------------------------------------------------
+
+    def next_number(self, till: str) -> str:
+        """The number the next offline receipt will carry (``<till>-<seq>``)."""
+        with self._lock:
+            row = self._db.execute("SELECT coalesce(max(seq), 0) FROM outbox").fetchone()
+        return f"{till}-{int(row[0]) + 1}"
+
+    def enqueue(self, *, till: str, key: str, staff_token: str,
+                build: Builder) -> OutboxEntry:
+        """Write one sale to the outbox, numbered in the same transaction; durable
+        when this returns. ``build(offline_number)`` gives the body to replay."""
+        with self._transaction() as db:
+            seq = int(db.execute("SELECT coalesce(max(seq), 0) + 1 FROM outbox").fetchone()[0])
+            number = f"{till}-{seq}"
+            body = build(number)
+            entry_id, created = uuid.uuid4().hex, _now()
+            total = sum(p.amount_cents for p in body.payments)
+            db.execute(
+                "INSERT INTO outbox (seq, id, idempotency_key, offline_number, body, "
+                "staff_token, total_cents, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (seq, entry_id, key, number, body.model_dump_json(exclude_none=True),
+                 staff_token, total, created))
+        return OutboxEntry(seq, entry_id, key, number, body, staff_token, total, created,
+                           "pending", None, None)
+
+    def pending(self, limit: int = 50) -> list[OutboxEntry]:
+        """Oldest first: sales reach the core in the order they were made."""
+        return self._entries("WHERE status = 'pending' ORDER BY seq LIMIT ?", (limit,))
+
+    def entries(self, status: str | None = None, limit: int = 200) -> list[OutboxEntry]:
+        if status is None:
+            return self._entries("ORDER BY seq DESC LIMIT ?", (limit,))
+        return self._entries("WHERE status = ? ORDER BY seq DESC LIMIT ?", (status, limit))
+
+    def _entries(self, where: str, args: tuple[object, ...]) -> list[OutboxEntry]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, id, idempotency_key, offline_number, body, staff_token, "
+                f"total_cents, created_at, status, order_number, problem FROM outbox {where}",
+                args).fetchall()
+        return [OutboxEntry(r[0], r[1], r[2], r[3], OrderCreate.model_validate_json(r[4]),
+                            r[5], r[6], r[7], r[8], r[9], r[10]) for r in rows]
+
+    def count(self, status: str = "pending") -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM outbox WHERE status = ?",
+                                        (status,)).fetchone()[0])
+
+    def card_total_since(self, since: str) -> int:
+        """Card taken offline since ``since`` (ISO time): the per-day cap."""
+        total = 0
+        for entry in self._entries("WHERE created_at >= ? ORDER BY seq", (since,)):
+            total += sum(p.amount_cents for p in entry.body.payments if p.tender == "card")
+        return total
+
+    def mark_sent(self, entry_id: str, order_number: str) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE outbox SET status = 'sent', order_number = ?, done_at = ?, "
+                       "attempts = attempts + 1 WHERE id = ?", (order_number, _now(), entry_id))
+
+    def mark_refused(self, entry_id: str, problem: dict[str, object]) -> None:
+        """The core said no (and will say no again): kept for a supervisor, not retried
+        until they ask (:meth:`retry`)."""
+        with self._transaction() as db:
+            db.execute("UPDATE outbox SET status = 'refused', problem = ?, done_at = ?, "
+                       "attempts = attempts + 1 WHERE id = ?",
+                       (json.dumps(problem), _now(), entry_id))
+
+    def retry(self, entry_id: str) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE outbox SET status = 'pending' WHERE id = ? AND status = "
+                       "'refused'", (entry_id,))
+
+    def mark_handled(self, entry_id: str) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE outbox SET status = 'handled' WHERE id = ? AND status = "
+                       "'refused'", (entry_id,))
