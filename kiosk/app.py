@@ -28,6 +28,8 @@ from shared.schemas.orders import CartLineSet, CartOut
 class KioskApp(App[None]):
     CSS_PATH = "kiosk.tcss"
     TITLE = "Portico"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    """A screen under 32 rows (80x24) gets the compact layout in ``kiosk.tcss``."""
     BINDINGS = [
         Binding("f2", "language('it')", "Italiano", id="lang_it"),
         Binding("f3", "language('en')", "English", id="lang_en"),

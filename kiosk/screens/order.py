@@ -28,7 +28,7 @@ class OrderScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         t = self.app.t  # type: ignore[attr-defined]
         here = self.availability.here
-        with Vertical(id="order"):
+        with Vertical(id="order-form"):
             yield Label(t("product.order"), classes="title")
             yield Input(placeholder=t("order.name"), id="name")
             yield Input(placeholder=t("order.email"), id="email")

@@ -1,19 +1,27 @@
-"""Product detail: price, variants, and where it is — here, nearby, online —
-kept live from the core's stock events while the shopper looks."""
+"""Product detail: price, colour and size, and where it is — here, nearby,
+online — kept live from the core's stock events while the shopper looks.
+
+Everything shown is drawn from the screen's state (``detail``, ``availability``,
+``sku``), so a language switch redraws the same product in other words, and a
+core that does not answer shows one calm line and is asked again by itself."""
 
 from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
-from kiosk.messages import BasketChanged, Problem, StockChanged
+from kiosk.messages import BasketChanged, StockChanged
 from kiosk.widgets.nav import NavBar
+from kiosk.widgets.variant_picker import VariantPicker, has_choices
 from shared.client import Api
-from shared.errors import CommerceError
+from shared.errors import CommerceError, NotFound
 from shared.schemas.catalog import Availability, ProductDetail
+
+RETRY_SECONDS = 3.0
+"""How soon a product that could not be read is asked for again."""
 
 
 class ProductScreen(Screen[None]):
@@ -22,20 +30,76 @@ class ProductScreen(Screen[None]):
         self.sku = sku
         self.detail: ProductDetail | None = None
         self.availability: Availability | None = None
+        self.trouble: str | None = None
+
+    # -- layout -------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         t = self.app.t  # type: ignore[attr-defined]
         with VerticalScroll(id="product"):
-            yield Label("…", id="product-name", classes="title")
-            yield Static("", id="product-info")
-            yield Label(t("product.variants"), classes="section")
-            yield Horizontal(id="variants")
-            yield Static("", id="stock")
-            with Horizontal(id="product-actions"):
-                yield Button(t("product.add"), id="add", variant="success")
-                yield Button(t("product.order"), id="order", variant="primary")
-                yield Button(t("nav.back"), id="back")
+            yield Label(self._name_text(), id="product-name", classes="title")
+            yield Static(self._info_text(), id="product-info")
+            with Vertical(id="variants"):
+                if self.detail is not None and has_choices(self.detail):
+                    yield VariantPicker(self.detail, self.sku, id="picker")
+            yield Static(self._stock_text(), id="stock")
+        with Horizontal(id="product-actions"):
+            yield Button(t("product.add"), id="add", variant="success",
+                         disabled=not self._here_count())
+            yield Button(t("product.order"), id="order", variant="primary",
+                         disabled=self.availability is None)
+            yield Button(t("nav.back"), id="back")
         yield NavBar()
+
+    def _name_text(self) -> str:
+        if self.detail is None:
+            return self.trouble or "…"
+        return self.detail.style_name or self.detail.name
+
+    def _info_text(self) -> str:
+        detail = self.detail
+        if detail is None:
+            return ""
+        t, money = self.app.t, self.app.money  # type: ignore[attr-defined]
+        return (f"[b]{money(detail.price_cents)}[/b] {t('product.vat')} · {detail.brand} · "
+                f"{detail.category_name}\n{detail.description}")
+
+    def _here_count(self) -> int:
+        stock = self.availability
+        return stock.here.available if stock is not None and stock.here else 0
+
+    def _stock_text(self) -> str:
+        stock = self.availability
+        if stock is None:
+            return self.trouble if self.detail is not None and self.trouble else ""
+        t = self.app.t  # type: ignore[attr-defined]
+        lines = [f"[b]{t('product.here')}: {self._here_count()}[/b]", f"{t('product.elsewhere')}:"]
+        lines += [f"  {loc.name} ({loc.city}): {loc.available}"
+                  for loc in stock.locations if loc.kind != "warehouse"]
+        lines.append(f"{t('product.online')}: {stock.online}")
+        return "\n".join(lines)
+
+    async def render_detail(self) -> None:
+        self.query_one("#product-name", Label).update(self._name_text())
+        self.query_one("#product-info", Static).update(self._info_text())
+        box = self.query_one("#variants", Vertical)
+        pickers = box.query(VariantPicker)
+        if self.detail is not None and has_choices(self.detail):
+            if pickers:
+                await pickers.first(VariantPicker).show(self.detail, self.sku)
+            else:
+                await box.mount(VariantPicker(self.detail, self.sku, id="picker"))
+        else:
+            await pickers.remove()
+        self.render_stock()
+
+    def render_stock(self) -> None:
+        self.query_one("#stock", Static).update(self._stock_text())
+        # "Available" already leaves out what this shopper's basket holds.
+        self.query_one("#add", Button).disabled = self._here_count() <= 0
+        self.query_one("#order", Button).disabled = self.availability is None
+
+    # -- the core ---------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.load()
@@ -48,64 +112,48 @@ class ProductScreen(Screen[None]):
 
     @work(exclusive=True, group="product")
     async def load(self) -> None:
+        """Read the product and its stock; if the core is away, say so once and
+        ask again by itself until it answers."""
         client = self.app.client  # type: ignore[attr-defined]
         try:
-            self.detail = await client.call(Api.product(self.sku))
-            self.availability = await client.call(Api.availability(self.sku))
+            detail = await client.call(Api.product(self.sku))
+            availability = await client.call(Api.availability(self.sku))
         except CommerceError as error:
-            self.post_message(Problem(self.app.explain(error)))  # type: ignore[attr-defined]
+            self.trouble = self.app.explain(error)  # type: ignore[attr-defined]
+            self.availability = None
+            await self.render_detail()
+            if not isinstance(error, NotFound):
+                self.set_timer(RETRY_SECONDS, self.load)
             return
+        self.detail, self.availability, self.trouble = detail, availability, None
         await self.render_detail()
 
     @on(StockChanged)
     def stock_changed(self, message: StockChanged) -> None:
-        if message.sku == self.sku:
+        if self.detail is not None and message.sku in {v.sku for v in self.detail.variants}:
             self.refresh_stock()
 
     @work(exclusive=True, group="stock")
     async def refresh_stock(self) -> None:
+        """Stock of this product, and of its other sizes and colours (which of
+        them are crossed out), read afresh."""
+        client = self.app.client  # type: ignore[attr-defined]
         try:
-            self.availability = await self.app.client.call(  # type: ignore[attr-defined]
-                Api.availability(self.sku))
+            self.availability = await client.call(Api.availability(self.sku))
+            if self.detail is not None and has_choices(self.detail):
+                self.detail = await client.call(Api.product(self.sku))
         except CommerceError:
             return  # the next change, or coming back to this screen, reads it again
+        await self.render_detail()
+
+    # -- what the shopper does -------------------------------------------------------
+
+    @on(VariantPicker.VariantChosen)
+    def variant(self, message: VariantPicker.VariantChosen) -> None:
+        self.sku = message.sku
+        self.availability = None
         self.render_stock()
-
-    async def render_detail(self) -> None:
-        detail = self.detail
-        if detail is None:
-            return
-        t, money = self.app.t, self.app.money  # type: ignore[attr-defined]
-        self.query_one("#product-name", Label).update(detail.name)
-        self.query_one("#product-info", Static).update(
-            f"{detail.brand} · {detail.category_name}\n\n{detail.description}\n\n"
-            f"[b]{money(detail.price_cents)}[/b]  {t('product.vat')}")
-        variants = self.query_one("#variants", Horizontal)
-        await variants.remove_children()
-        await variants.mount_all(
-            Button(" ".join(x for x in (v.colour, v.size) if x) or v.sku,
-                   id=f"v-{v.sku}", classes="variant" + (" -current" if v.sku == self.sku
-                                                          else ""))
-            for v in detail.variants[:12])
-        self.render_stock()
-
-    def render_stock(self) -> None:
-        stock = self.availability
-        if stock is None:
-            return
-        t = self.app.t  # type: ignore[attr-defined]
-        here = stock.here.available if stock.here else 0
-        lines = [f"[b]{t('product.here')}: {here}[/b]", f"{t('product.elsewhere')}:"]
-        lines += [f"  {loc.name} ({loc.city}): {loc.available}"
-                  for loc in stock.locations if loc.kind != "warehouse"]
-        lines.append(f"{t('product.online')}: {stock.online}")
-        self.query_one("#stock", Static).update("\n".join(lines))
-        # "Available" already leaves out what this shopper's basket holds.
-        self.query_one("#add", Button).disabled = here <= 0
-
-    @on(Button.Pressed, ".variant")
-    def variant(self, event: Button.Pressed) -> None:
-        self.sku = (event.button.id or "").removeprefix("v-")
+        self.workers.cancel_group(self, "stock")
         self.load()
 
     @on(Button.Pressed, "#add")

@@ -14,8 +14,9 @@ from kiosk.i18n import LANGUAGES
 class NavBar(Horizontal):
     DEFAULT_CSS = """
     NavBar { height: auto; dock: bottom; padding: 0 1; }
-    NavBar Button { margin: 0 1 0 0; min-width: 12; }
-    NavBar Input { width: 1fr; }
+    NavBar Button { margin: 0 1 0 0; min-width: 8; }
+    NavBar Button.lang { min-width: 6; }
+    NavBar Input { width: 1fr; min-width: 14; }
     """
 
     def compose(self) -> ComposeResult:

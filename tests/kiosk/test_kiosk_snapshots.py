@@ -1,51 +1,65 @@
-"""How the kiosk looks: attract, product, basket QR and pickup, in two languages."""
+"""How the kiosk looks: its main screens at 80x24 (the smallest screen it must
+work on) and 120x40, in each of its languages."""
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Awaitable, Callable
 
+import pytest
+from textual.pilot import Pilot
+
+from kiosk.screens.browse import BrowseScreen
 from kiosk.screens.handoff import HandoffScreen
 from kiosk.screens.pickup import PickupScreen
 from kiosk.screens.product import ProductScreen
-from tests.pos.pilot import settle
+from tests.pos.pilot import settle, tap, wait_until
 
-SIZE = (110, 42)
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+LANGUAGES = ["it", "en", "es"]
 
 
-async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
+async def _attract(pilot: Pilot[None]) -> None:
     await settle(pilot.app, pilot)
 
 
-@pytest.mark.parametrize("language", ["it", "en"])
-def test_attract(snap_compare, kiosk_factory, language: str) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(kiosk_factory(language=language), terminal_size=SIZE)
+async def _browse(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    await tap(app, pilot, "#start")
+    await wait_until(app, pilot, lambda: isinstance(app.screen, BrowseScreen)
+                     and bool(app.screen.query(".tile")), what="the departments")
+    await tap(app, pilot, "#cat-clothing")
+    await settle(app, pilot)
+    app.screen.query_one("#search").focus()
+    await settle(app, pilot)
 
 
-@pytest.mark.parametrize("language", ["it", "en"])
-def test_product(snap_compare, kiosk_factory, language: str) -> None:  # type: ignore[no-untyped-def]
-    async def open_product(pilot) -> None:  # type: ignore[no-untyped-def]
-        pilot.app.push_screen(ProductScreen("HO-MOK-05"))
-        await _settle(pilot)
-
-    assert snap_compare(kiosk_factory(language=language), terminal_size=SIZE,
-                        run_before=open_product)
+async def _product(pilot: Pilot[None]) -> None:
+    pilot.app.push_screen(ProductScreen("PT-TEE-01-NAV-L"))
+    await wait_until(pilot.app, pilot, lambda: isinstance(pilot.app.screen, ProductScreen)
+                     and pilot.app.screen.availability is not None, what="the tee")
+    await settle(pilot.app, pilot)
 
 
-@pytest.mark.parametrize("language", ["it", "en"])
-def test_basket_qr(snap_compare, kiosk_factory, language: str) -> None:  # type: ignore[no-untyped-def]
-    async def show_code(pilot) -> None:  # type: ignore[no-untyped-def]
-        pilot.app.push_screen(HandoffScreen("K7M2QX", "OT1:C:K7M2QX"))
-        await _settle(pilot)
-
-    assert snap_compare(kiosk_factory(language=language), terminal_size=(110, 48),
-                        run_before=show_code)
+async def _basket_qr(pilot: Pilot[None]) -> None:
+    pilot.app.push_screen(HandoffScreen("K7M2QX", "OT1:C:K7M2QX"))
+    await settle(pilot.app, pilot)
 
 
-@pytest.mark.parametrize("language", ["it", "en"])
-def test_pickup(snap_compare, kiosk_factory, language: str) -> None:  # type: ignore[no-untyped-def]
-    async def show_pickup(pilot) -> None:  # type: ignore[no-untyped-def]
-        pilot.app.push_screen(PickupScreen())
-        await _settle(pilot)
+async def _pickup(pilot: Pilot[None]) -> None:
+    pilot.app.push_screen(PickupScreen())
+    await settle(pilot.app, pilot)
 
-    assert snap_compare(kiosk_factory(language=language), terminal_size=SIZE,
-                        run_before=show_pickup)
+
+SCREENS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
+    "attract": _attract, "browse": _browse, "product": _product, "basket_qr": _basket_qr,
+    "pickup": _pickup,
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen(snap_compare, kiosk_factory, screen: str, language: str,  # type: ignore[no-untyped-def]
+                size: tuple[int, int]) -> None:
+    assert snap_compare(kiosk_factory(language=language), terminal_size=size,
+                        run_before=SCREENS[screen])

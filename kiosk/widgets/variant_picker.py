@@ -1,0 +1,134 @@
+"""Choosing colour and size as a shopper does in a shop: one row of colours, one
+row of sizes (in size order, as the core sends them), the chosen ones lit, a
+size this store has none of crossed out (still choosable: it can be ordered),
+a size not made in the chosen colour greyed out. Rows wrap, so a shoe in
+twelve sizes fits a narrow screen without a cap on what can be chosen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import ItemGrid, Vertical
+from textual.message import Message
+from textual.widgets import Button, Label, Static
+
+from shared.schemas.catalog import ProductDetail, VariantOut
+
+
+def _out(variants: list[VariantOut]) -> bool:
+    """None of these in this store (unknown counts as there: no store, no marks)."""
+    return bool(variants) and all(v.available_here == 0 for v in variants)
+
+
+def has_choices(detail: ProductDetail) -> bool:
+    """A product in one form (a book, a moka pot) has nothing to choose."""
+    return bool(detail.colours or detail.sizes)
+
+
+class VariantPicker(Vertical):
+    DEFAULT_CSS = """
+    VariantPicker { height: auto; }
+    VariantPicker ItemGrid { height: auto; grid-gutter: 0 1; }
+    VariantPicker Button { width: 100%; min-width: 6; margin: 0; }
+    VariantPicker Button.-selected { text-style: bold; }
+    VariantPicker Button.-unavailable { text-style: strike; color: $text-muted; }
+    VariantPicker Button.-unavailable.-selected { text-style: bold strike; color: $text; }
+    VariantPicker #variant-note { color: $text-muted; }
+    """
+
+    @dataclass
+    class VariantChosen(Message):
+        """The shopper chose a colour or a size: this SKU is the one they want."""
+
+        picker: VariantPicker
+        sku: str
+
+    def __init__(self, detail: ProductDetail, sku: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.detail = detail
+        self.sku = sku
+
+    @property
+    def current(self) -> VariantOut:
+        variants = self.detail.variants
+        return next((v for v in variants if v.sku == self.sku), variants[0])
+
+    def _of_colour(self, colour: str | None) -> list[VariantOut]:
+        return [v for v in self.detail.variants if v.colour == colour]
+
+    def _with_size(self, size: str) -> VariantOut | None:
+        colour = self.current.colour
+        return next((v for v in self.detail.variants
+                     if v.size == size and (v.colour == colour or not self.detail.colours)),
+                    None)
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t  # type: ignore[attr-defined]
+        current, crossed = self.current, False
+        if self.detail.colours:
+            yield Label(f"{t('product.colour')}: [b]{current.colour or ''}[/b]",
+                        classes="section", id="colour-label")
+            with ItemGrid(id="colours", min_column_width=14, max_column_width=22):
+                for index, colour in enumerate(self.detail.colours):
+                    out = _out(self._of_colour(colour))
+                    crossed |= out
+                    yield self._button(colour, f"colour-{index}", "colour",
+                                       selected=colour == current.colour, out=out,
+                                       why=t("product.none_here") if out else "")
+        if self.detail.sizes:
+            yield Label(f"{t('product.size')}: [b]{current.size or ''}[/b]",
+                        classes="section", id="size-label")
+            with ItemGrid(id="sizes", min_column_width=8, max_column_width=12):
+                for index, size in enumerate(self.detail.sizes):
+                    variant = self._with_size(size)
+                    out = variant is not None and _out([variant])
+                    crossed |= out
+                    button = self._button(size, f"size-{index}", "size",
+                                          selected=size == current.size, out=out,
+                                          why=t("product.none_here") if out else "")
+                    if variant is None:
+                        button.disabled = True
+                        button.tooltip = t("product.not_made")
+                    yield button
+        if crossed:
+            yield Static(t("product.none_here"), id="variant-note")
+
+    @staticmethod
+    def _button(label: str, id: str, kind: str, *, selected: bool, out: bool, why: str
+                ) -> Button:
+        classes = " ".join(c for c in (kind, "-selected" if selected else "",
+                                       "-unavailable" if out else "") if c)
+        button = Button(label, id=id, classes=classes,
+                        variant="primary" if selected else "default")
+        if why:
+            button.tooltip = why
+        return button
+
+    async def show(self, detail: ProductDetail, sku: str) -> None:
+        """New figures (or a new choice) from the screen: draw them."""
+        self.detail, self.sku = detail, sku
+        await self.recompose()
+
+    @on(Button.Pressed, ".colour")
+    async def colour_chosen(self, event: Button.Pressed) -> None:
+        event.stop()
+        colour = self.detail.colours[int((event.button.id or "colour-0").rpartition("-")[2])]
+        candidates = self._of_colour(colour)
+        same_size = [v for v in candidates if v.size == self.current.size]
+        in_store = [v for v in candidates if v.available_here != 0]
+        await self._choose((same_size or in_store or candidates)[0].sku)
+
+    @on(Button.Pressed, ".size")
+    async def size_chosen(self, event: Button.Pressed) -> None:
+        event.stop()
+        size = self.detail.sizes[int((event.button.id or "size-0").rpartition("-")[2])]
+        variant = self._with_size(size)
+        if variant is not None:
+            await self._choose(variant.sku)
+
+    async def _choose(self, sku: str) -> None:
+        if sku != self.sku:
+            await self.show(self.detail, sku)
+            self.post_message(self.VariantChosen(self, sku))
