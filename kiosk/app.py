@@ -136,9 +136,18 @@ class KioskApp(App[None]):
             self.pop_screen()
         self.push_screen(AttractScreen())
 
-    def action_language(self, language: str) -> None:
+    async def action_language(self, language: str) -> None:
+        """Only the words change: every screen is drawn again from what it holds
+        (the product, the order, the lines chosen), and what the shopper typed
+        is put back in its field."""
         self.language = language
-        self.screen.refresh(recompose=True)
+        for screen in self.screen_stack[1:]:
+            typed = {field.id: field.value for field in screen.query(Input) if field.id}
+            await screen.recompose()
+            for field in screen.query(Input):
+                if field.id in typed:
+                    with field.prevent(Input.Changed):
+                        field.value = typed[field.id]
 
     def action_contrast(self) -> None:
         self.toggle_class("-high-contrast")

@@ -31,7 +31,9 @@ class AttractScreen(Screen[None]):
 
     @on(Button.Pressed, ".lang")
     def language(self, event: Button.Pressed) -> None:
-        self.app.action_language((event.button.id or "lang-it").removeprefix("lang-"))  # type: ignore[attr-defined]
+        """Asked of the app, not done here: this button is redrawn with the screen."""
+        self.app.call_later(self.app.action_language,  # type: ignore[attr-defined]
+                            (event.button.id or "lang-it").removeprefix("lang-"))
 
     @on(Button.Pressed, "#start")
     def start(self) -> None:

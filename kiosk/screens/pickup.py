@@ -12,13 +12,14 @@ from kiosk.messages import Problem
 from kiosk.widgets.nav import NavBar
 from shared.client import Api
 from shared.errors import CommerceError
-from shared.schemas.orders import CheckIn
+from shared.schemas.orders import CheckIn, CheckInResult
 
 
 class PickupScreen(Screen[None]):
     def __init__(self, code: str | None = None) -> None:
         super().__init__()
         self.code = code
+        self.result: CheckInResult | None = None
 
     def compose(self) -> ComposeResult:
         t = self.app.t  # type: ignore[attr-defined]
@@ -27,7 +28,7 @@ class PickupScreen(Screen[None]):
             yield Input(placeholder=t("pickup.number"), id="number")
             yield Input(placeholder=t("pickup.surname"), id="surname")
             yield Button(t("pickup.check_in"), id="check-in", variant="success")
-            yield Static("", id="pickup-result")
+            yield Static(self._result_text(), id="pickup-result")
         yield NavBar()
 
     def on_mount(self) -> None:
@@ -50,6 +51,15 @@ class PickupScreen(Screen[None]):
         except CommerceError as error:
             self.post_message(Problem(self.app.explain(error)))  # type: ignore[attr-defined]
             return
-        due = f"\n{self.app.money(result.due_cents)}" if result.due_cents else ""  # type: ignore[attr-defined]
-        self.query_one("#pickup-result", Static).update(
-            f"[b]{result.number}[/b] · {result.customer_name or ''}\n{result.message}{due}")
+        self.result = result
+        self.query_one("#pickup-result", Static).update(self._result_text())
+
+    def _result_text(self) -> str:
+        result = self.result
+        if result is None:
+            return ""
+        app, due = self.app, ""
+        if result.due_cents:
+            amount = app.money(result.due_cents)  # type: ignore[attr-defined]
+            due = f"\n[b]{app.t('pickup.due', amount=amount)}[/b]"  # type: ignore[attr-defined]
+        return f"[b]{result.number}[/b] · {result.customer_name or ''}\n{result.message}{due}"

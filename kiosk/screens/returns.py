@@ -8,6 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Label
 
 from kiosk.messages import Problem
@@ -16,31 +17,62 @@ from kiosk.widgets.qr import QrCode
 from shared.client import Api
 from shared.errors import CommerceError
 from shared.schemas.orders import OrderOut
-from shared.schemas.returns import ReturnCreate, ReturnLineIn
+from shared.schemas.returns import ReturnCreate, ReturnLineIn, ReturnOut
 
 REASONS = ("size", "changed", "faulty")
 
 
 class ReturnScreen(Screen[None]):
+    """Drawn from what it holds (the order, the units chosen, the reason, the
+    return once asked for), so a language switch keeps all of it; once the
+    slip is there, it alone fills the screen, whole, for the desk to scan."""
+
     def __init__(self, receipt_code: str) -> None:
         super().__init__()
         self.receipt_code = receipt_code
         self.order: OrderOut | None = None
         self.chosen: dict[int, int] = {}
         self.reason = "size"
+        self.ret: ReturnOut | None = None
 
     def compose(self) -> ComposeResult:
         t = self.app.t  # type: ignore[attr-defined]
         with Vertical(id="return"):
-            yield Label(t("return.title"), classes="title", id="return-title")
-            yield VerticalScroll(id="return-lines")
-            with Horizontal(id="reasons"):
-                for reason in REASONS:
-                    yield Button(t(f"return.reason_{reason}"), id=f"reason-{reason}",
-                                 classes="reason")
-            yield Button(t("return.submit"), id="submit", variant="success")
-            yield Vertical(id="slip")
+            yield Label(self._heading(), classes="title", id="return-title")
+            if self.ret is None:
+                with VerticalScroll(id="return-lines"):
+                    yield from self._lines()
+                with Horizontal(id="reasons"):
+                    for reason in REASONS:
+                        yield Button(t(f"return.reason_{reason}"), id=f"reason-{reason}",
+                                     classes="reason",
+                                     variant="primary" if reason == self.reason else "default")
+                yield Button(t("return.submit"), id="submit", variant="success")
+            with Vertical(id="slip"):
+                yield from self._slip()
         yield NavBar()
+
+    def _heading(self) -> str:
+        t = self.app.t  # type: ignore[attr-defined]
+        return f"{t('return.title')} · {self.order.number}" if self.order else t("return.title")
+
+    def _lines(self) -> list[Horizontal]:
+        money = self.app.money  # type: ignore[attr-defined]
+        return [Horizontal(
+            Label(f"{self.chosen.get(line.line_no, 0)}/{line.qty_collected} × {line.name}  "
+                  f"{money(line.total_cents)}", classes="line-name"),
+            Button("−1", id=f"less-{line.line_no}", classes="less"),
+            Button("+1", id=f"more-{line.line_no}", classes="more"),
+            classes="basket-line") for line in (self.order.lines if self.order else [])]
+
+    def _slip(self) -> list[Widget]:
+        ret, app = self.ret, self.app
+        if ret is None:
+            return []
+        return [Label(app.t("return.slip", number=ret.number), id="slip-text",  # type: ignore[attr-defined]
+                      classes="title"),
+                Label(app.t("return.refund", amount=app.money(ret.refund_cents))),  # type: ignore[attr-defined]
+                Center(QrCode(ret.slip_code, id="slip-qr"))]
 
     def on_mount(self) -> None:
         self.load()
@@ -52,23 +84,13 @@ class ReturnScreen(Screen[None]):
         except CommerceError as error:
             self.post_message(Problem(self.app.explain(error)))  # type: ignore[attr-defined]
             return
-        self.query_one("#return-title", Label).update(
-            f"{self.app.t('return.title')} · {self.order.number}")  # type: ignore[attr-defined]
+        self.query_one("#return-title", Label).update(self._heading())
         await self.show_lines()
 
     async def show_lines(self) -> None:
-        money = self.app.money  # type: ignore[attr-defined]
         box = self.query_one("#return-lines", VerticalScroll)
         await box.remove_children()
-        for line in self.order.lines if self.order else []:
-            returnable = line.qty_collected
-            chosen = self.chosen.get(line.line_no, 0)
-            await box.mount(Horizontal(
-                Label(f"{chosen}/{returnable} × {line.name}  {money(line.total_cents)}",
-                      classes="line-name"),
-                Button("−1", id=f"less-{line.line_no}", classes="less"),
-                Button("+1", id=f"more-{line.line_no}", classes="more"),
-                classes="basket-line"))
+        await box.mount_all(self._lines())
 
     @on(Button.Pressed, ".less, .more")
     async def change(self, event: Button.Pressed) -> None:
@@ -100,14 +122,8 @@ class ReturnScreen(Screen[None]):
     async def request(self, body: ReturnCreate) -> None:
         app = self.app
         try:
-            ret = await app.client.call(Api.create_return(body))  # type: ignore[attr-defined]
+            self.ret = await app.client.call(Api.create_return(body))  # type: ignore[attr-defined]
         except CommerceError as error:
             self.post_message(Problem(app.explain(error)))  # type: ignore[attr-defined]
             return
-        slip = self.query_one("#slip", Vertical)
-        await slip.remove_children()
-        await slip.mount(Label(app.t("return.slip", number=ret.number), id="slip-text",  # type: ignore[attr-defined]
-                               classes="title"),
-                         Label(app.t("return.refund", amount=app.money(ret.refund_cents))),  # type: ignore[attr-defined]
-                         Center(QrCode(ret.slip_code, id="slip-qr")))
-        self.query_one("#submit", Button).disabled = True
+        await self.recompose()

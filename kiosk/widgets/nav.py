@@ -67,7 +67,9 @@ class NavBar(Horizontal):
 
     @on(Button.Pressed, ".lang")
     def language(self, event: Button.Pressed) -> None:
-        self.app.action_language((event.button.id or "lang-it").removeprefix("lang-"))  # type: ignore[attr-defined]
+        """Asked of the app, not done here: this button is redrawn with the screen."""
+        self.app.call_later(self.app.action_language,  # type: ignore[attr-defined]
+                            (event.button.id or "lang-it").removeprefix("lang-"))
 
     def refresh_count(self) -> None:
         self.query_one("#nav-basket", Button).label = self.app.t(  # type: ignore[attr-defined]
