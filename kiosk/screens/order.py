@@ -1,5 +1,10 @@
-"""Endless aisle: order what this store lacks, for pickup here, at another
-store that has it, or delivered home. Paid at the till or on pickup."""
+"""Endless aisle: order what this store lacks, for pickup here (sent from the
+warehouse) or at the nearest store that has it, and pay when collecting.
+
+Home delivery is not offered at the kiosk: a delivered order has no counter
+where it could be paid, and the core refuses to pick an unpaid one, so the
+promise "pay on delivery" was a dead end. The pickup confirmation says where
+(store, city, distance): one went to a store 140 km away without a word."""
 
 from __future__ import annotations
 
@@ -14,78 +19,78 @@ from textual.widgets import Button, Input, Label
 from kiosk.messages import Problem
 from shared.client import Api
 from shared.errors import CommerceError
-from shared.schemas.catalog import Availability
+from shared.schemas.catalog import Availability, LocationStock
 from shared.schemas.orders import Contact, LineIn, OrderCreate
 
 
 class OrderScreen(Screen[None]):
-    def __init__(self, sku: str, availability: Availability) -> None:
+    def __init__(self, sku: str, availability: Availability, name: str = "") -> None:
         super().__init__()
         self.sku = sku
         self.availability = availability
+        self.name_of_product = name or sku
         self.key = uuid.uuid4().hex  # one order, however often the button is pressed
+
+    @property
+    def elsewhere(self) -> LocationStock | None:
+        """The nearest other store that has one (the list is nearest first)."""
+        return next((loc for loc in self.availability.locations
+                     if loc.kind != "warehouse" and loc.available > 0), None)
 
     def compose(self) -> ComposeResult:
         t = self.app.t  # type: ignore[attr-defined]
-        here = self.availability.here
+        here, there = self.availability.here, self.elsewhere
         with Vertical(id="order-form"):
-            yield Label(t("product.order"), classes="title")
-            yield Input(placeholder=t("order.name"), id="name")
-            yield Input(placeholder=t("order.email"), id="email")
-            with Horizontal():
-                if here is not None:
+            yield Label(t("order.for", name=self.name_of_product), classes="title")
+            yield Input(placeholder=t("order.name"), id="name", max_length=120)
+            yield Input(placeholder=t("order.email"), id="email", max_length=200)
+            with Horizontal(id="order-choices"):
+                if here is not None and self.availability.online > 0:
                     yield Button(f"{t('order.pickup_here')} ({here.name})", id="ship-here",
-                                 variant="success", disabled=self.availability.online <= 0)
-                for loc in self.availability.locations:
-                    if loc.kind != "warehouse" and loc.available > 0:
-                        yield Button(f"{loc.name}", id=f"at-{loc.code}", classes="at")
-                        break
-            yield Input(placeholder=t("order.address"), id="address")
-            yield Button(t("order.deliver"), id="deliver", variant="primary",
-                         disabled=self.availability.online <= 0)
+                                 variant="success")
+                if there is not None:
+                    km = f"{there.distance_km:.0f}" if there.distance_km is not None else "?"
+                    yield Button(t("order.pickup_at", store=there.name, city=there.city,
+                                   km=km), id=f"at-{there.code}", classes="at",
+                                 variant="primary")
+            if self.availability.online <= 0 and there is None:
+                yield Label(t("order.none_to_order"), id="order-none")
             yield Button(t("nav.back"), id="back")
 
-    def _body(self, fulfilment: str, store: str | None, address: str | None = None
-              ) -> OrderCreate | None:
-        name = self.query_one("#name", Input).value.strip()
+    def _body(self, fulfilment: str, store: str | None) -> OrderCreate | None:
+        t = self.app.t  # type: ignore[attr-defined]
+        name = " ".join(self.query_one("#name", Input).value.split())
         email = self.query_one("#email", Input).value.strip()
-        if not email:
-            self.post_message(Problem(self.app.t("order.email")))  # type: ignore[attr-defined]
+        if len(name.split(" ")) < 2:
+            self.post_message(Problem(t("order.need_name")))
+            self.query_one("#name", Input).focus()
             return None
         try:
             return OrderCreate(lines=[LineIn(sku=self.sku, qty=1)], fulfilment=fulfilment,
-                               pickup_store=store, delivery_address=address,
-                               contact=Contact(name=name or None, email=email))
+                               pickup_store=store, contact=Contact(name=name, email=email))
         except ValueError:
-            self.post_message(Problem(self.app.t("order.email")))  # type: ignore[attr-defined]
+            self.post_message(Problem(t("order.need_email")))
+            self.query_one("#email", Input).focus()
             return None
 
     @on(Button.Pressed, "#ship-here")
     def ship_here(self) -> None:
         here = self.availability.here
         if here and (body := self._body("ship_to_store", here.code)):
-            self.place(body)
+            self.place(body, here)
 
     @on(Button.Pressed, ".at")
-    def at_store(self, event: Button.Pressed) -> None:
-        if body := self._body("pickup", (event.button.id or "").removeprefix("at-")):
-            self.place(body)
-
-    @on(Button.Pressed, "#deliver")
-    def deliver(self) -> None:
-        address = self.query_one("#address", Input).value.strip()
-        if len(address) < 5:
-            self.post_message(Problem(self.app.t("order.address")))  # type: ignore[attr-defined]
-            return
-        if body := self._body("delivery", None, address):
-            self.place(body)
+    def at_store(self) -> None:
+        there = self.elsewhere
+        if there and (body := self._body("pickup", there.code)):
+            self.place(body, there)
 
     @on(Button.Pressed, "#back")
     def back(self) -> None:
         self.app.pop_screen()
 
     @work(exclusive=True, group="order")
-    async def place(self, body: OrderCreate) -> None:
+    async def place(self, body: OrderCreate, where: LocationStock) -> None:
         from kiosk.screens.pickup_code import PickupCodeScreen
 
         try:
@@ -94,8 +99,5 @@ class OrderScreen(Screen[None]):
             self.post_message(Problem(self.app.explain(error)))  # type: ignore[attr-defined]
             return
         if order.pickup_code:
-            self.app.switch_screen(PickupCodeScreen(order.number, order.pickup_code))
-        else:
-            self.app.notify(self.app.t("order.delivery_placed", number=order.number),  # type: ignore[attr-defined]
-                            timeout=10)
-            self.app.pop_screen()
+            self.app.switch_screen(PickupCodeScreen(order.number, order.pickup_code,
+                                                    store=where.name, city=where.city))

@@ -1,4 +1,5 @@
-"""The shopper's pickup code after an endless-aisle order, as a QR to keep."""
+"""The shopper's pickup code after an endless-aisle order, as a QR to keep, with
+the order number and where to collect it on screen (not in a passing toast)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,18 @@ from kiosk.widgets.qr import QrCode
 
 
 class PickupCodeScreen(Screen[None]):
-    def __init__(self, number: str, payload: str) -> None:
+    def __init__(self, number: str, payload: str, *, store: str = "", city: str = "") -> None:
         super().__init__()
         self.number, self.payload = number, payload
+        self.store, self.city = store, city
 
     def compose(self) -> ComposeResult:
         t = self.app.t  # type: ignore[attr-defined]
         with Vertical(id="pickup-code"):
-            yield Label(t("order.placed", number=self.number), classes="title")
+            yield Label(t("order.placed", number=self.number), classes="title", id="placed")
+            if self.store:
+                yield Label(t("order.collect_at", store=self.store, city=self.city),
+                            id="collect-at")
             yield Label(t("pickup.code_qr"))
             with Center():
                 yield QrCode(self.payload, id="qr")

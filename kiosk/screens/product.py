@@ -165,7 +165,8 @@ class ProductScreen(Screen[None]):
         from kiosk.screens.order import OrderScreen
 
         if self.availability is not None:
-            self.app.push_screen(OrderScreen(self.sku, self.availability))
+            name = self.detail.name if self.detail is not None else self.sku
+            self.app.push_screen(OrderScreen(self.sku, self.availability, name))
 
     @on(Button.Pressed, "#back")
     def back(self) -> None:
