@@ -17,6 +17,7 @@ from core.carts.routes import router as carts_router
 from core.catalog.routes import router as catalog_router
 from core.customers.routes import router as customers_router
 from core.db import Database
+from core.edge import EdgeChecks
 from core.events.routes import router as events_router
 from core.orders import lifecycle
 from core.orders.routes import router as orders_router
@@ -77,6 +78,7 @@ def create_app(
     app.state.db = db
     app.state.gateway = gateway
     install_problem_handlers(app)
+    app.add_middleware(EdgeChecks)
     for router in ROUTERS:
         app.include_router(router)
     return app

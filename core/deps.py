@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from core.auth.models import Device
@@ -55,6 +55,10 @@ def get_db(request: Request) -> Database:
 def get_settings(request: Request) -> CoreSettings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
+
+IdPath = Annotated[int, Path(ge=1, le=2**63 - 1, description="A database id (64-bit).")]
+"""An integer id in a path: beyond 64 bits no row can have it, and the database
+would overflow before saying so."""
 
 DbDep = Annotated[Database, Depends(get_db)]
 SettingsDep = Annotated[CoreSettings, Depends(get_settings)]

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, TypeAdapter
@@ -134,11 +135,11 @@ class Api:
 
     @staticmethod
     def product(sku: str) -> Call[ProductDetail]:
-        return Call("GET", f"/v1/products/{sku}", ProductDetail)
+        return Call("GET", f"/v1/products/{_p(sku)}", ProductDetail)
 
     @staticmethod
     def availability(sku: str) -> Call[Availability]:
-        return Call("GET", f"/v1/products/{sku}/availability", Availability)
+        return Call("GET", f"/v1/products/{_p(sku)}/availability", Availability)
 
     @staticmethod
     def scan(code: str) -> Call[ScanResult]:
@@ -166,28 +167,28 @@ class Api:
 
     @staticmethod
     def cart(cart_id: str) -> Call[CartOut]:
-        return Call("GET", f"/v1/carts/{cart_id}", CartOut)
+        return Call("GET", f"/v1/carts/{_p(cart_id)}", CartOut)
 
     @staticmethod
     def set_cart_line(cart_id: str, line: CartLineSet) -> Call[CartOut]:
-        return Call("POST", f"/v1/carts/{cart_id}/lines", CartOut, body=line)
+        return Call("POST", f"/v1/carts/{_p(cart_id)}/lines", CartOut, body=line)
 
     @staticmethod
     def set_cart_customer(cart_id: str, customer_id: int | None) -> Call[CartOut]:
-        return Call("PUT", f"/v1/carts/{cart_id}/customer", CartOut,
+        return Call("PUT", f"/v1/carts/{_p(cart_id)}/customer", CartOut,
                     body={"customer_id": customer_id})
 
     @staticmethod
     def handoff(cart_id: str) -> Call[Handoff]:
-        return Call("POST", f"/v1/carts/{cart_id}/handoff", Handoff)
+        return Call("POST", f"/v1/carts/{_p(cart_id)}/handoff", Handoff)
 
     @staticmethod
     def park_cart(cart_id: str, label: str = "") -> Call[CartOut]:
-        return Call("POST", f"/v1/carts/{cart_id}/park", CartOut, body=CartPark(label=label))
+        return Call("POST", f"/v1/carts/{_p(cart_id)}/park", CartOut, body=CartPark(label=label))
 
     @staticmethod
     def recall_cart(cart_id: str) -> Call[CartOut]:
-        return Call("POST", f"/v1/carts/{cart_id}/recall", CartOut)
+        return Call("POST", f"/v1/carts/{_p(cart_id)}/recall", CartOut)
 
     @staticmethod
     def parked_carts() -> Call[list[CartOut]]:
@@ -195,7 +196,7 @@ class Api:
 
     @staticmethod
     def abandon_cart(cart_id: str) -> Call[CartOut]:
-        return Call("DELETE", f"/v1/carts/{cart_id}", CartOut)
+        return Call("DELETE", f"/v1/carts/{_p(cart_id)}", CartOut)
 
     # -- orders ---------------------------------------------------------------
 
@@ -212,37 +213,37 @@ class Api:
 
     @staticmethod
     def order(number: str) -> Call[OrderOut]:
-        return Call("GET", f"/v1/orders/{number}", OrderOut)
+        return Call("GET", f"/v1/orders/{_p(number)}", OrderOut)
 
     @staticmethod
     def by_receipt(code: str) -> Call[OrderOut]:
-        return Call("GET", f"/v1/receipts/{code}", OrderOut)
+        return Call("GET", f"/v1/receipts/{_p(code)}", OrderOut)
 
     @staticmethod
     def pay(number: str, payment: PaymentIn) -> Call[OrderOut]:
-        return Call("POST", f"/v1/orders/{number}/payments", OrderOut, body=payment)
+        return Call("POST", f"/v1/orders/{_p(number)}/payments", OrderOut, body=payment)
 
     @staticmethod
     def receipt_email(number: str, email: str) -> Call[OrderOut]:
-        return Call("POST", f"/v1/orders/{number}/receipt-email", OrderOut,
+        return Call("POST", f"/v1/orders/{_p(number)}/receipt-email", OrderOut,
                     body=ReceiptEmail(email=email))
 
     @staticmethod
     def transition(number: str, body: Transition) -> Call[OrderOut]:
-        return Call("POST", f"/v1/orders/{number}/transitions", OrderOut, body=body)
+        return Call("POST", f"/v1/orders/{_p(number)}/transitions", OrderOut, body=body)
 
     @staticmethod
     def pick(number: str, body: Pick) -> Call[OrderOut]:
-        return Call("POST", f"/v1/orders/{number}/pick", OrderOut, body=body)
+        return Call("POST", f"/v1/orders/{_p(number)}/pick", OrderOut, body=body)
 
     @staticmethod
     def collect(number: str, body: Collect) -> Call[OrderOut]:
-        return Call("POST", f"/v1/orders/{number}/collect", OrderOut, body=body)
+        return Call("POST", f"/v1/orders/{_p(number)}/collect", OrderOut, body=body)
 
     @staticmethod
     def pickups(store: str, status: str | None = None) -> Call[list[PickupOut]]:
         params = {"status": status} if status else {}
-        return Call("GET", f"/v1/stores/{store}/pickups", list[PickupOut], params=params)
+        return Call("GET", f"/v1/stores/{_p(store)}/pickups", list[PickupOut], params=params)
 
     @staticmethod
     def check_in(body: CheckIn) -> Call[CheckInResult]:
@@ -256,7 +257,7 @@ class Api:
 
     @staticmethod
     def stock_level(location: str, sku: str) -> Call[StockLevelOut]:
-        return Call("GET", f"/v1/stock/{location}/{sku}", StockLevelOut)
+        return Call("GET", f"/v1/stock/{_p(location)}/{_p(sku)}", StockLevelOut)
 
     @staticmethod
     def create_transfer(body: TransferCreate) -> Call[TransferOut]:
@@ -264,7 +265,7 @@ class Api:
 
     @staticmethod
     def receive_transfer(number: str) -> Call[TransferOut]:
-        return Call("POST", f"/v1/stock/transfers/{number}/receive", TransferOut)
+        return Call("POST", f"/v1/stock/transfers/{_p(number)}/receive", TransferOut)
 
     # -- returns, customers, loyalty ------------------------------------------
 
@@ -281,21 +282,21 @@ class Api:
 
     @staticmethod
     def get_return(number: str) -> Call[ReturnOut]:
-        return Call("GET", f"/v1/returns/{number}", ReturnOut)
+        return Call("GET", f"/v1/returns/{_p(number)}", ReturnOut)
 
     @staticmethod
     def approve_return(number: str, note: str = "") -> Call[ReturnOut]:
-        return Call("POST", f"/v1/returns/{number}/approve", ReturnOut,
+        return Call("POST", f"/v1/returns/{_p(number)}/approve", ReturnOut,
                     body=ReturnDecision(note=note))
 
     @staticmethod
     def reject_return(number: str, note: str = "") -> Call[ReturnOut]:
-        return Call("POST", f"/v1/returns/{number}/reject", ReturnOut,
+        return Call("POST", f"/v1/returns/{_p(number)}/reject", ReturnOut,
                     body=ReturnDecision(note=note))
 
     @staticmethod
     def refund_return(number: str) -> Call[ReturnOut]:
-        return Call("POST", f"/v1/returns/{number}/refund", ReturnOut)
+        return Call("POST", f"/v1/returns/{_p(number)}/refund", ReturnOut)
 
     @staticmethod
     def customers(q: str) -> Call[list[CustomerOut]]:
@@ -303,23 +304,23 @@ class Api:
 
     @staticmethod
     def customer(customer_id: int) -> Call[CustomerOut]:
-        return Call("GET", f"/v1/customers/{customer_id}", CustomerOut)
+        return Call("GET", f"/v1/customers/{_p(customer_id)}", CustomerOut)
 
     @staticmethod
     def customer_orders(customer_id: int) -> Call[CustomerHistory]:
-        return Call("GET", f"/v1/customers/{customer_id}/orders", CustomerHistory)
+        return Call("GET", f"/v1/customers/{_p(customer_id)}/orders", CustomerHistory)
 
     @staticmethod
     def customer_loyalty(customer_id: int) -> Call[LoyaltyOut]:
-        return Call("GET", f"/v1/customers/{customer_id}/loyalty", LoyaltyOut)
+        return Call("GET", f"/v1/customers/{_p(customer_id)}/loyalty", LoyaltyOut)
 
     @staticmethod
     def loyalty_card(code: str) -> Call[LoyaltyOut]:
-        return Call("GET", f"/v1/loyalty/cards/{code}", LoyaltyOut)
+        return Call("GET", f"/v1/loyalty/cards/{_p(code)}", LoyaltyOut)
 
     @staticmethod
     def credit(card_number: str) -> Call[CreditOut]:
-        return Call("GET", f"/v1/credit/{card_number}", CreditOut)
+        return Call("GET", f"/v1/credit/{_p(card_number)}", CreditOut)
 
     # -- till session ---------------------------------------------------------
 
@@ -341,7 +342,7 @@ class Api:
 
     @staticmethod
     def till_session(session_id: int) -> Call[TillReport]:
-        return Call("GET", f"/v1/till/sessions/{session_id}", TillReport)
+        return Call("GET", f"/v1/till/sessions/{_p(session_id)}", TillReport)
 
     # -- events ---------------------------------------------------------------
 
@@ -351,6 +352,13 @@ class Api:
         params = {"after": after, "store": store, "types": types, "limit": limit}
         return Call("GET", "/v1/events/recent", list[EventOut],
                     params={k: v for k, v in params.items() if v is not None})
+
+
+def _p(value: object) -> str:
+    """One path segment, URL-quoted: a SKU typed as ``moka/..`` or ``a?b`` must stay
+    one segment of the path it was meant for, never walk to another endpoint."""
+    quoted = quote(str(value), safe="")
+    return quoted.replace(".", "%2E") if quoted in (".", "..") else quoted
 
 
 def _headers(device_token: str | None) -> dict[str, str]:
@@ -371,7 +379,12 @@ def _read(call: Call[T], response: httpx.Response) -> T:
         raise error_from_problem(response.status_code, problem)
     if call.response is None:
         return None  # type: ignore[return-value]
-    return TypeAdapter(call.response).validate_python(response.json())  # type: ignore[no-any-return]
+    try:
+        return TypeAdapter(call.response).validate_python(response.json())  # type: ignore[no-any-return]
+    except ValueError as exc:  # not JSON, or not the shape asked for (ValidationError)
+        raise CommerceError(
+            "The store system sent an answer this app cannot read.", status=response.status_code,
+            code="unreadable_answer") from exc
 
 
 def _unavailable(exc: httpx.HTTPError) -> CommerceError:

@@ -67,6 +67,8 @@ def create_cart(session: Session, *, caller: Caller, body: CartCreate, minutes: 
     if caller.store_code and store != caller.store_code:
         raise Forbidden("A kiosk or till keeps baskets for its own store.")
     stock.get_location(session, store)
+    if body.customer_id is not None and session.get(Customer, body.customer_id) is None:
+        raise NotFound("That customer does not exist.", code="customer_not_found")
     cart = Cart(id=uuid.uuid4().hex, channel=channel, store_code=store,
                 customer_id=body.customer_id, device_id=caller.device_id,
                 expires_at=_expiry(minutes))

@@ -9,7 +9,15 @@ from fastapi import APIRouter, Query
 
 from core import signing
 from core.customers import service
-from core.deps import DbDep, DeviceDep, SettingsDep, StaffDep, check_device_unlocked, count_failure
+from core.deps import (
+    DbDep,
+    DeviceDep,
+    IdPath,
+    SettingsDep,
+    StaffDep,
+    check_device_unlocked,
+    count_failure,
+)
 from core.payments import service as payments
 from core.payments.models import StoreCreditAccount
 from core.problems import InvalidInput, NotFound
@@ -29,7 +37,7 @@ def find(db: DbDep, settings: SettingsDep, caller: StaffDep,
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerOut, summary="Profile (staff)")
-def read(customer_id: int, db: DbDep, settings: SettingsDep, caller: StaffDep) -> CustomerOut:
+def read(customer_id: IdPath, db: DbDep, settings: SettingsDep, caller: StaffDep) -> CustomerOut:
     with db.read() as session:
         return service.customer_out(service.get_customer(session, customer_id), full=True,
                                     secret=settings.resolved_secret)
@@ -37,14 +45,14 @@ def read(customer_id: int, db: DbDep, settings: SettingsDep, caller: StaffDep) -
 
 @router.get("/customers/{customer_id}/orders", response_model=CustomerHistory,
             summary="Purchase history from every channel and store, returns netted (staff)")
-def orders(customer_id: int, db: DbDep, caller: StaffDep) -> CustomerHistory:
+def orders(customer_id: IdPath, db: DbDep, caller: StaffDep) -> CustomerHistory:
     with db.read() as session:
         return service.history(session, customer_id)
 
 
 @router.get("/customers/{customer_id}/loyalty", response_model=LoyaltyOut,
             summary="Points, tier and progress, with the ledger (staff)")
-def loyalty(customer_id: int, db: DbDep, caller: StaffDep) -> LoyaltyOut:
+def loyalty(customer_id: IdPath, db: DbDep, caller: StaffDep) -> LoyaltyOut:
     with db.read() as session:
         return service.loyalty_view(session, service.get_customer(session, customer_id),
                                     full=True)

@@ -58,7 +58,7 @@ async def stream(
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
 ) -> EventSourceResponse:
     if last_event_id is not None:
-        if not last_event_id.isdigit() or len(last_event_id) > 18:
+        if not (last_event_id.isascii() and last_event_id.isdigit()) or len(last_event_id) > 18:
             raise InvalidInput("Last-Event-ID must be an event sequence number.")
         after = int(last_event_id)
     wanted = _types(types)

@@ -53,7 +53,7 @@ def _product(session: Session, caller: Caller, code: ScanCode) -> ScanResult:
 
 def resolve(session: Session, *, caller: Caller, text: str, secret: bytes) -> ScanResult:
     raw = text.strip()
-    if raw.isdigit():
+    if raw.isascii() and raw.isdigit():  # '²' is a digit to Python, not to a scanner
         if len(raw) in (8, 12, 13, 14):
             gtin = raw.zfill(13)[-13:] if len(raw) != 14 else raw[1:]
             product = catalog.product_by_gtin(session, gtin)

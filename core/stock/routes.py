@@ -32,8 +32,8 @@ def _level_out(level: service.Level) -> StockLevelOut:
 @router.get("/{location}/{sku}", response_model=StockLevelOut, summary="One stock level")
 def read_level(location: str, sku: str, db: DbDep, caller: DeviceDep) -> StockLevelOut:
     with db.read() as session:
-        service.get_location(session, location)
-        return _level_out(service.level(session, location.upper(), sku.upper()))
+        found = service.get_location(session, location)
+        return _level_out(service.level(session, found.code, service.known_sku(session, sku)))
 
 
 @router.post("/adjustments", response_model=StockLevelOut,
@@ -44,6 +44,7 @@ def adjust(body: AdjustmentIn, db: DbDep, caller: StaffDep) -> StockLevelOut:
         raise Forbidden("A supervisor adjusts the stock of their own store.", code="other_store")
     with db.write() as session:
         service.get_location(session, body.location)
+        service.known_sku(session, body.sku)
         if body.reason == "count":
             service.set_count(session, location=body.location, sku=body.sku, counted=body.qty,
                               reference=body.note, staff_id=staff.staff_id)
@@ -78,6 +79,8 @@ def create_transfer(body: TransferCreate, db: DbDep, caller: StaffDep) -> Transf
             raise Conflict("A transfer goes to another location.", code="same_location")
         transfer = Transfer(number=f"T-{next_value(session, 'transfer'):06d}",
                             from_location=source.code, to_location=target.code)
+        for line in body.lines:
+            service.known_sku(session, line.sku)
         session.add(transfer)
         session.flush()
         for line in body.lines:

@@ -58,6 +58,12 @@ def get_location(session: Session, code: str) -> Location:
     return location
 
 
+def known_sku(session: Session, sku: str) -> str:
+    """The SKU as the catalog spells it; ``NotFound`` for one it does not have (a
+    foreign-key failure later would read as a concurrent change)."""
+    return get_product(session, sku).sku
+
+
 def level(session: Session, location: str, sku: str, *, lock: bool = False) -> Level:
     stmt = select(StockLevel).where(StockLevel.location_code == location, StockLevel.sku == sku)
     if lock:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from core.deps import DbDep, SettingsDep, StaffDep
+from core.deps import DbDep, IdPath, SettingsDep, StaffDep
 from core.problems import NotFound
 from core.tills import service
 from core.tills.models import TillSession
@@ -44,7 +44,7 @@ def close(body: TillClose, db: DbDep, settings: SettingsDep, caller: StaffDep) -
 
 @router.get("/sessions/{session_id}", response_model=TillReport,
             summary="A past session's report (Z once closed)")
-def read(session_id: int, db: DbDep, settings: SettingsDep, caller: StaffDep) -> TillReport:
+def read(session_id: IdPath, db: DbDep, settings: SettingsDep, caller: StaffDep) -> TillReport:
     with db.read() as session:
         till = session.get(TillSession, session_id)
         if till is None or till.store_code != caller.store_code:
