@@ -13,6 +13,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.widgets import Input
 
+from kiosk.basket import Basket, Renewal
 from kiosk.codes import CODE
 from kiosk.dialogs.still_there import StillThere
 from kiosk.i18n import LOCALES, translate
@@ -22,7 +23,7 @@ from shared.client import Api, AsyncCommerceClient
 from shared.errors import CommerceError, Unavailable
 from shared.events import afollow_events
 from shared.money import format_money
-from shared.schemas.orders import CartLineSet, CartOut
+from shared.schemas.orders import CartOut
 
 
 class KioskApp(App[None]):
@@ -44,7 +45,7 @@ class KioskApp(App[None]):
         self.client = client
         self.settings = settings
         self.language = settings.language
-        self.cart: CartOut | None = None
+        self.basket = Basket(client)
         self.last_activity = monotonic()
         self.asking = False
         self._scan_buffer = ""
@@ -127,10 +128,11 @@ class KioskApp(App[None]):
             self.push_screen(StillThere(self.settings.idle_confirm_seconds), answered)
 
     def action_reset(self) -> None:
-        """Back to the attract screen with nothing personal left behind."""
+        """Back to the attract screen with nothing personal left behind (and the
+        basket's stock back on the shelf, not held for whoever walked away)."""
         from kiosk.screens.attract import AttractScreen
 
-        self.cart = None
+        self.abandon_basket()
         self.language = self.settings.language
         while len(self.screen_stack) > 1:
             self.pop_screen()
@@ -168,24 +170,37 @@ class KioskApp(App[None]):
 
     # -- basket ------------------------------------------------------------------
 
+    @property
+    def cart(self) -> CartOut | None:
+        return self.basket.cart
+
     @work(exclusive=True, group="basket")
     async def set_line(self, sku: str, qty: int) -> None:
         try:
-            if self.cart is None:
-                self.cart = await self.client.call(Api.create_cart())
-            self.cart = await self.client.call(
-                Api.set_cart_line(self.cart.id, CartLineSet(sku=sku, qty=qty)))
+            renewal = await self.basket.set_line(sku, qty)
         except CommerceError as error:
             self.post_message(Problem(self.explain(error)))
             return
+        self.tell_renewal(renewal)
         self.notify(self.t("product.added") if qty else self.t("basket.title"), timeout=3)
         self.screen.post_message(BasketChanged())
 
+    def tell_renewal(self, renewal: Renewal) -> None:
+        if renewal.renewed:
+            self.notify(self.t("basket.renewed"), timeout=8)
+        if renewal.dropped:
+            self.notify(self.t("basket.dropped", names=", ".join(renewal.dropped)),
+                        severity="warning", timeout=10)
+
+    @work(group="abandon", exit_on_error=False)
+    async def abandon_basket(self) -> None:
+        await self.basket.abandon()
+
     def basket_count(self) -> int:
-        return sum(line.qty for line in self.cart.lines) if self.cart else 0
+        return self.basket.count()
 
     def qty_of(self, sku: str) -> int:
-        return next((x.qty for x in (self.cart.lines if self.cart else []) if x.sku == sku), 0)
+        return self.basket.qty_of(sku)
 
     # -- scanning -----------------------------------------------------------------
 

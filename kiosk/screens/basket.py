@@ -10,7 +10,6 @@ from textual.widgets import Button, Label
 
 from kiosk.messages import BasketChanged, Problem
 from kiosk.widgets.nav import NavBar
-from shared.client import Api
 from shared.errors import CommerceError
 
 
@@ -55,10 +54,12 @@ class BasketScreen(Screen[None]):
     async def hand_off(self) -> None:
         from kiosk.screens.handoff import HandoffScreen
 
-        cart = self.app.cart  # type: ignore[attr-defined]
+        app = self.app
         try:
-            handoff = await self.app.client.call(Api.handoff(cart.id))  # type: ignore[attr-defined]
+            handoff, renewal = await app.basket.hand_off()  # type: ignore[attr-defined]
         except CommerceError as error:
-            self.post_message(Problem(self.app.explain(error)))  # type: ignore[attr-defined]
+            self.post_message(Problem(app.explain(error)))  # type: ignore[attr-defined]
+            self.refresh(recompose=True)
             return
-        self.app.push_screen(HandoffScreen(handoff.code, handoff.payload))
+        app.tell_renewal(renewal)  # type: ignore[attr-defined]
+        app.push_screen(HandoffScreen(handoff.code, handoff.payload))
