@@ -627,6 +627,11 @@ class SellScreen(OfflineSelling, Screen[None]):
                  for tender, cents in back.items()]
         return (" " + " · ".join(parts) + ".") if parts else ""
 
+    def action_pickups(self) -> None:
+        from pos.screens.pickups import PickupsScreen
+
+        self.app.push_screen(PickupsScreen())
+
     def action_detach(self) -> None:
         if self.customer is None:
             self.say("No customer on this sale.")
