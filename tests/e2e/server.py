@@ -36,7 +36,7 @@ def running_core(url: str, var_dir: Path, *, secret: str, workers: int = 1,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         while True:
             if process.poll() is not None:
                 raise RuntimeError((var_dir / f"core-{port}.log").read_text())
@@ -46,7 +46,7 @@ def running_core(url: str, var_dir: Path, *, secret: str, workers: int = 1,
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise TimeoutError("the core did not start in 30 s")
+                raise TimeoutError("the core did not start in 90 s")
             time.sleep(0.1)
         yield base
     finally:
