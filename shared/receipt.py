@@ -1,114 +1,282 @@
-"""The receipt: one layout for the screen preview and the ESC/POS printer.
+"""The receipts: one layout for the screen preview and the ESC/POS printer.
 
-Laid out at 42 columns (80 mm paper, font A). The sale is already recorded in
-the core when this runs; printing can fail without losing anything.
+Laid out at the paper's columns (:class:`shared.printers.Paper`: 42 on screen and
+on a 512-dot 80 mm printer, 48 at 576 dots, 32 on 58 mm paper): words wrap at
+the width and nothing is ever cut off, an amount always keeps its right-hand
+column, and the right-hand column of the items adds up to the total (an item
+shows its full price, each discount its own negative line).
+
+Every job starts with ``ESC @`` (whatever the last job left set) and selects one
+Western code page from the printer's profile, so € and the accents print from a
+table the printer is told about instead of python-escpos' automatic choice.
+
+The sale is already recorded in the core when this runs; printing can fail
+without losing anything.
 """
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from escpos.escpos import Escpos
 
-from shared.money import format_money
+from shared.money import format_money, vat_breakdown
+from shared.printers import Paper, fit_to_code_page, paper_of
 from shared.schemas.catalog import StoreOut
 from shared.schemas.orders import OrderOut
 from shared.schemas.returns import ReturnOut
 
-__all__ = ["WIDTH", "print_lines", "print_receipt", "receipt_lines", "return_receipt_lines", "row"]
+__all__ = [
+    "RETURN_WINDOW_DAYS",
+    "WIDTH",
+    "ReturnItem",
+    "begin_job",
+    "centred",
+    "print_lines",
+    "print_receipt",
+    "print_return_receipt",
+    "receipt_lines",
+    "return_receipt_lines",
+    "rows",
+    "wrap",
+]
 
 WIDTH = 42
+"""Columns on screen, and on the default (TM-T88V class) printer."""
+
+INDENT = "    "
+
+RETURN_WINDOW_DAYS = 30
+"""Only for a store record that does not say its own window (an older core)."""
+
 TENDER_NAMES = {"cash": "Contanti", "card": "Carta", "store_credit": "Credito negozio",
                 "gift_card": "Carta regalo", "loyalty_points": "Punti"}
+CONDITIONS = {"resellable": "integro", "damaged": "danneggiato"}
 
 
-def row(left: str, right: str) -> str:
-    """One 42-column paper line: text on the left, an amount on the right."""
-    space = WIDTH - len(right) - 1
-    return f"{left[:space]:<{space}} {right}"
+class ReturnItem(NamedTuple):
+    """What the return receipt says of a returned SKU: its name and VAT rate."""
+
+    name: str
+    vat_rate_bp: int
+
+
+# -- layout -----------------------------------------------------------------------------
+
+
+def wrap(text: str, width: int, *, indent: str = "") -> list[str]:
+    """``text`` in lines of at most ``width``, broken between words (a word longer
+    than the line is split), continuation lines indented; never truncated."""
+    if len(text) <= width:
+        return [text]
+    return textwrap.wrap(text, width, subsequent_indent=indent, break_on_hyphens=False) or [""]
+
+
+def rows(left: str, right: str, width: int = WIDTH) -> list[str]:
+    """Text on the left and an amount on the right. A text too long for one line
+    wraps at a word, the amount staying on its first line."""
+    room = width - len(right) - 1
+    lead = " " * (len(left) - len(left.lstrip(" ")) + len(INDENT))
+    if room < width // 3:  # an amount too wide to share a line: text above it
+        return [*wrap(left, width, indent=lead), right.rjust(width)]
+    first, *rest = wrap(left, room, indent=lead)
+    return [f"{first:<{room}} {right}", *rest]
+
+
+def centred(text: str, width: int = WIDTH) -> list[str]:
+    return [part.center(width).rstrip() for part in wrap(text, width)]
+
+
+def _address(address: str, width: int) -> list[str]:
+    """An address centred, broken after a comma where it can (street, then town)."""
+    lines: list[str] = []
+    for part in address.split(", "):
+        if lines and len(lines[-1]) + 2 + len(part) <= width:
+            lines[-1] += ", " + part
+        else:
+            if lines:
+                lines[-1] += ","
+            lines.append(part)
+    return [out for line in lines for out in centred(line, width)]
+
+
+def _money(currency: str, locale: str) -> Callable[[int], str]:
+    """Amounts keep their no-break space (``12,50\xa0€``), so a line never wraps
+    between a figure and its currency; the printer gets a plain space."""
+    def money(cents: int) -> str:
+        return format_money(cents, currency, locale)
+    return money
+
+
+def _vat(rate_bp: int, gross: str, vat: str, width: int) -> list[str]:
+    """``di cui IVA 22% su 56,81 €``: shortened on narrow paper rather than wrapped."""
+    label = f"  di cui IVA {rate_bp / 100:g}% su {gross}"
+    if len(label) + 1 + len(vat) > width:
+        label = f"  IVA {rate_bp / 100:g}% su {gross}"
+    return rows(label, vat, width)
+
+
+def _header(store: StoreOut, width: int) -> list[str]:
+    return [*centred(store.name, width), *_address(store.address, width)]
+
+
+def _when(moment: datetime, store: StoreOut) -> str:
+    return moment.astimezone(ZoneInfo(store.timezone)).strftime("%d/%m/%Y %H:%M")
+
+
+def _copy(copy_at: datetime | None, store: StoreOut, width: int) -> list[str]:
+    """A reprint says so, and when: the customer may hold two of the same."""
+    if copy_at is None:
+        return []
+    return [*centred("*** COPIA ***", width),
+            *centred(f"ristampa del {_when(copy_at, store)}", width)]
 
 
 def receipt_lines(order: OrderOut, store: StoreOut, *, locale: str = "it_IT",
-                  points_balance: int | None = None) -> list[str]:
-    def money(cents: int) -> str:
-        return format_money(cents, order.currency, locale).replace("\xa0", " ")
-
-    lines = [store.name.center(WIDTH), store.address[:WIDTH].center(WIDTH),
-             f"Scontrino {order.number}".center(WIDTH),
-             order.created_at.astimezone(ZoneInfo(store.timezone))
-             .strftime("%d/%m/%Y %H:%M").center(WIDTH), "-" * WIDTH]
+                  points_balance: int | None = None, width: int = WIDTH,
+                  copy_at: datetime | None = None) -> list[str]:
+    """The sale receipt; ``copy_at`` marks a reprint (COPIA) with its time."""
+    money = _money(order.currency, locale)
+    rule = "-" * width
+    lines = [*_header(store, width), *centred(f"Scontrino {order.number}", width),
+             *centred(_when(order.created_at, store), width), *_copy(copy_at, store, width),
+             rule]
     for line in order.lines:
-        lines.append(row(f"{line.qty} x {line.name}", money(line.total_cents)))
+        lines += rows(f"{line.qty} x {line.name}", money(line.unit_price_cents * line.qty),
+                      width)
         if line.qty > 1:
-            lines.append(f"    {line.qty} x {money(line.unit_price_cents)}")
-        discount = line.discount_cents + line.promo_discount_cents
-        if discount:
-            lines.append(row("    sconto", "-" + money(discount)))
-    lines += ["-" * WIDTH, row("TOTALE EUR", money(order.total_cents))]
+            lines.append(f"{INDENT}{line.qty} x {money(line.unit_price_cents)}")
+        if line.discount_cents:
+            lines += rows(f"{INDENT}sconto", "-" + money(line.discount_cents), width)
+        if line.promo_discount_cents:
+            promotion = f"{INDENT}promozione {order.promotion or ''}".rstrip()
+            lines += rows(promotion, "-" + money(line.promo_discount_cents), width)
+    lines += [rule, *rows(f"TOTALE {order.currency}", money(order.total_cents), width)]
     for tax in order.tax_breakdown:
-        lines.append(row(f"  IVA {tax.rate_bp / 100:g}% su {money(tax.gross_cents)}",
-                          money(tax.tax_cents)))
-    lines.append("-" * WIDTH)
+        lines += _vat(tax.rate_bp, money(tax.gross_cents), money(tax.tax_cents), width)
+    lines.append(rule)
     for payment in order.payments:
         if payment.status == "approved":
             tendered = payment.tendered_cents or payment.amount_cents
-            lines.append(row(TENDER_NAMES.get(payment.tender, payment.tender),
-                              money(tendered if payment.tender == "cash" else
-                                    payment.amount_cents)))
+            lines += rows(TENDER_NAMES.get(payment.tender, payment.tender),
+                          money(tendered if payment.tender == "cash" else payment.amount_cents),
+                          width)
     if order.change_cents:
-        lines.append(row("Resto", money(order.change_cents)))
+        lines += rows("Resto", money(order.change_cents), width)
     if order.points_earned:
-        lines.append(row("Punti guadagnati", str(order.points_earned)))
+        lines += rows("Punti guadagnati", str(order.points_earned), width)
     if points_balance is not None:
-        lines.append(row("Saldo punti", str(points_balance)))
-    lines += ["", "Grazie e arrivederci!".center(WIDTH),
-              "Reso entro 30 giorni con questo codice".center(WIDTH)]
+        lines += rows("Saldo punti", str(points_balance), width)
+    lines += ["", *centred("Grazie e arrivederci!", width)]
+    days = getattr(store, "return_window_days", RETURN_WINDOW_DAYS)
+    if days and order.receipt_code:
+        lines += centred(f"Reso entro {days} giorni con questo codice", width)
     return lines
 
 
-def print_receipt(printer: Escpos, order: OrderOut, store: StoreOut, *, locale: str = "it_IT",
-                  points_balance: int | None = None, open_drawer: bool | None = None) -> None:
-    """Print, with the return QR (``OT1:R:``) and a cut; kick the drawer for cash."""
-    lines = receipt_lines(order, store, locale=locale, points_balance=points_balance)
+def return_receipt_lines(ret: ReturnOut, store: StoreOut, *, locale: str = "it_IT",
+                         width: int = WIDTH, items: Mapping[str, ReturnItem] | None = None,
+                         copy_at: datetime | None = None) -> list[str]:
+    """The return receipt: what came back (by name, in what condition), the refund
+    with its VAT per rate and, once refunded, what went back per tender; the cash
+    handed out is named as such and the customer signs for it.
+
+    ``items`` names each SKU and its VAT rate (the till has them from the order or
+    the catalog); a SKU it lacks prints as itself and its VAT is not stated."""
+    money = _money("EUR", locale)
+    items = items or {}
+    rule = "-" * width
+    lines = [*_header(store, width), *centred(f"Reso {ret.number}", width),
+             *centred(_when(ret.created_at, store), width), *_copy(copy_at, store, width),
+             *centred(f"Scontrino originale {ret.order_number}" if ret.order_number
+                      else "Reso senza scontrino", width), rule]
+    for line in ret.lines:
+        item = items.get(line.sku)
+        lines += rows(f"{line.qty} x {item.name if item else line.sku}",
+                      "-" + money(line.refund_cents), width)
+        lines.append(f"{INDENT}{CONDITIONS.get(line.condition, line.condition)}")
+    lines += [rule, *rows("TOTALE RIMBORSO", money(ret.refund_cents), width)]
+    rated = [(line.refund_cents, items[line.sku].vat_rate_bp) for line in ret.lines
+             if line.sku in items]
+    for rate, gross, vat in vat_breakdown(rated):
+        lines += _vat(rate, money(gross), money(vat), width)
+    lines.append(rule)
+    for part in ret.refunds:
+        name = "Contanti restituiti" if part.tender == "cash" \
+            else TENDER_NAMES.get(part.tender, part.tender)
+        lines += rows(name, money(part.amount_cents), width)
+        if part.card_number:
+            lines += wrap(f"{INDENT}carta {part.card_number}", width)
+    if not ret.refunds:
+        refund_to = f"credito negozio {ret.credit_card_number or ''}".rstrip() \
+            if ret.refund_to == "store_credit" else "metodo di pagamento originale"
+        lines += wrap(f"Rimborso su {refund_to}", width, indent=INDENT)
+    if ret.points_clawed_back:
+        lines += rows("Punti stornati", str(ret.points_clawed_back), width)
+    if any(part.tender == "cash" for part in ret.refunds):
+        lines += ["", "Firma del cliente", "", "_" * min(width, 32)]
+    return lines
+
+
+# -- ESC/POS -----------------------------------------------------------------------------
+
+
+def begin_job(printer: Escpos) -> Paper:
+    """``ESC @``, then the profile's Western code page: the printer starts every job
+    from the same state and is told which table € and the accents come from."""
+    paper = paper_of(printer)
+    printer.hw("INIT")
+    printer._raw(b"\x1bt" + bytes([paper.code_page_number]))  # ESC t n
+    # python-escpos encodes from now on with that table and never switches away.
+    printer.magic.encoding = paper.code_page
+    printer.charcode(paper.code_page)
     printer.set(align="left", font="a")
-    printer.text("\n".join(lines) + "\n")
-    if order.receipt_code:
-        printer.qr(order.receipt_code, size=5, center=True)
+    return paper
+
+
+def _text(printer: Escpos, paper: Paper, lines: list[str]) -> None:
+    text = "\n".join(lines).replace("\xa0", " ").replace("\u202f", " ")
+    printer.text(fit_to_code_page(text + "\n", paper))
+
+
+def _finish(printer: Escpos, qr: str | None = None) -> None:
+    if qr:
+        printer.qr(qr, size=5, center=True)
     printer.cut()
+
+
+def print_receipt(printer: Escpos, order: OrderOut, store: StoreOut, *, locale: str = "it_IT",
+                  points_balance: int | None = None, open_drawer: bool | None = None,
+                  copy_at: datetime | None = None) -> None:
+    """Print at this printer's width, with the return QR (``OT1:R:``) centred and a
+    cut; kick the drawer for cash (unless told otherwise)."""
+    paper = begin_job(printer)
+    _text(printer, paper, receipt_lines(order, store, locale=locale, width=paper.columns,
+                                        points_balance=points_balance, copy_at=copy_at))
+    _finish(printer, order.receipt_code)
     cash = any(p.tender == "cash" and p.status == "approved" for p in order.payments)
     if open_drawer if open_drawer is not None else cash:
         printer.cashdraw(2)
 
 
-def return_receipt_lines(ret: ReturnOut, store: StoreOut, *, locale: str = "it_IT"
-                         ) -> list[str]:
-    """The return receipt: what came back and, once refunded, what went back per
-    tender, the cash handed out named as such (the customer signs for it)."""
-    def money(cents: int) -> str:
-        return format_money(cents, "EUR", locale).replace("\xa0", " ")
-
-    lines = [store.name.center(WIDTH), f"Reso {ret.number}".center(WIDTH),
-             f"Scontrino originale {ret.order_number or '—'}".center(WIDTH), "-" * WIDTH]
-    for line in ret.lines:
-        lines.append(row(f"{line.qty} x {line.sku} ({line.condition})",
-                          "-" + money(line.refund_cents)))
-    lines += ["-" * WIDTH, row("RIMBORSO", money(ret.refund_cents))]
-    for part in ret.refunds:
-        name = "Contanti restituiti" if part.tender == "cash" \
-            else TENDER_NAMES.get(part.tender, part.tender)
-        lines.append(row(f"  {name}", money(part.amount_cents)))
-        if part.card_number:
-            lines.append(f"    carta {part.card_number}"[:WIDTH])
-    if not ret.refunds:
-        refund_to = "credito negozio " + (ret.credit_card_number or "") \
-            if ret.refund_to == "store_credit" else "metodo di pagamento originale"
-        lines.append(f"su {refund_to}"[:WIDTH])
-    if ret.points_clawed_back:
-        lines.append(row("Punti stornati", str(ret.points_clawed_back)))
-    return lines
+def print_return_receipt(printer: Escpos, ret: ReturnOut, store: StoreOut, *,
+                         locale: str = "it_IT", items: Mapping[str, ReturnItem] | None = None,
+                         copy_at: datetime | None = None) -> None:
+    paper = begin_job(printer)
+    _text(printer, paper, return_receipt_lines(ret, store, locale=locale, width=paper.columns,
+                                               items=items, copy_at=copy_at))
+    _finish(printer)
 
 
-def print_lines(printer: Escpos, lines: list[str]) -> None:
-    printer.set(align="left", font="a")
-    printer.text("\n".join(lines) + "\n")
-    printer.cut()
+def print_lines(printer: Escpos, lines: list[str] | Callable[[int], list[str]]) -> None:
+    """Print a document: lines, or better a function laying it out at a width (a
+    line wider than this paper is wrapped rather than left to the printer)."""
+    paper = begin_job(printer)
+    laid_out = lines(paper.columns) if callable(lines) else lines
+    _text(printer, paper, [out for line in laid_out
+                           for out in wrap(line, paper.columns, indent=INDENT)])
+    _finish(printer)

@@ -42,7 +42,7 @@ class OfflineSelling:
 
     if TYPE_CHECKING:
         def say(self, text: str, error: bool = False) -> None: ...
-        def kick_drawer(self) -> None: ...
+        async def kick_drawer(self) -> None: ...
         async def finish(self, order: Any) -> None: ...
 
     @property
@@ -169,5 +169,5 @@ class OfflineSelling:
         order = receipt_order(cart, payment, number=entry.offline_number, sold_at=sold_at,
                               currency=self.app.store.currency if self.app.store else "EUR")
         if payment.tender == "cash":
-            self.kick_drawer()
+            await self.kick_drawer()
         await self.finish(order)

@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
 from pos.messages import Problem
-from pos.printing import kick_drawer, print_document
+from pos.printing import copy_time, kick_drawer, print_document
 from shared.client import Api
 from shared.errors import CommerceError
 from shared.receipt import print_receipt, receipt_lines
@@ -260,7 +260,7 @@ class PickupsScreen(Screen[None]):
         self.refresh_queue()
         last = order.payments[-1]
         if payment.tender == "cash" and last.status == "approved":
-            self._kick_drawer()
+            await self._kick_drawer()
         if last.status != "approved":
             self.say(f"{last.status.upper()}: {last.message}", error=True)
         elif order.due_cents:
@@ -269,8 +269,8 @@ class PickupsScreen(Screen[None]):
         else:
             await self._offer_receipt(order)
 
-    def _kick_drawer(self) -> None:
-        problem = kick_drawer(self.app)  # type: ignore[arg-type]
+    async def _kick_drawer(self) -> None:
+        problem = await kick_drawer(self.app)  # type: ignore[arg-type]
         if problem:
             self.post_message(Problem(problem))
 
@@ -286,7 +286,7 @@ class PickupsScreen(Screen[None]):
         choice, email = await app.push_screen_wait(ReceiptChoiceDialog(
             f"{order.number} paid{change}", email=order.contact_email))
         if choice == "print":
-            outcome = self.print_order(order)
+            outcome = await self.print_order(order)
         elif choice == "email":
             try:
                 await app.client.call(Api.receipt_email(order.number, email))  # type: ignore[attr-defined]
@@ -299,26 +299,29 @@ class PickupsScreen(Screen[None]):
             outcome = "No receipt. F8 prints it if they change their mind."
         self.say(f"{done} {outcome}")
 
-    def print_order(self, order: OrderOut) -> str:
+    async def print_order(self, order: OrderOut) -> str:
         from pos.dialogs.receipt import ReceiptDialog
 
         app = self.app
+        copy_at = copy_time(app, order.number)  # type: ignore[arg-type]
         lines = receipt_lines(order, app.store, locale=app.settings.locale,  # type: ignore[attr-defined]
-                              points_balance=order.points_balance)
-        printed, outcome = print_document(app, lines, lambda printer: print_receipt(  # type: ignore[arg-type]
+                              points_balance=order.points_balance, copy_at=copy_at)
+        printed, outcome = await print_document(app, lines, lambda printer: print_receipt(  # type: ignore[arg-type]
             printer, order, app.store, locale=app.settings.locale,  # type: ignore[attr-defined]
-            points_balance=order.points_balance, open_drawer=False))
+            points_balance=order.points_balance, open_drawer=False, copy_at=copy_at),
+            document=order.number)
         if not printed and "configured" not in outcome:
             self.post_message(Problem(f"{order.number} is paid. {outcome}"))
         app.push_screen(ReceiptDialog(lines, outcome))
         return outcome
 
-    def action_reprint(self) -> None:
+    @work(group="print")
+    async def action_reprint(self) -> None:
         order = self.app.last_order  # type: ignore[attr-defined]
         if order is None:
             self.say("No receipt to reprint yet.", error=True)
             return
-        self.say(self.print_order(order))
+        self.say(await self.print_order(order))
 
     # -- hand-over ---------------------------------------------------------------------
 
@@ -428,7 +431,7 @@ class PickupsScreen(Screen[None]):
         if refund:
             text += f"; the rest is cancelled and {app.money(refund)} refunded"  # type: ignore[attr-defined]
             if cash:
-                self._kick_drawer()
+                await self._kick_drawer()
                 text += f": give {app.money(cash)} back in cash"  # type: ignore[attr-defined]
         elif left:
             text += f"; {left} still to collect"

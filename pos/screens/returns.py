@@ -21,11 +21,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
 from pos.dialogs.open_returns import OpenReturnChoice, OpenReturnsDialog
-from pos.printing import kick_drawer, print_document
+from pos.printing import copy_time, kick_drawer, print_document, return_items
 from pos.till_report import TENDERS
 from shared.client import Api
 from shared.errors import CommerceError, NotFound
-from shared.receipt import return_receipt_lines
+from shared.receipt import print_return_receipt, return_receipt_lines
 from shared.schemas.catalog import ProductOut
 from shared.schemas.orders import OrderOut
 from shared.schemas.returns import ReturnCreate, ReturnLineIn, ReturnOut
@@ -75,6 +75,8 @@ class ReturnsScreen(Screen[None]):
         Binding("f6", "open_returns", "Open returns", id="return_open",
                 tooltip="The store's returns still waiting: take one to the desk or "
                 "withdraw it"),
+        Binding("f8", "reprint", "Reprint", id="return_reprint",
+                tooltip="Print the last return receipt again"),
         Binding("escape", "back", "Back", id="returns_back"),
     ]
 
@@ -91,6 +93,8 @@ class ReturnsScreen(Screen[None]):
         self.refund_to = "original"
         self.done = ""
         """What the last refund paid back, shown until the next return starts."""
+        self.last_return: ReturnOut | None = None
+        """The last return refunded here, for F8."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="returns"):
@@ -323,7 +327,7 @@ class ReturnsScreen(Screen[None]):
             self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
             self.show_return_lines()
             return
-        self.refunded(ret)
+        await self.refunded(ret)
 
     async def withdraw(self, ret: ReturnOut, why: CommerceError) -> None:
         """Take back a request this desk just made and nobody approved, so it does
@@ -341,7 +345,7 @@ class ReturnsScreen(Screen[None]):
         self.say(f"Return {ret.number} withdrawn, {reason}: nothing was refunded. F5 asks "
                  "again.", error=True)
 
-    def refunded(self, ret: ReturnOut) -> None:
+    async def refunded(self, ret: ReturnOut) -> None:
         """Tell the cashier what goes back how, open the drawer for cash, print."""
         app = self.app
         money = app.money  # type: ignore[attr-defined]
@@ -350,9 +354,9 @@ class ReturnsScreen(Screen[None]):
             else "")
         drawer = None
         if any(part.tender == "cash" for part in ret.refunds):
-            drawer = kick_drawer(app)  # type: ignore[arg-type]
-        lines = return_receipt_lines(ret, app.store, locale=app.settings.locale)  # type: ignore[attr-defined]
-        _, printed = print_document(app, lines)  # type: ignore[arg-type]
+            drawer = await kick_drawer(app)  # type: ignore[arg-type]
+        self.last_return = ret
+        printed = await self.print_return(ret)
         self.start()
         self.done = f"Refunded {ret.number}: {paid_back}"
         said = f"Return {ret.number} refunded: {money(ret.refund_cents)}."
@@ -360,6 +364,25 @@ class ReturnsScreen(Screen[None]):
             said += f" {paid_back}."
         self.say(" ".join(x for x in (said, drawer, printed) if x))
         self.show_return_lines()
+
+    async def print_return(self, ret: ReturnOut) -> str:
+        """The return receipt, by product name; printed again it says COPIA."""
+        app = self.app
+        items = await return_items(app.client, ret)  # type: ignore[attr-defined]
+        copy_at = copy_time(app, ret.number)  # type: ignore[arg-type]
+        lines = return_receipt_lines(ret, app.store, locale=app.settings.locale,  # type: ignore[attr-defined]
+                                     items=items, copy_at=copy_at)
+        _, printed = await print_document(app, lines, lambda printer: print_return_receipt(  # type: ignore[arg-type]
+            printer, ret, app.store, locale=app.settings.locale, items=items,  # type: ignore[attr-defined]
+            copy_at=copy_at), document=ret.number)
+        return printed
+
+    @work(group="print")
+    async def action_reprint(self) -> None:
+        if self.last_return is None:
+            self.say("No return receipt to reprint yet.", error=True)
+            return
+        self.say(await self.print_return(self.last_return))
 
     @work(exclusive=True, group="returns")
     async def action_open_returns(self) -> None:

@@ -22,7 +22,7 @@ from pos.messages import Problem
 from pos.offline.banner import OfflineBanner
 from pos.offline.sale import is_local
 from pos.offline.selling import OfflineSelling
-from pos.printing import kick_drawer, print_document
+from pos.printing import copy_time, kick_drawer, print_document
 from pos.widgets.scan_field import ScanField
 from shared.client import Api, Call
 from shared.errors import CommerceError, NotFound, Unavailable
@@ -489,7 +489,7 @@ class SellScreen(OfflineSelling, Screen[None]):
             return
         last = self.order.payments[-1]
         if payment.tender == "cash" and last.status == "approved":
-            self.kick_drawer()
+            await self.kick_drawer()
         if last.status != "approved":
             self.say(f"{last.status.upper()}: {last.message}", error=True)
         elif self.order.status == "completed":
@@ -500,8 +500,8 @@ class SellScreen(OfflineSelling, Screen[None]):
                      f"{self.app.money(self.order.due_cents)} still due")  # type: ignore[attr-defined]
         self.render_sale()
 
-    def kick_drawer(self) -> None:
-        problem = kick_drawer(self.app)  # type: ignore[arg-type]
+    async def kick_drawer(self) -> None:
+        problem = await kick_drawer(self.app)  # type: ignore[arg-type]
         if problem:
             self.post_message(Problem(problem))
 
@@ -516,7 +516,7 @@ class SellScreen(OfflineSelling, Screen[None]):
         choice, email = await app.push_screen_wait(ReceiptChoiceDialog(
             f"Sale {order.number} completed{change}", email=order.contact_email))
         if choice == "print":
-            outcome = self.print_order(order)
+            outcome = await self.print_order(order)
         elif choice == "email":
             try:
                 await app.client.call(Api.receipt_email(order.number, email))  # type: ignore[attr-defined]
@@ -529,26 +529,29 @@ class SellScreen(OfflineSelling, Screen[None]):
             outcome = "No receipt. F8 prints it if they change their mind."
         self.say(f"Sale {order.number} completed{change}. {outcome}")
 
-    def print_order(self, order: OrderOut) -> str:
+    async def print_order(self, order: OrderOut) -> str:
         from pos.dialogs.receipt import ReceiptDialog
 
         app = self.app
+        copy_at = copy_time(app, order.number)  # type: ignore[arg-type]
         lines = receipt_lines(order, app.store, locale=app.settings.locale,  # type: ignore[attr-defined]
-                              points_balance=order.points_balance)
-        printed, outcome = print_document(app, lines, lambda printer: print_receipt(  # type: ignore[arg-type]
+                              points_balance=order.points_balance, copy_at=copy_at)
+        printed, outcome = await print_document(app, lines, lambda printer: print_receipt(  # type: ignore[arg-type]
             printer, order, app.store, locale=app.settings.locale,  # type: ignore[attr-defined]
-            points_balance=order.points_balance, open_drawer=False))
+            points_balance=order.points_balance, open_drawer=False, copy_at=copy_at),
+            document=order.number)
         if not printed and "configured" not in outcome:
             self.post_message(Problem(f"The sale {order.number} is saved. {outcome}"))
         app.push_screen(ReceiptDialog(lines, outcome))
         return outcome
 
-    def action_reprint(self) -> None:
+    @work(group="print")
+    async def action_reprint(self) -> None:
         order = self.app.last_order  # type: ignore[attr-defined]
         if order is None:
             self.say("No receipt to reprint yet.", error=True)
             return
-        self.say(self.print_order(order))
+        self.say(await self.print_order(order))
 
     # -- other actions ---------------------------------------------------------------
 
@@ -621,7 +624,7 @@ class SellScreen(OfflineSelling, Screen[None]):
             if payment.refunded_cents:
                 back[payment.tender] = back.get(payment.tender, 0) + payment.refunded_cents
         if back.get("cash"):
-            self.kick_drawer()
+            self.run_worker(self.kick_drawer(), group="drawer")
         parts = [f"Cash to hand back {money(cents)}" if tender == "cash"
                  else f"{TENDER_NAMES.get(tender, tender)} refunded {money(cents)}"
                  for tender, cents in back.items()]

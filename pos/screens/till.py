@@ -1,6 +1,8 @@
 """The till session: X report at any time, cash in and out, and closing with
 the counted cash (the Z report). A variance over the limit asks for a
-supervisor's PIN right here instead of refusing."""
+supervisor's PIN right here instead of refusing. Cash going in or out opens the
+drawer once the core has recorded it; reports print at the printer's width, in
+a thread, while the screen keeps taking keys."""
 
 from __future__ import annotations
 
@@ -15,10 +17,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from pos.dialogs.amount import AmountDialog
-from pos.printing import print_document
+from pos.printing import kick_drawer, print_document
 from pos.till_report import report_lines
 from shared.client import Api
 from shared.errors import CommerceError
+from shared.receipt import WIDTH, print_lines
 from shared.schemas.tills import CashMovementIn, TillClose, TillReport
 
 
@@ -87,7 +90,11 @@ class TillScreen(Screen[None]):
         except CommerceError as error:
             self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
             return
-        self.say(f"Cash {kind}: {self.app.money(cents)} ({reason}).")  # type: ignore[attr-defined]
+        said = f"Cash {kind}: {self.app.money(cents)} ({reason})."  # type: ignore[attr-defined]
+        self.say(said)
+        problem = await kick_drawer(self.app)  # type: ignore[arg-type]
+        if problem:
+            self.say(f"{said} {problem}", error=True)
 
     def action_cash_in(self) -> None:
         if self._open():
@@ -122,15 +129,21 @@ class TillScreen(Screen[None]):
         self.query_one("#till-title", Label).update("Till closed — Z report")
         self.say("Till closed. F8 prints the Z report; Esc signs out.")
 
-    def action_print(self) -> None:
-        if self.report is None:
+    @work(group="print")
+    async def action_print(self) -> None:
+        report = self.report
+        if report is None:
             return
-        printed, outcome = print_document(
-            self.app, report_lines(self.report, self.app.money, self._time))  # type: ignore[arg-type, attr-defined]
-        if not printed:
-            self.say(outcome, error=True)
-            return
-        self.say("Report printed.")
+        money = self.app.money  # type: ignore[attr-defined]
+
+        def layout(width: int) -> list[str]:
+            return report_lines(report, money, self._time, width)
+
+        self.say("Printing the report…")
+        printed, outcome = await print_document(
+            self.app, layout(WIDTH), lambda printer: print_lines(printer, layout),  # type: ignore[arg-type]
+            what="report")
+        self.say(outcome, error=not printed)
 
     def action_back(self) -> None:
         if self.report is not None and self.report.kind == "Z":
