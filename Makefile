@@ -6,7 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench serve clean browser
+.PHONY: demo test lint bench serve clean browser emupos
+
+# emupos, the printer simulator the receipt tests print to (an ESC/POS decoder
+# nobody here wrote), needs Python 3.13: its own venv beside .venv.
+EMUPOS_VENV := .venv-emupos
+PYTHON313 ?= $(shell for p in python3.13 $$(pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13; do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null && { echo "$$p"; break; }; done)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +29,15 @@ browser:
 	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 	  >/dev/null 2>&1 || echo "chromium not installed: the browser test will be skipped"; }
 
-test: $(STAMP) browser
+$(EMUPOS_VENV)/.installed:
+	@if [ -n "$(PYTHON313)" ]; then \
+	  $(PYTHON313) -m venv $(EMUPOS_VENV) \
+	  && $(EMUPOS_VENV)/bin/python -m pip install --quiet 'emupos>=0.4,<0.5' && touch $@; \
+	else echo "python3.13 not found: the emupos receipt tests will be skipped"; fi
+
+emupos: $(EMUPOS_VENV)/.installed
+
+test: $(STAMP) browser emupos
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2 --dist loadgroup
@@ -39,4 +53,4 @@ serve: $(STAMP)
 	$(BIN)/omnitill serve
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) $(EMUPOS_VENV) var .pytest_cache
