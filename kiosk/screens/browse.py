@@ -9,10 +9,13 @@ clears the old words, an answer to an older question is dropped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -29,6 +32,9 @@ PAGE = 30
 MORE = "more"
 """Option id of the "show more results" row at the end of the list."""
 
+RETRY_SECONDS = 3.0
+"""A core that did not answer is asked again this soon, by itself."""
+
 
 class BrowseScreen(Screen[None]):
     def __init__(self, query: str = "") -> None:
@@ -40,6 +46,7 @@ class BrowseScreen(Screen[None]):
         self.cursor: str | None = None
         self.trouble: str | None = None
         """Why the list could not be read (the core away), shown in its place."""
+        self._retries: dict[str, Timer] = {}
 
     # -- layout -------------------------------------------------------------------
 
@@ -158,6 +165,13 @@ class BrowseScreen(Screen[None]):
 
     # -- the core ---------------------------------------------------------------------
 
+    def _again(self, name: str, what: Callable[[], object]) -> None:
+        """The core did not answer: say so once (in place of the list, not a
+        message per keystroke) and ask again by itself."""
+        if name in self._retries:
+            self._retries[name].stop()
+        self._retries[name] = self.set_timer(RETRY_SECONDS, what)
+
     @work(exclusive=True, group="categories")
     async def load_categories(self) -> None:
         try:
@@ -165,16 +179,25 @@ class BrowseScreen(Screen[None]):
         except CommerceError as error:
             self.trouble = self.app.explain(error)  # type: ignore[attr-defined]
             self.show()
+            self._again("categories", self.load_categories)
             return
         grid = self.query_one("#categories", Grid)
         await grid.remove_children()
         await grid.mount_all(self._tiles())
+        if self.trouble:
+            self.trouble = None
+            if self.words or self.department:
+                self.find()
+            else:
+                self.show()
 
     @work(exclusive=True, group="search")
     async def find(self, more: bool = False) -> None:
         """Exclusive: a new keystroke cancels the lookup still in flight; and an
         answer is shown only if it still answers what the screen asks."""
         asked = (self.words, self.department.code if self.department else None)
+        if asked == ("", None):
+            return
         try:
             page = await self.app.client.call(Api.styles(  # type: ignore[attr-defined]
                 q=asked[0] or None, category=asked[1], limit=PAGE,
@@ -182,6 +205,7 @@ class BrowseScreen(Screen[None]):
         except CommerceError as error:
             self.trouble = self.app.explain(error)  # type: ignore[attr-defined]
             self.show()
+            self._again("search", lambda: self.find(more))
             return
         if asked != (self.words, self.department.code if self.department else None):
             return
@@ -189,6 +213,8 @@ class BrowseScreen(Screen[None]):
         self.items = (self.items if more else []) + page.items
         self.cursor, self.trouble = page.next_cursor, None
         self.show(highlight=first_new if more else None)
+        if not self.categories:
+            self.load_categories()
 
     @on(BasketChanged)
     def basket_changed(self) -> None:

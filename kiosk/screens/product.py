@@ -102,7 +102,9 @@ class ProductScreen(Screen[None]):
     # -- the core ---------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.load()
+        # After the first refresh: a refusal can come back before the screen's
+        # widgets are in place (a core that is down refuses at once).
+        self.call_after_refresh(self.load)
 
     def on_screen_resume(self) -> None:
         """Back in front (a basket or an order screen was on top): stock may have
