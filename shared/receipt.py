@@ -31,7 +31,6 @@ from shared.schemas.orders import OrderOut
 from shared.schemas.returns import ReturnOut
 
 __all__ = [
-    "RETURN_WINDOW_DAYS",
     "WIDTH",
     "ReturnItem",
     "begin_job",
@@ -49,9 +48,6 @@ WIDTH = 42
 """Columns on screen, and on the default (TM-T88V class) printer."""
 
 INDENT = "    "
-
-RETURN_WINDOW_DAYS = 30
-"""Only for a store record that does not say its own window (an older core)."""
 
 TENDER_NAMES = {"cash": "Contanti", "card": "Carta", "store_credit": "Credito negozio",
                 "gift_card": "Carta regalo", "loyalty_points": "Punti"}
@@ -172,7 +168,7 @@ def receipt_lines(order: OrderOut, store: StoreOut, *, locale: str = "it_IT",
     if points_balance is not None:
         lines += rows("Saldo punti", str(points_balance), width)
     lines += ["", *centred("Grazie e arrivederci!", width)]
-    days = getattr(store, "return_window_days", RETURN_WINDOW_DAYS)
+    days = store.return_window_days  # the store's policy (a franchise's 14 days)
     if days and order.receipt_code:
         lines += centred(f"Reso entro {days} giorni con questo codice", width)
     return lines

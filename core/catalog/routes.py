@@ -9,7 +9,8 @@ from sqlalchemy import select, text
 
 from core import __version__
 from core.catalog import service
-from core.deps import DbDep, DeviceDep
+from core.deps import DbDep, DeviceDep, SettingsDep
+from core.returns.service import window_days
 from core.stores.models import Location
 from shared.schemas.catalog import (
     Availability,
@@ -37,10 +38,11 @@ def health(db: DbDep) -> Health:
 
 
 @router.get("/stores", response_model=list[StoreOut], summary="Stores and warehouses")
-def stores(db: DbDep, caller: DeviceDep) -> list[StoreOut]:
+def stores(db: DbDep, caller: DeviceDep, settings: SettingsDep) -> list[StoreOut]:
     with db.read() as session:
         rows = session.scalars(select(Location).order_by(Location.code))
-        return [StoreOut.model_validate(r) for r in rows]
+        return [StoreOut.model_validate(r).model_copy(
+            update={"return_window_days": window_days(settings, r.kind)}) for r in rows]
 
 
 @router.get("/categories", response_model=list[CategoryOut], summary="Categories to browse")

@@ -21,6 +21,9 @@ class StoreOut(Schema):
     lat: float
     lon: float
     has_till: bool
+    return_window_days: int = Field(
+        default=30, description="Days after purchase this store takes a return (its "
+        "policy: a franchise may differ); printed on its receipts.")
 
 
 class ProductOut(Schema):
