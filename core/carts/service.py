@@ -24,7 +24,7 @@ from core.deps import Caller
 from core.events.service import emit
 from core.loyalty import service as loyalty
 from core.pricing import PricedLine, line_discount, totals
-from core.problems import Conflict, Forbidden, InvalidInput, NotFound
+from core.problems import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from core.settings import CoreSettings
 from core.stock import service as stock
 from core.stock.models import Reservation
@@ -55,6 +55,16 @@ def channel_of(caller: Caller, requested: Channel | None) -> Channel:
     raise Forbidden("This device cannot sell.", code="cannot_sell")
 
 
+def refuse_customer_id(caller: Caller, customer_id: int | None) -> None:
+    """Only staff name a customer by id: from a kiosk or the web shop, an id would
+    read any customer's name and balance and put their email on the order. A
+    shopper is recognised by their signed loyalty card, scanned at the kiosk."""
+    if customer_id is not None and (caller.device_kind is not DeviceKind.POS
+                                    or caller.staff is None):
+        raise Forbidden("A customer is chosen by staff on a till, or by scanning a loyalty "
+                        "card.", code="customer_id_not_allowed")
+
+
 def _expiry(minutes: int):  # type: ignore[no-untyped-def]
     return utcnow() + timedelta(minutes=minutes)
 
@@ -67,6 +77,7 @@ def create_cart(session: Session, *, caller: Caller, body: CartCreate, minutes: 
     if caller.store_code and store != caller.store_code:
         raise Forbidden("A kiosk or till keeps baskets for its own store.")
     stock.get_location(session, store)
+    refuse_customer_id(caller, body.customer_id)
     if body.customer_id is not None and session.get(Customer, body.customer_id) is None:
         raise NotFound("That customer does not exist.", code="customer_not_found")
     cart = Cart(id=uuid.uuid4().hex, channel=channel, store_code=store,
@@ -96,6 +107,10 @@ def get_cart(session: Session, cart_id: str, *, caller: Caller, lock: bool = Fal
     till_of_store = caller.device_kind is DeviceKind.POS and caller.store_code == cart.store_code
     if not (same_device or till_of_store):
         raise Forbidden("This basket belongs to another device.", code="not_your_cart")
+    if not same_device and caller.staff is None:
+        # A kiosk basket is taken over at a till by a cashier, never by a bare till token.
+        raise Unauthorized("Sign in with your staff PIN to take over this basket.",
+                           code="staff_required")
     return cart
 
 

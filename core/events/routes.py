@@ -16,6 +16,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from core.deps import DbDep, DeviceDep, SettingsDep
 from core.events import service
+from core.events.access import visible_to
 from core.events.models import Event
 from core.problems import InvalidInput
 from shared.schemas.orders import EventOut
@@ -42,7 +43,7 @@ def recent(db: DbDep, caller: DeviceDep, after: Annotated[int, Query(ge=0, le=2*
            limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[EventOut]:
     with db.read() as session:
         rows = service.events_after(session, after=after, store=store, types=_types(types),
-                                    limit=limit)
+                                    limit=limit, visible=visible_to(caller))
         return [event_out(e) for e in rows]
 
 
@@ -62,10 +63,12 @@ async def stream(
             raise InvalidInput("Last-Event-ID must be an event sequence number.")
         after = int(last_event_id)
     wanted = _types(types)
+    visible = visible_to(caller)
 
     def read_batch(position: int) -> list[Event]:
         with db.read() as session:
-            return service.events_after(session, after=position, store=store, types=wanted)
+            return service.events_after(session, after=position, store=store, types=wanted,
+                                        visible=visible)
 
     def read_last() -> int:
         with db.read() as session:

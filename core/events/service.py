@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import ColumnElement, event, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from core.events.models import Event
@@ -54,9 +54,11 @@ def _drop_pending(session: Session) -> None:
 
 
 def events_after(
-    session: Session, *, after: int, store: str | None, types: list[str] | None, limit: int = 200
+    session: Session, *, after: int, store: str | None, types: list[str] | None, limit: int = 200,
+    visible: ColumnElement[bool] | None = None,
 ) -> list[Event]:
-    stmt = select(Event).where(Event.seq > after)
+    """``visible``: the caller's slice of the log (:func:`core.events.access.visible_to`)."""
+    stmt = select(Event).where(Event.seq > after, visible if visible is not None else true())
     if store:
         stmt = stmt.where((Event.store_code == store) | (Event.store_code.is_(None)))
     if types:

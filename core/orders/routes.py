@@ -67,29 +67,33 @@ def place(body: OrderCreate, key: IdempotencyKey, request: Request, response: Re
         caller = optional_staff_caller(device, settings, staff_token, approver_token)
     digest = service.request_hash(body, caller)
     with db.read() as session:
-        existing = service.find_by_key(session, key)
+        existing = service.find_by_key(session, key, device_id=caller.device_id)
         if existing is not None:
             response.status_code = status.HTTP_200_OK
             return views.order_out(session, service.check_replay(existing, digest),
-                                   caller=caller, settings=settings)
+                                   caller=caller, settings=settings, reveal_code=True)
     try:
         with db.write() as session:
-            order = service.place_order(session, caller=caller, body=body, key=key,
+            order = service.place_order(session, caller=caller, body=body,
+                                        key=service.scoped_key(caller.device_id, key),
                                         digest=digest, settings=settings,
                                         gateway=gateway_of(request))
-            return views.order_out(session, order, caller=caller, settings=settings)
+            return views.order_out(session, order, caller=caller, settings=settings,
+                                   reveal_code=True)
     except IntegrityError:
         # A concurrent request with the same key committed first: answer with its order.
         with db.read() as session:
-            existing = service.find_by_key(session, key)
+            existing = service.find_by_key(session, key, device_id=caller.device_id)
             if existing is None:
                 raise
             response.status_code = status.HTTP_200_OK
             return views.order_out(session, service.check_replay(existing, digest),
-                                   caller=caller, settings=settings)
+                                   caller=caller, settings=settings, reveal_code=True)
 
 
 def _readable(order: Order, caller: MaybeStaffDep) -> None:
+    """A till reads any order (masked without a staff sign-in of its store, see
+    :func:`views.sees_pii`); a kiosk or the web shop only the orders it placed."""
     if caller.device_kind is DeviceKind.POS:
         return
     if order.device_id != caller.device_id:
@@ -162,8 +166,9 @@ def receipt_email(number: str, body: ReceiptEmail, db: DbDep, settings: Settings
         if order.store_code != caller.store_code:
             raise Forbidden("That order was not sold in this store.", code="not_your_order")
         order.receipt_email = str(body.email).lower()
+        # No address in the event: the mailer reads it from the order with its own rights.
         emit(session, "order.receipt_requested", store=order.store_code, subject=order.number,
-             order=order.number, email=order.receipt_email)
+             order=order.number)
         return views.order_out(session, order, caller=caller, settings=settings)
 
 

@@ -45,8 +45,21 @@ def request_hash(body: OrderCreate, caller: Caller) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def find_by_key(session: Session, key: str) -> Order | None:
-    return session.scalar(select(Order).where(Order.idempotency_key == key))
+def scoped_key(device_id: int, key: str) -> str:
+    """The key as stored: one device's keys never meet another's, so a replayed or
+    guessed key can neither return nor reveal another device's order."""
+    return hashlib.sha256(f"{device_id}\x00{key}".encode()).hexdigest()
+
+
+def find_by_key(session: Session, key: str, *, device_id: int) -> Order | None:
+    """The order this device placed with this ``Idempotency-Key`` (as sent), under
+    its scoped key, or under the raw key it was stored with before keys were scoped."""
+    order = session.scalar(select(Order).where(
+        Order.idempotency_key == scoped_key(device_id, key)))
+    if order is None:
+        order = session.scalar(select(Order).where(Order.idempotency_key == key,
+                                                   Order.device_id == device_id))
+    return order
 
 
 def check_replay(order: Order, digest: str) -> Order:
@@ -136,6 +149,7 @@ def _validate(caller: Caller, body: OrderCreate, channel: Channel) -> None:
             and body.customer_id is None:
         raise InvalidInput("Give an email or phone number so we can tell you when the order "
                            "is ready.", code="contact_required")
+    carts.refuse_customer_id(caller, body.customer_id)
 
 
 def place_order(

@@ -15,7 +15,7 @@ from core.settings import CoreSettings
 from core.stores.models import Location
 from shared.codes import CodeKind
 from shared.masking import mask_email, mask_full_name, mask_name
-from shared.schemas.enums import DeviceKind, Fulfilment, OrderStatus
+from shared.schemas.enums import DeviceKind, Fulfilment, OrderStatus, Role
 from shared.schemas.orders import (
     CheckInResult,
     OrderLineOut,
@@ -37,9 +37,26 @@ def _customer_name(session: Session, order: Order, full: bool) -> str | None:
     return None
 
 
-def order_out(session: Session, order: Order, *, caller: Caller, settings: CoreSettings
-              ) -> OrderOut:
-    full = caller.device_kind is not DeviceKind.KIOSK
+def sees_pii(caller: Caller, order: Order) -> bool:
+    """Names, email, phone and address go to staff signed in on a till of the
+    order's store (or of its pickup store), or anywhere to a chain-wide role; and
+    to the web shop for the orders it placed itself (the shopper's own data). A bare
+    till token, a kiosk and the web shop asking about other orders see them masked."""
+    if caller.device_kind is DeviceKind.WEB:
+        return order.device_id == caller.device_id
+    if caller.device_kind is not DeviceKind.POS or caller.staff is None:
+        return False
+    if caller.staff.role.at_least(Role.MANAGER):
+        return True
+    return caller.store_code in (order.store_code, order.pickup_store_code)
+
+
+def order_out(session: Session, order: Order, *, caller: Caller, settings: CoreSettings,
+              reveal_code: bool = False) -> OrderOut:
+    """``reveal_code``: the pickup code goes to the device that placed the order in
+    its answer (the kiosk prints it once); otherwise only to callers that see PII,
+    so neither a receipt QR nor a kiosk's later look-up hands over a parcel."""
+    full = sees_pii(caller, order)
     rows = payments.payments_of(session, order)
     paid = payments.paid_cents(rows)
     secret = settings.resolved_secret
@@ -63,7 +80,7 @@ def order_out(session: Session, order: Order, *, caller: Caller, settings: CoreS
         payments=[PaymentOut.model_validate(p) for p in rows] if full else [],
         timeline=[StatusChange(status=c.status, at=c.at, note=c.note) for c in order.timeline],
         pickup_code=signing.signed_code(secret, CodeKind.ORDER_PICKUP, order.number)
-        if is_pickup else None,
+        if is_pickup and (full or reveal_code) else None,
         receipt_code=signing.signed_code(secret, CodeKind.RECEIPT, order.number),
         checked_in_at=order.checked_in_at, created_at=order.created_at,
         points_earned=sum(line.points_earned for line in order.lines),

@@ -73,8 +73,16 @@ def _line_refund(line: OrderLine, before: int, qty: int) -> int:
     return (line.total_cents * (before + qty)) // line.qty - (line.total_cents * before) // line.qty
 
 
-def needs_supervisor(ret: Return, settings: CoreSettings) -> bool:
-    return ret.order_id is None or ret.refund_cents > settings.return_approval_threshold_cents
+def needs_supervisor(session: Session, ret: Return, settings: CoreSettings) -> bool:
+    """Without a receipt always; with one, when this return and the earlier ones of
+    the same sale (not rejected) refund more than the threshold together, so a big
+    sale cannot be returned in small pieces without a supervisor."""
+    if ret.order_id is None:
+        return True
+    earlier = session.scalars(select(Return.refund_cents).where(
+        Return.order_id == ret.order_id, Return.id < ret.id,
+        Return.status != "rejected"))
+    return sum(earlier) + ret.refund_cents > settings.return_approval_threshold_cents
 
 
 def create_return(session: Session, *, caller: Caller, body: ReturnCreate,
@@ -150,7 +158,7 @@ def create_return(session: Session, *, caller: Caller, body: ReturnCreate,
     session.flush()
     emit(session, "return.requested", store=store.code, subject=ret.number, number=ret.number,
          order=order.number if order else None, refund_cents=total)
-    minimum = Role.SUPERVISOR if needs_supervisor(ret, settings) else Role.CASHIER
+    minimum = Role.SUPERVISOR if needs_supervisor(session, ret, settings) else Role.CASHIER
     if caller.device_kind is DeviceKind.POS and caller.approved_by(minimum) is not None:
         _decide(session, ret, caller, "approved", minimum)
     return ret
@@ -193,7 +201,7 @@ def decide(session: Session, *, caller: Caller, number: str, approve: bool,
     if ret.status != "requested":
         raise Conflict(f"Return {ret.number} is already {ret.status}.", code="already_decided")
     withdrawn = withdrawing(ret, caller, approve=approve)
-    minimum = Role.SUPERVISOR if needs_supervisor(ret, settings) and not withdrawn \
+    minimum = Role.SUPERVISOR if needs_supervisor(session, ret, settings) and not withdrawn \
         else Role.CASHIER
     caller.require_staff(minimum, "approve this return" if approve else "reject this return")
     if ret.store_code != caller.store_code:
@@ -296,7 +304,7 @@ def return_out(session: Session, ret: Return, *, settings: CoreSettings,
     return ReturnOut(
         number=ret.number, order_number=order.number if order else None, store=ret.store_code,
         status=ret.status, refund_to=ret.refund_to, refund_cents=ret.refund_cents,  # type: ignore[arg-type]
-        needs_supervisor=needs_supervisor(ret, settings),
+        needs_supervisor=needs_supervisor(session, ret, settings),
         credit_card_number=ret.credit_card_number,
         lines=[ReturnLineOut(sku=x.sku, qty=x.qty, reason=x.reason, condition=x.condition,
                              refund_cents=x.refund_cents) for x in ret.lines],

@@ -77,6 +77,9 @@ def create_transfer(body: TransferCreate, db: DbDep, caller: StaffDep) -> Transf
         target = service.get_location(session, body.to_location)
         if source.code == target.code:
             raise Conflict("A transfer goes to another location.", code="same_location")
+        if source.code != caller.store_code and not staff.role.at_least(Role.MANAGER):
+            raise Forbidden("A supervisor sends goods from their own store; a manager moves "
+                            "stock between other locations.", code="other_store")
         transfer = Transfer(number=f"T-{next_value(session, 'transfer'):06d}",
                             from_location=source.code, to_location=target.code)
         for line in body.lines:
