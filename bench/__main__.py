@@ -105,12 +105,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--postgres", default="", help="an empty database URL to use")
+    parser.add_argument("--offline-sales", type=int, default=1000,
+                        help="sales in the offline replay case (0 skips it)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         if args.postgres:
             run(args.postgres, Path(folder), args.seconds, args.threads, workers=2)
         else:
             run(f"sqlite:///{folder}/bench.db", Path(folder), args.seconds, args.threads, 1)
+    if args.offline_sales:
+        from bench.offline_replay import run_offline
+
+        with tempfile.TemporaryDirectory() as folder:
+            run_offline(f"sqlite:///{folder}/offline.db", Path(folder), args.offline_sales)
 
 
 if __name__ == "__main__":
