@@ -19,6 +19,7 @@ from kiosk.dialogs.still_there import StillThere
 from kiosk.i18n import LOCALES, translate
 from kiosk.messages import BasketChanged, Problem, StockChanged
 from kiosk.settings import KioskSettings
+from kiosk.startup import SetupProblem, check_setup
 from shared.client import Api, AsyncCommerceClient
 from shared.errors import CommerceError, Unavailable
 from shared.events import afollow_events
@@ -38,7 +39,14 @@ class KioskApp(App[None]):
         Binding("f5", "contrast", "Contrast", id="contrast"),
         Binding("f9", "basket", "Basket", id="basket"),
         Binding("f10", "reset", "Start over", id="reset"),
+        # A kiosk is not quit from its own keyboard (Textual's Ctrl+Q, and Ctrl+C
+        # that tells how to quit), nor has it a command palette (Ctrl+P).
+        Binding("ctrl+q", "stay", show=False, priority=True, id="no_quit"),
+        Binding("ctrl+c", "stay", show=False, priority=True, id="no_interrupt"),
     ]
+    ENABLE_COMMAND_PALETTE = False
+    SETUP_RETRY_SECONDS = 5.0
+    """A core that does not answer at start-up is asked again this often."""
 
     def __init__(self, client: AsyncCommerceClient, settings: KioskSettings) -> None:
         super().__init__()
@@ -46,6 +54,7 @@ class KioskApp(App[None]):
         self.settings = settings
         self.language = settings.language
         self.basket = Basket(client)
+        self.setup_problem: SetupProblem | None = None
         self.last_activity = monotonic()
         self.asking = False
         self._scan_buffer = ""
@@ -67,6 +76,22 @@ class KioskApp(App[None]):
         self.push_screen(AttractScreen())
         self.set_interval(1.0, self._check_idle)
         self.follow_stock()
+        self.check_setup()
+
+    @work(exclusive=True, group="setup", exit_on_error=False)
+    async def check_setup(self) -> None:
+        """Token and core checked at start-up; the attract screen says what to fix."""
+        from kiosk.screens.attract import AttractScreen
+
+        self.setup_problem = await check_setup(self.client, self.settings.core_url)
+        for screen in self.screen_stack:
+            if isinstance(screen, AttractScreen):
+                screen.show_setup()
+        if self.setup_problem is not None and not self.setup_problem.blocking:
+            self.set_timer(self.SETUP_RETRY_SECONDS, self.check_setup)
+
+    def action_stay(self) -> None:
+        """Bound over the keys that would leave the kiosk: they do nothing."""
 
     async def on_unmount(self) -> None:
         """The event stream holds a connection open; give it back on the way out."""

@@ -25,9 +25,20 @@ class AttractScreen(Screen[None]):
                     yield Button(name, id=f"lang-{code}", classes="lang")
             with Center():
                 yield Input(placeholder=t("scan.placeholder"), id="scan", max_length=200)
+            yield Label("", id="setup-problem")
 
     def on_mount(self) -> None:
         self.query_one("#scan", Input).focus()
+        self.show_setup()
+
+    def show_setup(self) -> None:
+        """A setting staff must fix, said in one sentence; shoppers are not let
+        in while the core refuses this kiosk."""
+        problem = self.app.setup_problem  # type: ignore[attr-defined]
+        label = self.query_one("#setup-problem", Label)
+        label.update(problem.text(self.app.t) if problem else "")  # type: ignore[attr-defined]
+        label.display = problem is not None
+        self.query_one("#start", Button).disabled = bool(problem and problem.blocking)
 
     @on(Button.Pressed, ".lang")
     def language(self, event: Button.Pressed) -> None:
@@ -42,7 +53,9 @@ class AttractScreen(Screen[None]):
     def begin(self, words: str = "") -> None:
         from kiosk.screens.browse import BrowseScreen
 
-        self.app.switch_screen(BrowseScreen(words))
+        problem = self.app.setup_problem  # type: ignore[attr-defined]
+        if problem is None or not problem.blocking:
+            self.app.switch_screen(BrowseScreen(words))
 
     def on_click(self, event: events.Click) -> None:
         """A touch anywhere starts, as the screen says (a language button or the

@@ -36,6 +36,7 @@ async def start(app, pilot) -> None:  # type: ignore[no-untyped-def]
     await tap(app, pilot, "#start")
     await wait_until(app, pilot, lambda: isinstance(app.screen, BrowseScreen)
                      and bool(app.screen.query(".tile")), what="the departments")
+    await settle(app, pilot)
 
 
 async def test_every_style_of_a_department_is_reachable_one_row_each(  # type: ignore[no-untyped-def]

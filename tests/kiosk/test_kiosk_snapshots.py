@@ -27,6 +27,7 @@ async def _browse(pilot: Pilot[None]) -> None:
     await tap(app, pilot, "#start")
     await wait_until(app, pilot, lambda: isinstance(app.screen, BrowseScreen)
                      and bool(app.screen.query(".tile")), what="the departments")
+    await settle(app, pilot)
     await tap(app, pilot, "#cat-clothing")
     await settle(app, pilot)
     app.screen.query_one("#search").focus()

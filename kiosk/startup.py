@@ -1,0 +1,41 @@
+"""What the kiosk checks as it starts, so a wrong setting is said at once, in one
+sentence that tells staff what to fix, instead of being met by the first
+shopper after "Start"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from shared.client import Api, AsyncCommerceClient
+from shared.errors import CommerceError, Forbidden, Unauthorized, Unavailable
+from shared.schemas.enums import DeviceKind
+
+
+@dataclass(frozen=True)
+class SetupProblem:
+    """What is wrong, and whether shoppers can be let in meanwhile (a core that
+    is not answering yet may come; a token it refuses will not work)."""
+
+    key: str
+    """Translation key of the sentence (said in the language on screen)."""
+    blocking: bool
+    values: dict[str, str] = field(default_factory=dict)
+
+    def text(self, t: Callable[..., str]) -> str:
+        return t(self.key, **self.values)
+
+
+async def check_setup(client: AsyncCommerceClient, core_url: str) -> SetupProblem | None:
+    try:
+        whoami = await client.call(Api.whoami())
+    except (Unauthorized, Forbidden):
+        return SetupProblem("setup.token", blocking=True)
+    except Unavailable:
+        return SetupProblem("setup.unreachable", blocking=False, values={"url": core_url})
+    except CommerceError:
+        return None  # the core answered: whatever this is, the screens say it
+    if whoami.device.kind is not DeviceKind.KIOSK:
+        return SetupProblem("setup.kind", blocking=True,
+                            values={"kind": whoami.device.kind.value})
+    return None
