@@ -12,6 +12,14 @@ wrong PIN: once the lock is on, as many wrong unlock PINs as the lockout allows
 run the lock again from that moment and refuse the unlock too, so the lock
 still bounds guessing. Every unlock is written to the append-only event log as
 ``device.unlocked`` (who, which device, when, which locks).
+
+A right PIN never wipes the count: it used to, so a cashier could guess a
+supervisor's PIN four at a time between their own sign-ins. Counts decay
+instead: a lock's count starts again once no wrong attempt was made for the
+lockout window. And a PIN attempt is charged *before* it is checked, in its own
+transaction (:func:`take_attempt`): N guesses sent at once are refused beyond
+the limit instead of all being checked while the count catches up; a right PIN
+gives its own charge back (:func:`settle_attempt`).
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from core.auth.models import Device, Staff
@@ -42,6 +50,24 @@ _COLUMNS: dict[Lock, tuple[InstrumentedAttribute[int], InstrumentedAttribute[Any
     Lock.PIN: (Device.pin_failed_attempts, Device.pin_locked_until),
     Lock.CODES: (Device.failed_attempts, Device.locked_until),
 }
+_LAST: dict[Lock, InstrumentedAttribute[Any]] = {
+    Lock.PIN: Device.pin_failed_at,
+    Lock.CODES: Device.failed_at,
+}
+
+
+def _start_again_if_due(session: Session, *, device_id: int, lock: Lock, minutes: int) -> None:
+    """A lock that ran out, or a count with no wrong attempt for ``minutes``, starts
+    from zero."""
+    failures, until = _COLUMNS[lock]
+    last = _LAST[lock]
+    now = utcnow()
+    session.execute(update(Device).where(Device.id == device_id, until.is_not(None),
+                                         until <= now)
+                    .values({failures: 0, until: None}))
+    session.execute(update(Device).where(
+        Device.id == device_id, until.is_(None), failures > 0, last.is_not(None),
+        last <= now - timedelta(minutes=minutes)).values({failures: 0}))
 
 
 def locked_until(device: Device, lock: Lock) -> datetime | None:
@@ -85,17 +111,22 @@ def record_failure(session: Session, *, device_id: int, attempts: int, minutes: 
     (or, for wrong unlock PINs typed while locked, ran the lock again)."""
     failures, until = _COLUMNS[lock]
     now = utcnow()
-    # A lock that ran out starts a fresh count.
-    session.execute(update(Device).where(Device.id == device_id, until.is_not(None),
-                                         until <= now)
-                    .values({failures: 0, until: None}))
+    _start_again_if_due(session, device_id=device_id, lock=lock, minutes=minutes)
     row = session.execute(
         update(Device).where(Device.id == device_id)
-        .values({failures: failures + 1}).returning(failures, until)
+        .values({failures: failures + 1, _LAST[lock]: now}).returning(failures, until)
     ).first()
     if row is None or row[0] < attempts:
         return False
-    if row[1] is not None:
+    return _lock_now(session, device_id=device_id, lock=lock, minutes=minutes,
+                     already_locked=row[1] is not None)
+
+
+def _lock_now(session: Session, *, device_id: int, lock: Lock, minutes: int,
+              already_locked: bool) -> bool:
+    failures, until = _COLUMNS[lock]
+    now = utcnow()
+    if already_locked:
         # Wrong unlock PINs while locked: the lock runs again from now, and the
         # count stays full so the unlock is refused until it ends.
         values: dict[Any, Any] = {until: now + timedelta(minutes=minutes)}
@@ -109,9 +140,51 @@ def record_failure(session: Session, *, device_id: int, attempts: int, minutes: 
 
 
 def record_success(session: Session, *, device_id: int, lock: Lock = Lock.PIN) -> None:
-    failures, _ = _COLUMNS[lock]
-    session.execute(update(Device).where(Device.id == device_id, failures > 0)
-                    .values({failures: 0}))
+    """Nothing to forget: a right PIN or code leaves others' wrong ones counted
+    (kept for callers of the count-after-check style)."""
+
+
+def take_attempt(db: Database, settings: CoreSettings, device_id: int, lock: Lock, *,
+                 while_locked: bool = False) -> None:
+    """Charge one attempt before checking it, atomically, in its own transaction:
+    refused (``Locked``) when the lock is on or the attempts allowed are all taken,
+    so parallel guesses never check more than the limit. ``while_locked``: a
+    supervisor's unlock PIN, allowed while the lock is on, as many as the limit."""
+    failures, until = _COLUMNS[lock]
+    with db.write() as session:
+        _start_again_if_due(session, device_id=device_id, lock=lock,
+                            minutes=settings.lockout_minutes)
+        conditions = [Device.id == device_id, failures < settings.lockout_attempts]
+        if not while_locked:
+            conditions.append(until.is_(None))
+        row = session.execute(
+            update(Device).where(*conditions)
+            .values({failures: failures + 1, _LAST[lock]: utcnow()}).returning(failures)
+        ).first()
+        device = None if row is not None else session.get(Device, device_id)
+    if row is None:
+        running = locked_until(device, lock) if device is not None else None
+        raise lock_message(_minutes_left(running) if running else settings.lockout_minutes,
+                           lock)
+
+
+def settle_attempt(db: Database, settings: CoreSettings, device_id: int, lock: Lock, *,
+                   right: bool) -> None:
+    """After :func:`take_attempt`: a right attempt gives its charge back; a wrong one
+    keeps it and, when it was the last one allowed, locks (raising ``Locked``)."""
+    failures, until = _COLUMNS[lock]
+    with db.write() as session:
+        if right:
+            session.execute(update(Device).where(Device.id == device_id, failures > 0)
+                            .values({failures: failures - 1}))
+            return
+        row = session.execute(select(failures, until).where(Device.id == device_id)
+                              .with_for_update()).first()
+        locked = row is not None and row[0] >= settings.lockout_attempts and _lock_now(
+            session, device_id=device_id, lock=lock, minutes=settings.lockout_minutes,
+            already_locked=row[1] is not None and row[1] > utcnow())
+    if locked:
+        raise lock_message(settings.lockout_minutes, lock)
 
 
 def count_failure(db: Database, settings: CoreSettings, device_id: int, lock: Lock) -> None:

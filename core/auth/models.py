@@ -34,6 +34,10 @@ class Device(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pin_failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     pin_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """The last wrong code: a count older than the lockout window starts again."""
+    pin_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """The last wrong PIN: a count older than the lockout window starts again."""
 
 
 class Staff(Base):

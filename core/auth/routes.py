@@ -28,16 +28,16 @@ router = APIRouter(prefix="/v1/auth", tags=["auth"])
 def staff_sign_in(body: StaffLogin, db: DbDep, settings: SettingsDep, caller: TillDep
                   ) -> StaffSession:
     """Wrong PINs count towards the till's PIN lock; while it is on, every PIN is
-    refused here (a supervisor unlocks at ``/v1/auth/unlock``)."""
-    lockout.check_unlocked(db, caller.device_id, Lock.PIN)
+    refused here (a supervisor unlocks at ``/v1/auth/unlock``). Each PIN is charged
+    to the count before it is checked, and a right one only gives its own charge back
+    (see :mod:`core.auth.lockout`)."""
+    lockout.take_attempt(db, settings, caller.device_id, Lock.PIN)
     with db.read() as session:
         staff = service.find_staff_by_pin(session, store_code=caller.store_code or "",
                                           pin=body.pin)
+    lockout.settle_attempt(db, settings, caller.device_id, Lock.PIN, right=staff is not None)
     if staff is None:
-        lockout.count_failure(db, settings, caller.device_id, Lock.PIN)
         raise Unauthorized("That PIN is not right for this store.", code="wrong_pin")
-    with db.write() as session:
-        lockout.record_success(session, device_id=caller.device_id, lock=Lock.PIN)
     token, expires = service.issue_staff_token(
         secret=settings.resolved_secret, staff=staff, device_id=caller.device_id,
         minutes=settings.staff_token_minutes,
@@ -56,10 +56,12 @@ def unlock(body: DeviceUnlock, db: DbDep, settings: SettingsDep, caller: TillDep
         device = session.get(Device, caller.device_id)
         assert device is not None
         lockout.check_unlock_allowed(device, settings.lockout_attempts)
+    lockout.take_attempt(db, settings, caller.device_id, Lock.PIN, while_locked=True)
+    with db.read() as session:
         staff = service.find_staff_by_pin(session, store_code=caller.store_code or "",
                                           pin=body.pin)
     if staff is None or not Role(staff.role).at_least(Role.SUPERVISOR):
-        lockout.count_failure(db, settings, caller.device_id, Lock.PIN)
+        lockout.settle_attempt(db, settings, caller.device_id, Lock.PIN, right=False)
         if staff is None:
             raise Unauthorized("That PIN is not right for this store.", code="wrong_pin")
         raise Forbidden("A supervisor's PIN is needed to unlock the till.",
