@@ -37,6 +37,7 @@ class ScanField(Input):
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
+            self._restart_blink()
             event.stop()
             event.prevent_default()
             text, self.value = self.value.strip(), ""

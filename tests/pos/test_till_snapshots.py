@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Input
 
 from pos.screens.pickups import PickupsScreen
 from shared.client import Api
@@ -13,6 +14,9 @@ from tests.pos.pilot import settle
 
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
     await settle(pilot.app, pilot)
+    # A blinking cursor would make the picture depend on the moment it is taken.
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
