@@ -60,6 +60,10 @@ class PosApp(App[None]):
 
     def explain(self, error: CommerceError) -> str:
         if isinstance(error, Unavailable):
+            if self.offline is not None:
+                self.offline.went_offline()  # the header says so; sales go on locally
+                return ("Offline: this waits for the store system. The till keeps selling "
+                        "for cash.")
             return "The store system is not answering; try again in a moment."
         return str(error)
 

@@ -17,6 +17,7 @@ from pos.offline.banner import OfflineBanner
 from pos.screens.sell import SellScreen
 from pos.settings import PosSettings
 from shared.client import Api
+from shared.errors import Unavailable
 from shared.printers import PROFILE
 from tests.api.helpers import level, set_stock
 from tests.pos.pilot import settle, sign_in, status, wait_until
@@ -139,6 +140,7 @@ async def test_what_waits_for_the_core_says_so_in_one_sentence(  # type: ignore[
         assert "Card needs the store system" in status(app)
         await _ring(app, pilot, "OT1:L:123456:abcdef")
         assert "waits for the store system" in status(app)
+        assert "waits for the store system" in app.explain(Unavailable("down"))
         assert app.offline is not None and app.offline.pending == 0
 
 
