@@ -12,8 +12,9 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
 
-from core.auth.models import Device
+from core.auth.models import Device, Staff
 from core.auth.service import (
     StaffClaims,
     check_not_locked,
@@ -113,7 +114,20 @@ def device_caller(
         return Caller(device.id, DeviceKind(device.kind), device.name, device.store_code)
 
 
+def _still_active(db: Database, *claims: StaffClaims | None) -> None:
+    """A staff token lives for hours; a deactivated cashier must stop at the next
+    request, not when it expires, so every staff request checks the person."""
+    ids = [c.staff_id for c in claims if c is not None]
+    with db.read() as session:
+        active = set(session.scalars(select(Staff.id).where(Staff.id.in_(ids),
+                                                            Staff.active.is_(True))))
+    if active != set(ids):
+        raise Unauthorized("This staff member can no longer sign in; ask a manager.",
+                           code="staff_inactive")
+
+
 def staff_caller(
+    db: DbDep,
     caller: Annotated[Caller, Depends(device_caller)],
     settings: SettingsDep,
     token: Annotated[str | None, Depends(_staff_header)],
@@ -129,6 +143,7 @@ def staff_caller(
     approved = read_staff_token(
         secret=settings.resolved_secret, token=approver, device_id=caller.device_id
     ) if approver else None
+    _still_active(db, claims, approved)
     return Caller(
         caller.device_id, caller.device_kind, caller.device_name, caller.store_code, claims,
         approved,
@@ -136,6 +151,7 @@ def staff_caller(
 
 
 def optional_staff_caller(
+    db: DbDep,
     caller: Annotated[Caller, Depends(device_caller)],
     settings: SettingsDep,
     token: Annotated[str | None, Depends(_staff_header)],
@@ -143,7 +159,7 @@ def optional_staff_caller(
 ) -> Caller:
     if not token or caller.device_kind is not DeviceKind.POS:
         return caller
-    return staff_caller(caller, settings, token, approver)
+    return staff_caller(db, caller, settings, token, approver)
 
 
 def till_caller(caller: Annotated[Caller, Depends(device_caller)]) -> Caller:

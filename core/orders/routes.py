@@ -64,7 +64,7 @@ def place(body: OrderCreate, key: IdempotencyKey, request: Request, response: Re
         caller = offline.offline_caller(device, body, settings=settings,
                                         staff_token=staff_token, approver_token=approver_token)
     else:
-        caller = optional_staff_caller(device, settings, staff_token, approver_token)
+        caller = optional_staff_caller(db, device, settings, staff_token, approver_token)
     digest = service.request_hash(body, caller)
     with db.read() as session:
         existing = service.find_by_key(session, key, device_id=caller.device_id)

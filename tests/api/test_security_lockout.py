@@ -75,3 +75,24 @@ def test_a_supervisor_still_unlocks_and_signs_in(as_device) -> None:  # type: ig
     assert _wrong(till) is errors.TooManyAttempts
     assert till.call(Api.unlock("2222")).unlocked == ["pin"]
     assert till.call(Api.staff_sign_in("1111")).staff.name
+
+
+def test_a_deactivated_cashier_stops_on_the_next_request(as_device, seeded) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from core.auth.models import Staff
+    from core.db import Database
+
+    till: CommerceClient = as_device("MI01", "pos")
+    session = till.call(Api.staff_sign_in("1111"))
+    till.staff_token = session.token
+    assert till.call(Api.whoami()).staff is not None
+    db = Database(seeded.url)
+    try:
+        with db.write() as s:
+            s.execute(update(Staff).where(Staff.id == session.staff.id).values(active=False))
+    finally:
+        db.dispose()
+    with pytest.raises(errors.Unauthorized) as caught:
+        till.call(Api.open_till(10_000))
+    assert caught.value.code == "staff_inactive"
