@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from contextlib import suppress
 from time import monotonic
 
 import httpx
@@ -18,10 +19,11 @@ from kiosk.codes import CODE
 from kiosk.dialogs.still_there import StillThere
 from kiosk.i18n import LOCALES, translate
 from kiosk.messages import BasketChanged, Problem, StockChanged
+from kiosk.problems import explain
 from kiosk.settings import KioskSettings
 from kiosk.startup import SetupProblem, check_setup
 from shared.client import Api, AsyncCommerceClient
-from shared.errors import CommerceError, Unavailable
+from shared.errors import CommerceError, TooManyAttempts, Unavailable
 from shared.events import afollow_events
 from shared.money import format_money
 from shared.schemas.orders import CartOut
@@ -55,6 +57,7 @@ class KioskApp(App[None]):
         self.language = settings.language
         self.basket = Basket(client)
         self.setup_problem: SetupProblem | None = None
+        self.store_names: dict[str, str] = {}
         self.last_activity = monotonic()
         self.asking = False
         self._scan_buffer = ""
@@ -84,6 +87,10 @@ class KioskApp(App[None]):
         from kiosk.screens.attract import AttractScreen
 
         self.setup_problem = await check_setup(self.client, self.settings.core_url)
+        if self.setup_problem is None and not self.store_names:
+            with suppress(CommerceError):
+                stores = await self.client.call(Api.stores())
+                self.store_names = {store.code: store.name for store in stores}
         for screen in self.screen_stack:
             if isinstance(screen, AttractScreen):
                 screen.show_setup()
@@ -187,7 +194,11 @@ class KioskApp(App[None]):
     # -- errors ------------------------------------------------------------------
 
     def explain(self, error: CommerceError) -> str:
-        return self.t("error.offline") if isinstance(error, Unavailable) else str(error)
+        """The core's refusal in the shopper's language (``kiosk.problems``)."""
+        return explain(error, self.t, self.store_name)
+
+    def store_name(self, code: str) -> str:
+        return self.store_names.get(code, code)
 
     @on(Problem)
     def show_problem(self, message: Problem) -> None:
@@ -260,10 +271,11 @@ class KioskApp(App[None]):
                 self.push_screen(ReturnScreen(text))
             else:
                 self.post_message(Problem(self.t("scan.unknown")))
-        except Unavailable:
-            self.post_message(Problem(self.t("error.offline")))
-        except CommerceError:
-            self.post_message(Problem(self.t("scan.unknown")))
+        except (Unavailable, TooManyAttempts) as error:
+            self.post_message(Problem(self.explain(error)))
+        except CommerceError as error:
+            locked = error.code == "device_locked"
+            self.post_message(Problem(self.explain(error) if locked else self.t("scan.unknown")))
 
 
 def make_kiosk(settings: KioskSettings, transport: httpx.AsyncBaseTransport | None = None
