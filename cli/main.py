@@ -113,6 +113,83 @@ def staff_add(
         db.dispose()
 
 
+def _admin(action, *, write: bool = True):  # type: ignore[no-untyped-def]
+    """Run one admin action in one transaction; a refusal exits 1 with its reason."""
+    from core.problems import CommerceProblem
+
+    _settings, db = _database()
+    try:
+        with (db.write() if write else db.read()) as session:
+            return action(session)
+    except CommerceProblem as exc:
+        raise _fail(exc.detail) from exc
+    finally:
+        db.dispose()
+
+
+@device_app.command("list")
+def device_list() -> None:
+    """Every device: id, kind, store, name, and whether revoked or locked."""
+    from core.auth import admin
+
+    for row in _admin(admin.list_devices, write=False):
+        state = "revoked" if row.revoked else ("locked: " + ",".join(row.locks)
+                                               if row.locks else "active")
+        typer.echo(f"{row.id:>4}  {row.kind:<7} {row.store_code or '-':<5} {row.name}  "
+                   f"[{state}]")
+
+
+@device_app.command("revoke")
+def device_revoke(device_id: Annotated[int, typer.Argument(help="From `device list`")]) -> None:
+    """Revoke a device token: refused from the next request on."""
+    from core.auth import admin
+
+    device = _admin(lambda s: admin.revoke_device(s, device_id=device_id).name)
+    typer.echo(f"revoked {device}")
+
+
+@device_app.command("unlock")
+def device_unlock(device_id: Annotated[int, typer.Argument(help="From `device list`")]) -> None:
+    """Lift a device's PIN and code locks (logged as device.unlocked)."""
+    from core.auth import admin
+
+    lifted = _admin(lambda s: admin.unlock_device(s, device_id=device_id))
+    typer.echo(f"unlocked {', '.join(lifted) or 'nothing was locked'}")
+
+
+@staff_app.command("list")
+def staff_list() -> None:
+    """Every staff member: id, role, stores, name, active or not."""
+    from core.auth import admin
+
+    rows = _admin(lambda s: [(st.id, st.role, stores, st.name, st.active)
+                             for st, stores in admin.list_staff(s)], write=False)
+    for staff_id, role, stores, name, active in rows:
+        typer.echo(f"{staff_id:>4}  {role:<10} {','.join(stores) or '-':<10} {name}"
+                   f"{'' if active else '  [inactive]'}")
+
+
+@staff_app.command("deactivate")
+def staff_deactivate(staff_id: Annotated[int, typer.Argument(help="From `staff list`")]
+                     ) -> None:
+    """Their PIN and open sign-ins stop working at the next request."""
+    from core.auth import admin
+
+    typer.echo(f"deactivated {_admin(lambda s: admin.deactivate_staff(s, staff_id=staff_id).name)}")
+
+
+@staff_app.command("set-pin")
+def staff_set_pin(
+    staff_id: Annotated[int, typer.Argument(help="From `staff list`")],
+    pin: Annotated[str, typer.Option(prompt=True, hide_input=True, help="4 to 8 digits")],
+) -> None:
+    """Give a staff member a new PIN (asked for, not echoed)."""
+    from core.auth import admin
+
+    name = _admin(lambda s: admin.set_pin(s, staff_id=staff_id, pin=pin).name)
+    typer.echo(f"new PIN set for {name}")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
