@@ -24,7 +24,7 @@ from escpos.escpos import Escpos
 
 from shared.client import Api, AsyncCommerceClient
 from shared.errors import CommerceError
-from shared.printers import JobOutcome, close_quietly, run_job
+from shared.printers import JobOutcome, close_quietly, connect, run_job
 from shared.receipt import ReturnItem, print_lines
 from shared.schemas.returns import ReturnOut
 
@@ -67,14 +67,16 @@ async def print_document(app: PrinterOwner, lines: list[str],
     is what the cashier calls it ("receipt", "report").
     """
     job = write or (lambda printer: print_lines(printer, lines))
-    outcome = await _in_thread(app, lambda printer: run_job(printer, job, what=what))
-    if outcome.reached_paper and document:
-        _printed.setdefault(app, set()).add(document)
-    if outcome.printed:
-        return True, outcome.message
-    if outcome.message == NO_PRINTER:
-        return False, outcome.message
-    return False, f"{outcome.message} {REPRINT_HINT}"
+
+    def told(outcome: JobOutcome) -> str | None:
+        if outcome.reached_paper and document:
+            _printed.setdefault(app, set()).add(document)
+        if outcome.printed or outcome.message == NO_PRINTER:
+            return None
+        return f"{outcome.message} {REPRINT_HINT}"
+
+    outcome = await _in_thread(app, lambda printer: run_job(printer, job, what=what), told)
+    return outcome.printed, told(outcome) or outcome.message
 
 
 async def kick_drawer(app: PrinterOwner) -> str | None:
@@ -84,6 +86,7 @@ async def kick_drawer(app: PrinterOwner) -> str | None:
     """
     def kick(printer: Escpos) -> JobOutcome:
         try:
+            connect(printer)
             printer.cashdraw(2)
         except Exception as exc:  # noqa: BLE001 - a stuck drawer never blocks the sale
             return JobOutcome(False, False, "", cause=exc.__class__.__name__)
@@ -91,10 +94,12 @@ async def kick_drawer(app: PrinterOwner) -> str | None:
             close_quietly(printer)
         return JobOutcome(True, False, "")
 
-    outcome = await _in_thread(app, kick)
-    if outcome.printed or outcome.message == NO_PRINTER:
-        return None
-    return f"The drawer did not open ({outcome.cause}); open it with the key."
+    def told(outcome: JobOutcome) -> str | None:
+        if outcome.printed or outcome.message == NO_PRINTER:
+            return None
+        return f"The drawer did not open ({outcome.cause}); open it with the key."
+
+    return told(await _in_thread(app, kick, told))
 
 
 async def return_items(client: AsyncCommerceClient, ret: ReturnOut) -> dict[str, ReturnItem]:
@@ -114,11 +119,13 @@ async def return_items(client: AsyncCommerceClient, ret: ReturnOut) -> dict[str,
     return items
 
 
-async def _in_thread(app: PrinterOwner, job: Callable[[Escpos], JobOutcome]) -> JobOutcome:
+async def _in_thread(app: PrinterOwner, job: Callable[[Escpos], JobOutcome],
+                     told: Callable[[JobOutcome], str | None]) -> JobOutcome:
     """Run ``job`` on a fresh printer in a thread, one job at a time per till.
 
     If the screen that asked goes away meanwhile (its worker is cancelled), the job
-    still finishes on the printer, and a fault is still told to the cashier.
+    still finishes on the printer, and what ``told`` makes of a fault still reaches
+    the cashier.
     """
     def run() -> JobOutcome:
         with _lock(app):
@@ -136,19 +143,18 @@ async def _in_thread(app: PrinterOwner, job: Callable[[Escpos], JobOutcome]) -> 
     try:
         return await asyncio.shield(task)
     except asyncio.CancelledError:
-        task.add_done_callback(lambda done: _tell_late(app, done))
+        task.add_done_callback(lambda done: _tell_late(app, done, told))
         raise
 
 
-def _tell_late(app: PrinterOwner, done: asyncio.Future[JobOutcome]) -> None:
+def _tell_late(app: PrinterOwner, done: asyncio.Future[JobOutcome],
+               told: Callable[[JobOutcome], str | None]) -> None:
     """A job whose screen stopped waiting: its fault still reaches the cashier."""
     if done.cancelled() or done.exception() is not None:
         return
-    outcome = done.result()
-    if not outcome.printed and outcome.message != NO_PRINTER:
+    sentence = told(done.result())
+    post = getattr(app, "post_message", None)
+    if sentence and post is not None:
         from pos.messages import Problem
 
-        post = getattr(app, "post_message", None)
-        if post is not None:
-            post(Problem(f"{outcome.message} {REPRINT_HINT}"))
-
+        post(Problem(sentence))

@@ -39,6 +39,7 @@ __all__ = [
     "Paper",
     "PrinterConfigError",
     "close_quietly",
+    "connect",
     "fit_to_code_page",
     "paper_of",
     "printer_from_config",
@@ -214,7 +215,7 @@ def run_job(printer: Escpos, write: Callable[[Escpos], None], *, what: str = "re
     readable = _can_read(printer)
     reached = False
     try:
-        _connect(printer)
+        connect(printer)
         answers = readable
         if readable:
             fault = _fault_before(printer, status_seconds)
@@ -248,7 +249,7 @@ def _can_read(printer: Escpos) -> bool:
     return type(printer)._read is not Escpos._read
 
 
-def _connect(printer: Escpos) -> None:
+def connect(printer: Escpos) -> None:
     """Open now (python-escpos opens on first use) so a dead printer fails here. A
     network printer's socket is opened here rather than by python-escpos, which
     leaves the socket of a refused connection for the garbage collector."""

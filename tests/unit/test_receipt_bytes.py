@@ -163,7 +163,7 @@ def test_a_printer_without_1252_gets_pc858(emupos: EmuPos) -> None:
 def test_text_and_qr_are_centred_on_the_paper(emupos: EmuPos, device: str) -> None:
     """The layout takes the profile's width: on a 576-dot printer 48 columns, not 42
     left of centre; the QR centred on the dots the paper has."""
-    printed = emupos.print_bytes(device, _bytes(device, DOCUMENTS["reprint"]))
+    printed = emupos.print_bytes(device, _bytes(device, DOCUMENTS["split tender"]))
     image = Image.open(io.BytesIO(printed.png))
     left, _, right, _ = ImageOps.invert(image.convert("L")).getbbox()  # type: ignore[misc]
     margin_left, margin_right = left, printed.width_dots - right
