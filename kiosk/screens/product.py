@@ -61,8 +61,11 @@ class ProductScreen(Screen[None]):
         if detail is None:
             return ""
         t, money = self.app.t, self.app.money  # type: ignore[attr-defined]
-        return (f"[b]{money(detail.price_cents)}[/b] {t('product.vat')} · {detail.brand} · "
+        text = (f"[b]{money(detail.price_cents)}[/b] {t('product.vat')} · {detail.brand} · "
                 f"{detail.category_name}\n{detail.description}")
+        if detail.final_sale:
+            text += f"\n[b]{t('product.final_sale')}[/b]"
+        return text
 
     def _here_count(self) -> int:
         stock = self.availability

@@ -16,7 +16,7 @@ from kiosk.widgets.nav import NavBar
 from kiosk.widgets.qr import QrCode
 from shared.client import Api
 from shared.errors import CommerceError
-from shared.schemas.orders import OrderOut
+from shared.schemas.orders import OrderLineOut, OrderOut
 from shared.schemas.returns import ReturnCreate, ReturnLineIn, ReturnOut
 
 REASONS = ("size", "changed", "faulty")
@@ -34,6 +34,8 @@ class ReturnScreen(Screen[None]):
         self.chosen: dict[int, int] = {}
         self.reason = "size"
         self.ret: ReturnOut | None = None
+        self.final_sale: set[str] = set()
+        """SKUs of the order that are never taken back (said on their line)."""
 
     def compose(self) -> ComposeResult:
         t = self.app.t  # type: ignore[attr-defined]
@@ -56,14 +58,25 @@ class ReturnScreen(Screen[None]):
         t = self.app.t  # type: ignore[attr-defined]
         return f"{t('return.title')} · {self.order.number}" if self.order else t("return.title")
 
+    @staticmethod
+    def _returnable(line: OrderLineOut) -> int:
+        return max(0, line.qty_collected - line.qty_returned)
+
     def _lines(self) -> list[Horizontal]:
-        money = self.app.money  # type: ignore[attr-defined]
-        return [Horizontal(
-            Label(f"{self.chosen.get(line.line_no, 0)}/{line.qty_collected} × {line.name}  "
-                  f"{money(line.total_cents)}", classes="line-name"),
-            Button("−1", id=f"less-{line.line_no}", classes="less"),
-            Button("+1", id=f"more-{line.line_no}", classes="more"),
-            classes="basket-line") for line in (self.order.lines if self.order else [])]
+        t, money = self.app.t, self.app.money  # type: ignore[attr-defined]
+        rows = []
+        for line in self.order.lines if self.order else []:
+            final = line.sku in self.final_sale
+            text = (f"{self.chosen.get(line.line_no, 0)}/{0 if final else self._returnable(line)}"
+                    f" × {line.name}  {money(line.total_cents)}")
+            if final:
+                text += f"  ({t('return.final_sale')})"
+            rows.append(Horizontal(
+                Label(text, classes="line-name"),
+                Button("−1", id=f"less-{line.line_no}", classes="less", disabled=final),
+                Button("+1", id=f"more-{line.line_no}", classes="more", disabled=final),
+                classes="basket-line" + (" -final-sale" if final else "")))
+        return rows
 
     def _slip(self) -> list[Widget]:
         ret, app = self.ret, self.app
@@ -79,8 +92,12 @@ class ReturnScreen(Screen[None]):
 
     @work(exclusive=True, group="return")
     async def load(self) -> None:
+        client = self.app.client  # type: ignore[attr-defined]
         try:
-            self.order = await self.app.client.call(Api.by_receipt(self.receipt_code))  # type: ignore[attr-defined]
+            self.order = await client.call(Api.by_receipt(self.receipt_code))
+            for sku in {line.sku for line in self.order.lines}:
+                if (await client.call(Api.product(sku))).final_sale:
+                    self.final_sale.add(sku)
         except CommerceError as error:
             self.post_message(Problem(self.app.explain(error)))  # type: ignore[attr-defined]
             return
@@ -100,7 +117,7 @@ class ReturnScreen(Screen[None]):
         if line is None:
             return
         value = self.chosen.get(line_no, 0) + (1 if kind == "more" else -1)
-        self.chosen[line_no] = max(0, min(line.qty_collected, value))
+        self.chosen[line_no] = max(0, min(self._returnable(line), value))
         await self.show_lines()
 
     @on(Button.Pressed, ".reason")
