@@ -19,10 +19,11 @@ from core.customers.routes import router as customers_router
 from core.db import Database
 from core.edge import EdgeChecks
 from core.events.routes import router as events_router
+from core.health import router as health_router
 from core.orders import lifecycle
 from core.orders.routes import router as orders_router
 from core.payments.gateway import PaymentGateway, SimulatedTerminal
-from core.problems import install_problem_handlers
+from core.problems import PROBLEM_RESPONSES, install_problem_handlers
 from core.returns.routes import router as returns_router
 from core.scan.routes import router as scan_router
 from core.settings import CoreSettings
@@ -32,7 +33,7 @@ from core.tills.routes import router as tills_router
 log = logging.getLogger("omnitill.core")
 
 ROUTERS = [catalog_router, auth_router, scan_router, carts_router, orders_router, stock_router,
-           events_router, returns_router, customers_router, tills_router]
+           events_router, returns_router, customers_router, tills_router, health_router]
 
 
 def run_sweep(db: Database, settings: CoreSettings, gateway: PaymentGateway) -> dict[str, int]:
@@ -80,5 +81,5 @@ def create_app(
     install_problem_handlers(app)
     app.add_middleware(EdgeChecks)
     for router in ROUTERS:
-        app.include_router(router)
+        app.include_router(router, responses=PROBLEM_RESPONSES)
     return app

@@ -13,12 +13,41 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("omnitill.core")
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """Every refusal, as served (RFC 9457 problem details plus our ``code``)."""
+
+    type: str = "about:blank"
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str = Field(description="A sentence a cashier or shopper can read.")
+    code: str = Field(description="Stable machine-readable reason, e.g. `out_of_stock`.")
+    instance: str
+    context: dict[str, Any] | None = None
+    errors: list[dict[str, Any]] | None = Field(
+        default=None, description="Invalid input: each field and what is wrong with it.")
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"description": description, "model": Problem,
+             "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    for status, description in {
+        400: "Bad request", 401: "No or wrong device token or staff sign-in",
+        403: "This device or role may not do this", 404: "Not found",
+        409: "The state does not allow it now", 413: "Request body too large",
+        422: "Invalid input", 429: "Locked after too many wrong PINs or codes",
+        503: "The database is busy or unreachable; retry",
+    }.items()
+}
+"""Declared on every route, so the OpenAPI document says what a client may get."""
 
 
 class CommerceProblem(Exception):
