@@ -114,6 +114,7 @@ def receive_transfer(number: str, db: DbDep, caller: StaffDep) -> TransferOut:
                            code="already_received")
         if transfer.order_number:
             raise Conflict(f"Transfer {transfer.number} carries order {transfer.order_number}; "
-                           "mark that order ready for pickup instead.", code="order_transfer")
+                           "mark that order ready for pickup instead.", code="order_transfer",
+                           order=transfer.order_number)
         receive_transfer_lines(session, transfer)
         return _transfer_out(session, transfer)
