@@ -77,6 +77,8 @@ class SellScreen(OfflineSelling, Screen[None]):
                 tooltip="Take the customer off this sale"),
         Binding("f6", "pickups", "Pickups", id="pickups", tooltip="Click-and-collect queue"),
         Binding("f11", "returns", "Returns", id="returns", tooltip="Returns desk"),
+        Binding("ctrl+k", "stock_desk", "Stock", id="stock_desk",
+                tooltip="Stock desk: counts, goods received, damage, transfers"),
         Binding("f8", "reprint", "Reprint", id="reprint", tooltip="Print the last receipt"),
         Binding("f12", "till", "Till", id="till", tooltip="X report, cash in/out, close (Z)"),
         Binding("f10", "sign_out", "Sign out", id="sign_out", tooltip="Switch cashier"),
@@ -634,6 +636,12 @@ class SellScreen(OfflineSelling, Screen[None]):
         from pos.screens.pickups import PickupsScreen
 
         self.app.push_screen(PickupsScreen())
+
+    def action_stock_desk(self) -> None:
+        """Ctrl+K: the stock desk (supervisor actions ask for a PIN there)."""
+        from pos.screens.stock_desk import StockDeskScreen
+
+        self.app.push_screen(StockDeskScreen())
 
     def action_detach(self) -> None:
         if self.customer is None:
