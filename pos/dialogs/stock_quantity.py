@@ -1,0 +1,58 @@
+"""Typing a number of units for the stock desk: a count, goods received, damage.
+
+A count may be 0 (the shelf is empty); goods received and damage are at least
+one unit. Anything else is refused here, with an example, before it reaches the
+core, so the supervisor's PIN is never asked for a typo.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+MAX_UNITS = 100_000
+"""The most the core accepts in one adjustment."""
+
+
+def parse_units(text: str, *, minimum: int) -> int | None:
+    """Whole units from what was typed, or ``None`` when it is not a quantity."""
+    text = text.strip()
+    if not text.isdigit():
+        return None
+    units = int(text)
+    return units if minimum <= units <= MAX_UNITS else None
+
+
+class QuantityDialog(ModalScreen[int | None]):
+    """A number of units (``minimum`` or more); Escape cancels."""
+
+    BINDINGS = [("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, *, minimum: int = 1) -> None:
+        super().__init__()
+        self.title_text, self.minimum = title, minimum
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="quantity-dialog", classes="dialog"):
+            yield Label(self.title_text, classes="title")
+            yield Input(id="quantity", placeholder="Units, e.g. 12", restrict=r"[0-9]*",
+                        max_length=6)
+            yield Label("", id="quantity-error", classes="-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#quantity", Input).focus()
+
+    @on(Input.Submitted, "#quantity")
+    def typed(self, event: Input.Submitted) -> None:
+        units = parse_units(event.value, minimum=self.minimum)
+        if units is None:
+            self.query_one("#quantity-error", Label).update(
+                f"Type a whole number of units from {self.minimum} to {MAX_UNITS}, e.g. 12.")
+            return
+        self.dismiss(units)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

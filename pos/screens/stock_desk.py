@@ -1,0 +1,275 @@
+"""The stock desk: what a supervisor does with the store's stock, from the till,
+with the scanner.
+
+Scan an item to see its level here (on hand, reserved for orders and baskets,
+available to sell); then count it, book goods received or damage written off,
+or send units to another location. An incoming transfer is received by its
+number: goods for the shelf go into stock, and a ship-to-store transfer makes
+its waiting pickup order ready (the core tells the shopper).
+
+Adjustments and outgoing transfers are a supervisor's: a cashier's till asks a
+supervisor's PIN on the spot (``call_approved``) rather than refusing. Every
+call runs in a worker; the level on screen changes only when the core answers,
+so it never shows a number the core does not hold.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Label
+
+from pos.dialogs.stock_quantity import QuantityDialog
+from pos.dialogs.transfer_receive import ReceiveTransferDialog, transfer_number
+from pos.dialogs.transfer_send import SendTransferDialog
+from pos.widgets.scan_field import ScanField
+from shared.client import Api
+from shared.errors import CommerceError, NotFound
+from shared.schemas.orders import (
+    AdjustmentIn,
+    StockLevelOut,
+    TransferCreate,
+    TransferLineIn,
+    Transition,
+)
+
+CODE = re.compile(r"^(\d{8}|\d{12,14}|OT1:.+)$", re.IGNORECASE)
+"""A barcode (EAN-8, UPC/EAN-13, GTIN-14) or one of our QR codes: asked of the
+core's scan endpoint; anything else is a SKU or a search."""
+
+SCANNED_TRANSFER = re.compile(r"^T-\d{1,6}$", re.IGNORECASE)
+"""A transfer number scanned into the item field receives that transfer."""
+
+ADJUSTED = {
+    "count": "Counted {sku}",
+    "receipt": "Goods received: {qty} × {sku}",
+    "damage": "Damage written off: {qty} × {sku}",
+}
+"""What the status line says after each kind of adjustment."""
+
+
+class StockDeskScreen(Screen[None]):
+    BINDINGS = [
+        Binding("f2", "count", "Count", id="stock_count",
+                tooltip="Type the units counted on the shelf; the core books the difference"),
+        Binding("f3", "received", "Received", id="stock_received",
+                tooltip="Goods received: add units to this store's stock"),
+        Binding("f4", "damage", "Damage", id="stock_damage",
+                tooltip="Write damaged units off this store's stock"),
+        Binding("f5", "send", "Send", id="transfer_send",
+                tooltip="Send units of the item to another location"),
+        Binding("f6", "receive", "Receive", id="transfer_receive",
+                tooltip="An incoming transfer arrived: scan or type its number"),
+        Binding("escape", "back", "Back", id="back", tooltip="Back to the sale"),
+        Binding("f1", "app.keys", "Keys", id="keys", tooltip="Every key of this screen"),
+    ]
+
+    @dataclass
+    class LevelRead(Message):
+        """The core's level of the item on the desk, after a look-up or a change."""
+
+        level: StockLevelOut
+        name: str
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sku: str | None = None
+        self.name = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="stock-desk"):
+            yield Label("Stock desk", classes="title")
+            yield ScanField(id="scan", placeholder="Scan an item (or type its SKU or name); "
+                            "scan a transfer number to receive it")
+            yield Label("No item yet: scan one to see its stock here.", id="item")
+            yield Label("", id="level")
+            yield Label("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#scan", ScanField).focus()
+
+    def say(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#status", Label)
+        status.update(text)
+        status.set_class(error, "-error")
+
+    def refused(self, error: CommerceError) -> None:
+        self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+
+    @property
+    def store(self) -> str:
+        return self.app.store.code  # type: ignore[attr-defined,no-any-return]
+
+    # -- the item on the desk --------------------------------------------------------
+
+    @on(ScanField.Scanned, "#scan")
+    def scanned(self, event: ScanField.Scanned) -> None:
+        if SCANNED_TRANSFER.match(event.text):
+            self.receive(transfer_number(event.text) or event.text)
+        else:
+            self.look_up(event.text)
+
+    @work(exclusive=True, group="stock")
+    async def look_up(self, text: str) -> None:
+        """Find the item a scan or typed text means, then read its level here."""
+        client = self.app.client  # type: ignore[attr-defined]
+        try:
+            if CODE.match(text):
+                result = await client.call(Api.scan(text))
+                if result.kind != "product" or result.product is None:
+                    self.say("That code is not an item; scan the item's barcode.", error=True)
+                    return
+                sku, name = result.product.sku, result.product.name
+            else:
+                try:
+                    product = await client.call(Api.product(text.upper()))
+                    sku, name = product.sku, product.name
+                except NotFound:
+                    found = await self._search(text)
+                    if found is None:
+                        return
+                    sku, name = found
+            level = await client.call(Api.stock_level(self.store, sku))
+        except CommerceError as error:
+            self.refused(error)
+            return
+        self.post_message(self.LevelRead(level, name))
+        self.say("F2 count · F3 goods received · F4 damage · F5 send to another location")
+
+    async def _search(self, text: str) -> tuple[str, str] | None:
+        """An item by name: the only match, or the one the supervisor picks."""
+        from pos.dialogs.pick_product import PickProductDialog
+
+        page = await self.app.client.call(Api.products(q=text, limit=20))  # type: ignore[attr-defined]
+        if not page.items:
+            self.say(f"Nothing matches {text!r}.", error=True)
+            return None
+        if len(page.items) == 1:
+            return page.items[0].sku, page.items[0].name
+        sku = await self.app.push_screen_wait(PickProductDialog(
+            text, page.items, self.app.money))  # type: ignore[attr-defined]
+        names = {item.sku: item.name for item in page.items}
+        return (sku, names[sku]) if sku else None
+
+    @on(LevelRead)
+    def show_level(self, event: LevelRead) -> None:
+        level = event.level
+        self.sku, self.name = level.sku, event.name
+        self.query_one("#item", Label).update(f"{level.sku}  {event.name}  at {level.location}")
+        self.query_one("#level", Label).update(
+            f"On hand {level.on_hand} · Reserved {level.reserved} · "
+            f"Available {level.available}")
+
+    def _item(self) -> str | None:
+        """The item on the desk, read when the key is pressed."""
+        if self.sku is None:
+            self.say("Scan an item first.", error=True)
+        return self.sku
+
+    # -- adjustments -----------------------------------------------------------------
+
+    def action_count(self) -> None:
+        if sku := self._item():
+            self.adjust(sku, "count")
+
+    def action_received(self) -> None:
+        if sku := self._item():
+            self.adjust(sku, "receipt")
+
+    def action_damage(self) -> None:
+        if sku := self._item():
+            self.adjust(sku, "damage")
+
+    @work(exclusive=True, group="stock")
+    async def adjust(self, sku: str, reason: str) -> None:
+        title = {"count": f"Count of {sku}: units on the shelf here",
+                 "receipt": f"Goods received: units of {sku}",
+                 "damage": f"Damaged: units of {sku} to write off"}[reason]
+        qty = await self.app.push_screen_wait(
+            QuantityDialog(title, minimum=0 if reason == "count" else 1))
+        if qty is None:
+            return
+        try:
+            level = await self.app.call_approved(Api.adjust_stock(  # type: ignore[attr-defined]
+                AdjustmentIn(location=self.store, sku=sku, reason=reason, qty=qty)))
+        except CommerceError as error:
+            self.refused(error)
+            return
+        self.post_message(self.LevelRead(level, self.name))
+        self.say(f"{ADJUSTED[reason].format(sku=sku, qty=qty)}: on hand now {level.on_hand}.")
+
+    # -- transfers -------------------------------------------------------------------
+
+    def action_send(self) -> None:
+        if sku := self._item():
+            self.send(sku)
+
+    @work(exclusive=True, group="stock")
+    async def send(self, sku: str) -> None:
+        answer = await self.app.push_screen_wait(SendTransferDialog(sku, self.store))
+        if answer is None:
+            return
+        destination, qty = answer
+        client = self.app.client  # type: ignore[attr-defined]
+        try:
+            transfer = await self.app.call_approved(Api.create_transfer(TransferCreate(  # type: ignore[attr-defined]
+                from_location=self.store, to_location=destination,
+                lines=[TransferLineIn(sku=sku, qty=qty)])))
+            level = await client.call(Api.stock_level(self.store, sku))
+        except CommerceError as error:
+            self.refused(error)
+            return
+        self.post_message(self.LevelRead(level, self.name))
+        self.say(f"Transfer {transfer.number}: {qty} × {sku} on its way to "
+                 f"{transfer.to_location}. Write the number on the parcel.")
+
+    def action_receive(self) -> None:
+        self.ask_transfer()
+
+    @work(exclusive=True, group="stock")
+    async def ask_transfer(self) -> None:
+        number = await self.app.push_screen_wait(ReceiveTransferDialog())
+        if number:
+            await self._receive(number)
+
+    @work(exclusive=True, group="stock")
+    async def receive(self, number: str) -> None:
+        await self._receive(number)
+
+    async def _receive(self, number: str) -> None:
+        """Goods for the shelf go into stock; a ship-to-store transfer belongs to a
+        pickup order, and marking that order ready is what books the goods in
+        (reserved for it) and tells the shopper."""
+        client = self.app.client  # type: ignore[attr-defined]
+        try:
+            try:
+                transfer = await client.call(Api.receive_transfer(number))
+            except CommerceError as error:
+                order = error.context.get("order") if error.code == "order_transfer" else None
+                if not order:
+                    raise
+                await client.call(Api.transition(str(order), Transition(
+                    to="ready_for_pickup", note=f"transfer {number} received")))
+                self.say(f"Transfer {number} received: order {order} is ready for pickup "
+                         "and the shopper is told. Put it on the pickup shelf.")
+                return
+            if self.sku is not None and self.sku in {line.sku for line in transfer.lines}:
+                level = await client.call(Api.stock_level(self.store, self.sku))
+                self.post_message(self.LevelRead(level, self.name))
+        except CommerceError as error:
+            self.refused(error)
+            return
+        units = sum(line.qty for line in transfer.lines)
+        self.say(f"Transfer {transfer.number} from {transfer.from_location} received: "
+                 f"{units} unit{'s' if units != 1 else ''} into stock here.")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
