@@ -3,8 +3,6 @@ the client (handed in), the language, the basket and the idle watch."""
 
 from __future__ import annotations
 
-import shlex
-import sys
 from contextlib import suppress
 from time import monotonic
 
@@ -284,11 +282,13 @@ def make_kiosk(settings: KioskSettings, transport: httpx.AsyncBaseTransport | No
     return KioskApp(client, settings)
 
 
-def run(settings: KioskSettings, web: bool = False, port: int = 8710) -> None:
+def run(settings: KioskSettings, web: bool = False, port: int = 8710,
+        host: str = "127.0.0.1") -> None:
+    """In this terminal, or in a browser (``web``) on ``host:port``: give the
+    store network's address (or ``0.0.0.0``) for a touch screen on another machine."""
     if web:
-        from textual_serve.server import Server
+        from kiosk.web import serve
 
-        command = shlex.join([sys.executable, "-m", "cli.main", "kiosk"])
-        Server(command, host="127.0.0.1", port=port, title="Portico kiosk").serve()
+        serve(host, port)
         return
     make_kiosk(settings).run()
