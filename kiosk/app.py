@@ -52,7 +52,7 @@ class KioskApp(App[None]):
         super().__init__()
         self.client = client
         self.settings = settings
-        self.language = settings.language
+        self.language: str = settings.language
         self.basket = Basket(client)
         self.setup_problem: SetupProblem | None = None
         self.store_names: dict[str, str] = {}

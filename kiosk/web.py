@@ -50,7 +50,7 @@ def serve(host: str, port: int) -> None:
     from textual_serve.server import Server
 
     class KioskServer(Server):
-        async def handle_index(self, request: web.Request) -> web.Response:  # type: ignore[override]
+        async def handle_index(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
             """The page's links lead back where this browser came from."""
             self.public_url = f"{request.scheme}://{request.host}"
             return await super().handle_index(request)  # type: ignore[no-any-return]

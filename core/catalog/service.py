@@ -7,7 +7,7 @@ import json
 import math
 from collections.abc import Sequence
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from core.catalog import search
@@ -78,7 +78,7 @@ def products_out(session: Session, products: Sequence[Product]) -> list[ProductO
     return [product_out(p, categories.get(p.category_code)) for p in products]
 
 
-def _style_key() -> object:
+def _style_key() -> ColumnElement[str]:
     """A product without a style is a style of its own."""
     return case((Product.style == "", Product.sku), else_=Product.style)
 
@@ -114,7 +114,8 @@ def list_products(
     by_style = group == "style"
     position = _decode_cursor(cursor) if cursor else {}
     if q and q.strip():
-        offset = int(position.get("o", 0)) if isinstance(position.get("o", 0), int) else 0
+        given = position.get("o", 0)
+        offset = given if isinstance(given, int) else 0
         skus = search.search_skus(
             session, query=q, category=category, limit=limit + 1, offset=offset,
             by_style=by_style,
@@ -128,18 +129,20 @@ def list_products(
                 items=_with_style_figures(session, items) if by_style else items,
                 next_cursor=_encode_cursor({"o": offset + limit}) if more else None,
             )
-    filters = [Product.active.is_(True)]
+    filters: list[ColumnElement[bool]] = [Product.active.is_(True)]
     if category:
         filters.append(Product.category_code == category)
+    name: ColumnElement[str]
+    sku: ColumnElement[str]
     if by_style:
         first = func.row_number().over(partition_by=_style_key(),
                                        order_by=(Product.name, Product.sku))
         firsts = select(Product.sku, Product.name, first.label("n")).where(*filters).subquery()
-        keys = select(firsts.c.name, firsts.c.sku).where(firsts.c.n == 1)
         name, sku = firsts.c.name, firsts.c.sku
+        keys = select(name, sku).where(firsts.c.n == 1)
     else:
-        keys = select(Product.name, Product.sku).where(*filters)
-        name, sku = Product.name, Product.sku
+        name, sku = Product.name.expression, Product.sku.expression
+        keys = select(name, sku).where(*filters)
     after = position.get("k")
     if isinstance(after, list) and len(after) == 2:
         keys = keys.where((name > after[0]) | ((name == after[0]) & (sku > after[1])))

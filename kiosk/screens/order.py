@@ -20,6 +20,7 @@ from kiosk.messages import Problem
 from shared.client import Api
 from shared.errors import CommerceError
 from shared.schemas.catalog import Availability, LocationStock
+from shared.schemas.enums import Fulfilment
 from shared.schemas.orders import Contact, LineIn, OrderCreate
 
 
@@ -57,7 +58,7 @@ class OrderScreen(Screen[None]):
                 yield Label(t("order.none_to_order"), id="order-none")
             yield Button(t("nav.back"), id="back")
 
-    def _body(self, fulfilment: str, store: str | None) -> OrderCreate | None:
+    def _body(self, fulfilment: Fulfilment, store: str | None) -> OrderCreate | None:
         t = self.app.t  # type: ignore[attr-defined]
         name = " ".join(self.query_one("#name", Input).value.split())
         email = self.query_one("#email", Input).value.strip()
@@ -76,13 +77,13 @@ class OrderScreen(Screen[None]):
     @on(Button.Pressed, "#ship-here")
     def ship_here(self) -> None:
         here = self.availability.here
-        if here and (body := self._body("ship_to_store", here.code)):
+        if here and (body := self._body(Fulfilment.SHIP_TO_STORE, here.code)):
             self.place(body, here)
 
     @on(Button.Pressed, ".at")
     def at_store(self) -> None:
         there = self.elsewhere
-        if there and (body := self._body("pickup", there.code)):
+        if there and (body := self._body(Fulfilment.PICKUP, there.code)):
             self.place(body, there)
 
     @on(Button.Pressed, "#back")
