@@ -81,7 +81,7 @@ class StockDeskScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.sku: str | None = None
-        self.name = ""
+        self.item_name = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="stock-desk"):
@@ -162,7 +162,7 @@ class StockDeskScreen(Screen[None]):
     @on(LevelRead)
     def show_level(self, event: LevelRead) -> None:
         level = event.level
-        self.sku, self.name = level.sku, event.name
+        self.sku, self.item_name = level.sku, event.name
         self.query_one("#item", Label).update(f"{level.sku}  {event.name}  at {level.location}")
         self.query_one("#level", Label).update(
             f"On hand {level.on_hand} · Reserved {level.reserved} · "
@@ -203,7 +203,7 @@ class StockDeskScreen(Screen[None]):
         except CommerceError as error:
             self.refused(error)
             return
-        self.post_message(self.LevelRead(level, self.name))
+        self.post_message(self.LevelRead(level, self.item_name))
         self.say(f"{ADJUSTED[reason].format(sku=sku, qty=qty)}: on hand now {level.on_hand}.")
 
     # -- transfers -------------------------------------------------------------------
@@ -227,7 +227,7 @@ class StockDeskScreen(Screen[None]):
         except CommerceError as error:
             self.refused(error)
             return
-        self.post_message(self.LevelRead(level, self.name))
+        self.post_message(self.LevelRead(level, self.item_name))
         self.say(f"Transfer {transfer.number}: {qty} × {sku} on its way to "
                  f"{transfer.to_location}. Write the number on the parcel.")
 
@@ -263,7 +263,7 @@ class StockDeskScreen(Screen[None]):
                 return
             if self.sku is not None and self.sku in {line.sku for line in transfer.lines}:
                 level = await client.call(Api.stock_level(self.store, self.sku))
-                self.post_message(self.LevelRead(level, self.name))
+                self.post_message(self.LevelRead(level, self.item_name))
         except CommerceError as error:
             self.refused(error)
             return
