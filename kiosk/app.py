@@ -56,6 +56,8 @@ class KioskApp(App[None]):
         self.basket = Basket(client)
         self.setup_problem: SetupProblem | None = None
         self.store_names: dict[str, str] = {}
+        self.store_code: str | None = None
+        """This kiosk's store, as the core knows it (from its token)."""
         self.last_activity = monotonic()
         self.asking = False
         self._scan_buffer = ""
@@ -84,7 +86,9 @@ class KioskApp(App[None]):
         """Token and core checked at start-up; the attract screen says what to fix."""
         from kiosk.screens.attract import AttractScreen
 
-        self.setup_problem = await check_setup(self.client, self.settings.core_url)
+        self.setup_problem, whoami = await check_setup(self.client, self.settings.core_url)
+        if whoami is not None:
+            self.store_code = whoami.device.store_code
         if self.setup_problem is None and not self.store_names:
             with suppress(CommerceError):
                 stores = await self.client.call(Api.stores())

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from shared.client import Api, AsyncCommerceClient
 from shared.errors import CommerceError, Forbidden, Unauthorized, Unavailable
+from shared.schemas.auth import Whoami
 from shared.schemas.enums import DeviceKind
 
 
@@ -26,16 +27,18 @@ class SetupProblem:
         return t(self.key, **self.values)
 
 
-async def check_setup(client: AsyncCommerceClient, core_url: str) -> SetupProblem | None:
+async def check_setup(client: AsyncCommerceClient, core_url: str
+                      ) -> tuple[SetupProblem | None, Whoami | None]:
+    """What is wrong (if anything), and who the core says this kiosk is."""
     try:
         whoami = await client.call(Api.whoami())
     except (Unauthorized, Forbidden):
-        return SetupProblem("setup.token", blocking=True)
+        return SetupProblem("setup.token", blocking=True), None
     except Unavailable:
-        return SetupProblem("setup.unreachable", blocking=False, values={"url": core_url})
+        return SetupProblem("setup.unreachable", blocking=False, values={"url": core_url}), None
     except CommerceError:
-        return None  # the core answered: whatever this is, the screens say it
+        return None, None  # the core answered: whatever this is, the screens say it
     if whoami.device.kind is not DeviceKind.KIOSK:
         return SetupProblem("setup.kind", blocking=True,
-                            values={"kind": whoami.device.kind.value})
-    return None
+                            values={"kind": whoami.device.kind.value}), whoami
+    return None, whoami

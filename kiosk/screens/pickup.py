@@ -12,6 +12,7 @@ from kiosk.messages import Problem
 from kiosk.widgets.nav import NavBar
 from shared.client import Api
 from shared.errors import CommerceError
+from shared.schemas.enums import OrderStatus
 from shared.schemas.orders import CheckIn, CheckInResult
 
 
@@ -62,4 +63,15 @@ class PickupScreen(Screen[None]):
         if result.due_cents:
             amount = app.money(result.due_cents)  # type: ignore[attr-defined]
             due = f"\n[b]{app.t('pickup.due', amount=amount)}[/b]"  # type: ignore[attr-defined]
-        return f"[b]{result.number}[/b] · {result.customer_name or ''}\n{result.message}{due}"
+        return (f"[b]{result.number}[/b] · {result.customer_name or ''}\n"
+                f"{self._status_text(result)}{due}")
+
+    def _status_text(self, result: CheckInResult) -> str:
+        """What to do next, in the shopper's words (the core's sentence is English)."""
+        t, here = self.app.t, self.app.store_code  # type: ignore[attr-defined]
+        if result.pickup_store and here and result.pickup_store != here:
+            return t("pickup.elsewhere", store=result.pickup_store_name or result.pickup_store)
+        by_status = {OrderStatus.READY_FOR_PICKUP: "pickup.ready",
+                     OrderStatus.COLLECTED: "pickup.collected",
+                     OrderStatus.CANCELLED: "pickup.cancelled"}
+        return t(by_status.get(result.status, "pickup.preparing"))

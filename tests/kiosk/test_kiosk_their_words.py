@@ -4,13 +4,15 @@ locked by wrong tries says to ask staff, while product scans still work."""
 
 from __future__ import annotations
 
+import httpx
 from textual.widgets import Static
 
 from kiosk.screens.basket import BasketScreen
 from kiosk.screens.pickup import PickupScreen
 from kiosk.screens.product import ProductScreen
 from shared.client import Api
-from tests.api.helpers import set_stock
+from shared.schemas.orders import Contact, LineIn, OrderCreate
+from tests.api.helpers import key, set_stock
 from tests.pos.pilot import settle, tap, wait_until
 
 SKU = "HO-MOK-05"
@@ -69,3 +71,40 @@ async def test_a_locked_kiosk_says_ask_staff_and_still_scans_products(  # type: 
         await wait_until(app, pilot, lambda: isinstance(app.screen, ProductScreen),
                          what="the scanned product")
         assert "Moka" in str(app.screen.query_one("#product-name", Static).render())
+
+
+async def _web_pickup(core_app, seeded_sqlite, store: str) -> str:  # type: ignore[no-untyped-def]
+    """A web order to collect at ``store``: its pickup code (the QR on the email)."""
+    set_stock(seeded_sqlite.url, store, SKU, 3)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=core_app),
+                                 base_url="http://core") as http:
+        response = await http.post(
+            "/v1/orders", headers={"Authorization":
+                                   f"Bearer {seeded_sqlite.tokens['WEB']['web']}",
+                                   "Idempotency-Key": key()},
+            json=OrderCreate(lines=[LineIn(sku=SKU, qty=1)], fulfilment="pickup",
+                             pickup_store=store, contact=Contact(
+                                 name="Giulia Rossi", email="g@example.it"))
+            .model_dump(mode="json", exclude_none=True))
+    return str(response.json()["pickup_code"])
+
+
+async def test_a_check_in_is_answered_in_the_shoppers_language(  # type: ignore[no-untyped-def]
+    kiosk_factory, core_app, seeded_sqlite
+) -> None:
+    here = await _web_pickup(core_app, seeded_sqlite, "MI01")
+    rome = await _web_pickup(core_app, seeded_sqlite, "RM01")
+    app = kiosk_factory(language="es")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*here, "enter")
+        await wait_until(app, pilot, lambda: isinstance(app.screen, PickupScreen)
+                         and "Estamos preparando" in result(app), what="the check-in")
+        assert "being prepared" not in result(app)
+        await pilot.press(*rome, "enter")
+        await wait_until(app, pilot, lambda: "se recoge en Portico Roma" in result(app),
+                         what="where the other order is collected")
+
+
+def result(app) -> str:  # type: ignore[no-untyped-def]
+    return "".join(str(x.render()) for x in app.screen.query("#pickup-result").results(Static))
