@@ -78,7 +78,8 @@ class SellScreen(OfflineSelling, Screen[None]):
         Binding("f6", "pickups", "Pickups", id="pickups", tooltip="Click-and-collect queue"),
         Binding("f11", "returns", "Returns", id="returns", tooltip="Returns desk"),
         # Priority: the scan field's Input would take Ctrl+K as "delete to the right".
-        Binding("ctrl+k", "stock_desk", "Stock", id="stock_desk", priority=True,
+        # A back-office key: listed under F1, kept out of the cashier's footer.
+        Binding("ctrl+k", "stock_desk", "Stock", id="stock_desk", priority=True, show=False,
                 tooltip="Stock desk: counts, goods received, damage, transfers"),
         Binding("f8", "reprint", "Reprint", id="reprint", tooltip="Print the last receipt"),
         Binding("f12", "till", "Till", id="till", tooltip="X report, cash in/out, close (Z)"),
