@@ -46,7 +46,7 @@ def follow_events(
     while True:
         try:
             with connect_sse(client.http, "GET", "/v1/events",
-                             **_request(client, store, types, last)) as source:  # type: ignore[arg-type]
+                             **_request(client, store, types, last)) as source:
                 for sse in source.iter_sse():
                     if event := _event(sse):
                         last = event.seq
@@ -69,7 +69,7 @@ async def afollow_events(
     while True:
         try:
             async with aconnect_sse(client.http, "GET", "/v1/events",
-                                    **_request(client, store, types, last)) as source:  # type: ignore[arg-type]
+                                    **_request(client, store, types, last)) as source:
                 async for sse in source.aiter_sse():
                     if event := _event(sse):
                         last = event.seq

@@ -72,7 +72,7 @@ class CreditDialog(ModalScreen[PaymentIn | None]):
         if cents > usable:
             self._error(f"At most {self.app.money(usable)} from this card.")  # type: ignore[attr-defined]
             return
-        self.dismiss(PaymentIn(tender=self.card.kind, amount_cents=cents,  # type: ignore[arg-type]
+        self.dismiss(PaymentIn(tender=self.card.kind, amount_cents=cents,
                                card_number=self.card.card_number))
 
     def action_cancel(self) -> None:

@@ -184,7 +184,7 @@ class PickupsScreen(Screen[None]):
     async def _order(self, number: str) -> OrderOut | None:
         """The order as the core has it now (the queue row may be seconds old)."""
         try:
-            return await self.app.client.call(Api.order(number))  # type: ignore[attr-defined,no-any-return]
+            return await self.app.client.call(Api.order(number))  # type: ignore[attr-defined]
         except CommerceError as error:
             self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
             return None

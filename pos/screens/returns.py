@@ -233,11 +233,11 @@ class ReturnsScreen(Screen[None]):
             summary.update(f"Return without a receipt · {money(total)} · refund to store "
                            "credit (a supervisor approves)")
             return
-        for line in self.order.lines if self.order else []:
-            table.add_row(str(line.line_no), line.name, str(line.qty_collected),
-                          str(line.qty_returned), str(self.chosen.get(line.line_no, 0)),
-                          "damaged" if str(line.line_no) in self.damaged else "resellable",
-                          money(line.total_cents), key=str(line.line_no))
+        for bought in self.order.lines if self.order else []:
+            table.add_row(str(bought.line_no), bought.name, str(bought.qty_collected),
+                          str(bought.qty_returned), str(self.chosen.get(bought.line_no, 0)),
+                          "damaged" if str(bought.line_no) in self.damaged else "resellable",
+                          money(bought.total_cents), key=str(bought.line_no))
         summary.update(f"Order {self.order.number} ({self.order.channel}) · refund to "
                        f"{self._destination()}" if self.order else self.done)
 
@@ -285,17 +285,17 @@ class ReturnsScreen(Screen[None]):
 
         if self.loose:
             items = [ReturnLineIn(sku=x.sku, qty=x.qty, reason="returns desk, no receipt",
-                                  condition=condition(x.sku))  # type: ignore[arg-type]
+                                  condition=condition(x.sku))
                      for x in self.loose.values() if x.qty]
             return ReturnCreate(lines=items, refund_to="store_credit") if items else None
         lines = [ReturnLineIn(line_no=n, qty=q, reason="returns desk",
-                              condition=condition(str(n)))  # type: ignore[arg-type]
+                              condition=condition(str(n)))
                  for n, q in self.chosen.items() if q]
         if not lines or self.order is None:
             return None
         return ReturnCreate(receipt_code=self.receipt,
                             order_number=None if self.receipt else self.order.number,
-                            lines=lines, refund_to=self.refund_to)  # type: ignore[arg-type]
+                            lines=lines, refund_to=self.refund_to)
 
     @work(exclusive=True, group="returns")
     async def action_refund(self) -> None:
