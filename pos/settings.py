@@ -19,7 +19,8 @@ class PosSettings(BaseSettings):
 
     printer: str = "none"
     """Receipt printer: `network:HOST:9100`, `usb:VID:PID`, `serial:/dev/ttyUSB0`,
-    `file:/path` or `none`."""
+    `file:/path` or `none`; add `,profile=NAME` for the paper width (`TM-T88V`, the
+    default, 42 columns; `TM-T20II`, 48; `NT-5890K`, 58 mm, 32)."""
 
     locale: str = "it_IT"
     """Locale for money on screen and on receipts."""
