@@ -50,10 +50,10 @@ def serve(host: str, port: int) -> None:
     from textual_serve.server import Server
 
     class KioskServer(Server):
-        async def handle_index(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
+        async def handle_index(self, request: web.Request) -> web.StreamResponse:
             """The page's links lead back where this browser came from."""
             self.public_url = f"{request.scheme}://{request.host}"
-            return await super().handle_index(request)  # type: ignore[no-any-return]
+            return await super().handle_index(request)
 
     command = shlex.join([sys.executable, "-m", "cli.main", "kiosk"])
     KioskServer(command, host=host, port=port, title="Portico kiosk",
