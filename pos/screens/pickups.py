@@ -21,10 +21,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
 from pos.messages import Problem
-from pos.printing import copy_time, kick_drawer, print_document
+from pos.printing import kick_drawer
+from pos.sale_receipt import offer_receipt, print_order
 from shared.client import Api
 from shared.errors import CommerceError
-from shared.receipt import print_receipt, receipt_lines
 from shared.schemas.orders import Collect, OrderOut, PaymentIn, PickupOut, Transition
 from shared.timefmt import age
 
@@ -276,44 +276,17 @@ class PickupsScreen(Screen[None]):
 
     async def _offer_receipt(self, order: OrderOut) -> None:
         """As after a sale: paid first, then paper, the display's QR, e-mail or nothing."""
-        from pos.dialogs.receipt_choice import ReceiptChoiceDialog
-
         app = self.app
-        app.last_order = order  # type: ignore[attr-defined]
         change = f" — change {app.money(order.change_cents)}" if order.change_cents else ""  # type: ignore[attr-defined]
         done = f"{order.number} paid{change}."
         self.say(done)
-        choice, email = await app.push_screen_wait(ReceiptChoiceDialog(
-            f"{order.number} paid{change}", email=order.contact_email))
-        if choice == "print":
-            outcome = await self.print_order(order)
-        elif choice == "email":
-            try:
-                await app.client.call(Api.receipt_email(order.number, email))  # type: ignore[attr-defined]
-                outcome = f"Receipt will be emailed to {email}."
-            except CommerceError as error:
-                outcome = f"No email: {app.explain(error)} F8 prints it."  # type: ignore[attr-defined]
-        elif choice == "digital":
-            outcome = "Digital receipt: the customer scans the QR on their display."
-        else:
-            outcome = "No receipt. F8 prints it if they change their mind."
+        printed, outcome = await offer_receipt(app, order, f"{order.number} paid{change}")
+        self._printer_fault(order, printed, outcome)
         self.say(f"{done} {outcome}")
 
-    async def print_order(self, order: OrderOut) -> str:
-        from pos.dialogs.receipt import ReceiptDialog
-
-        app = self.app
-        copy_at = copy_time(app, order.number)  # type: ignore[arg-type]
-        lines = receipt_lines(order, app.store, locale=app.settings.locale,  # type: ignore[attr-defined]
-                              points_balance=order.points_balance, copy_at=copy_at)
-        printed, outcome = await print_document(app, lines, lambda printer: print_receipt(  # type: ignore[arg-type]
-            printer, order, app.store, locale=app.settings.locale,  # type: ignore[attr-defined]
-            points_balance=order.points_balance, open_drawer=False, copy_at=copy_at),
-            document=order.number)
-        if not printed and "configured" not in outcome:
+    def _printer_fault(self, order: OrderOut, printed: bool | None, outcome: str) -> None:
+        if printed is False and "configured" not in outcome:
             self.post_message(Problem(f"{order.number} is paid. {outcome}"))
-        app.push_screen(ReceiptDialog(lines, outcome))
-        return outcome
 
     @work(group="print")
     async def action_reprint(self) -> None:
@@ -321,7 +294,9 @@ class PickupsScreen(Screen[None]):
         if order is None:
             self.say("No receipt to reprint yet.", error=True)
             return
-        self.say(await self.print_order(order))
+        printed, outcome = await print_order(self.app, order)
+        self._printer_fault(order, printed, outcome)
+        self.say(outcome)
 
     # -- hand-over ---------------------------------------------------------------------
 

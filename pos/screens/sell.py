@@ -22,12 +22,12 @@ from pos.messages import Problem
 from pos.offline.banner import OfflineBanner
 from pos.offline.sale import is_local
 from pos.offline.selling import OfflineSelling
-from pos.printing import copy_time, kick_drawer, print_document
+from pos.printing import kick_drawer
+from pos.sale_receipt import offer_receipt, print_order
 from pos.widgets.scan_field import ScanField
 from shared.client import Api, Call
 from shared.errors import CommerceError, NotFound, Unavailable
 from shared.money import POINT_VALUE_CENTS
-from shared.receipt import print_receipt, receipt_lines
 from shared.schemas.orders import (
     CartCreate,
     CartLineOut,
@@ -510,44 +510,17 @@ class SellScreen(OfflineSelling, Screen[None]):
             self.post_message(Problem(problem))
 
     async def finish(self, order: OrderOut) -> None:
-        from pos.dialogs.receipt_choice import ReceiptChoiceDialog
-
         app = self.app
-        app.last_order = order  # type: ignore[attr-defined]
         change = f" — change {app.money(order.change_cents)}" if order.change_cents else ""  # type: ignore[attr-defined]
         self.new_sale()
         self.say(f"Sale {order.number} completed{change}.")
-        choice, email = await app.push_screen_wait(ReceiptChoiceDialog(
-            f"Sale {order.number} completed{change}", email=order.contact_email))
-        if choice == "print":
-            outcome = await self.print_order(order)
-        elif choice == "email":
-            try:
-                await app.client.call(Api.receipt_email(order.number, email))  # type: ignore[attr-defined]
-                outcome = f"Receipt will be emailed to {email}."
-            except CommerceError as error:
-                outcome = f"No email: {app.explain(error)} F8 prints it."  # type: ignore[attr-defined]
-        elif choice == "digital":
-            outcome = "Digital receipt: the customer scans the QR on their display."
-        else:
-            outcome = "No receipt. F8 prints it if they change their mind."
+        printed, outcome = await offer_receipt(app, order, f"Sale {order.number} completed{change}")
+        self._printer_fault(order, printed, outcome)
         self.say(f"Sale {order.number} completed{change}. {outcome}")
 
-    async def print_order(self, order: OrderOut) -> str:
-        from pos.dialogs.receipt import ReceiptDialog
-
-        app = self.app
-        copy_at = copy_time(app, order.number)  # type: ignore[arg-type]
-        lines = receipt_lines(order, app.store, locale=app.settings.locale,  # type: ignore[attr-defined]
-                              points_balance=order.points_balance, copy_at=copy_at)
-        printed, outcome = await print_document(app, lines, lambda printer: print_receipt(  # type: ignore[arg-type]
-            printer, order, app.store, locale=app.settings.locale,  # type: ignore[attr-defined]
-            points_balance=order.points_balance, open_drawer=False, copy_at=copy_at),
-            document=order.number)
-        if not printed and "configured" not in outcome:
+    def _printer_fault(self, order: OrderOut, printed: bool | None, outcome: str) -> None:
+        if printed is False and "configured" not in outcome:
             self.post_message(Problem(f"The sale {order.number} is saved. {outcome}"))
-        app.push_screen(ReceiptDialog(lines, outcome))
-        return outcome
 
     @work(group="print")
     async def action_reprint(self) -> None:
@@ -555,7 +528,9 @@ class SellScreen(OfflineSelling, Screen[None]):
         if order is None:
             self.say("No receipt to reprint yet.", error=True)
             return
-        self.say(await self.print_order(order))
+        printed, outcome = await print_order(self.app, order)
+        self._printer_fault(order, printed, outcome)
+        self.say(outcome)
 
     # -- other actions ---------------------------------------------------------------
 

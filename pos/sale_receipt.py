@@ -1,0 +1,57 @@
+"""The end of any sale at the till, said once: the customer chooses the receipt
+(print, digital, email or none), and a printed one shows on screen too.
+
+Used by the sale screen and by the pickup counter (a pickup paid at the till is
+a sale), so both print, email and report a printer fault the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pos.printing import copy_time, print_document
+from shared.client import Api
+from shared.errors import CommerceError
+from shared.receipt import print_receipt, receipt_lines
+from shared.schemas.orders import OrderOut
+
+__all__ = ["offer_receipt", "print_order"]
+
+
+async def print_order(app: Any, order: OrderOut) -> tuple[bool, str]:
+    """Print the order's receipt (a copy when it already came out once) and show
+    it on screen; returns ``(printed, what to tell the cashier)``."""
+    from pos.dialogs.receipt import ReceiptDialog
+
+    copy_at = copy_time(app, order.number)
+    settings = app.settings
+    lines = receipt_lines(order, app.store, locale=settings.locale,
+                          points_balance=order.points_balance, copy_at=copy_at)
+    printed, outcome = await print_document(app, lines, lambda printer: print_receipt(
+        printer, order, app.store, locale=settings.locale,
+        points_balance=order.points_balance, open_drawer=False, copy_at=copy_at),
+        document=order.number)
+    app.push_screen(ReceiptDialog(lines, outcome))
+    return printed, outcome
+
+
+async def offer_receipt(app: Any, order: OrderOut, headline: str) -> tuple[bool | None, str]:
+    """Ask how the customer wants the receipt and deliver it. Returns whether it
+    printed (None when no paper was asked for) and the sentence for the cashier.
+    Must run in a worker: it waits for the customer's answer."""
+    from pos.dialogs.receipt_choice import ReceiptChoiceDialog
+
+    app.last_order = order
+    choice, email = await app.push_screen_wait(ReceiptChoiceDialog(
+        headline, email=order.contact_email))
+    if choice == "print":
+        return await print_order(app, order)
+    if choice == "email":
+        try:
+            await app.client.call(Api.receipt_email(order.number, email))
+        except CommerceError as error:
+            return None, f"No email: {app.explain(error)} F8 prints it."
+        return None, f"Receipt will be emailed to {email}."
+    if choice == "digital":
+        return None, "Digital receipt: the customer scans the QR on their display."
+    return None, "No receipt. F8 prints it if they change their mind."
