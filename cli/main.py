@@ -31,7 +31,7 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-def _database():  # type: ignore[no-untyped-def]
+def _database():
     from core.db import Database
     from core.settings import CoreSettings
 
@@ -113,7 +113,7 @@ def staff_add(
         db.dispose()
 
 
-def _admin(action, *, write: bool = True):  # type: ignore[no-untyped-def]
+def _admin(action, *, write: bool = True):
     """Run one admin action in one transaction; a refusal exits 1 with its reason."""
     from core.problems import CommerceProblem
 

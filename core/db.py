@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import CursorResult, Engine, MetaData, Result, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -92,3 +92,9 @@ class Database:
         self.writer_engine.dispose()
         if self.reader_engine is not self.writer_engine:
             self.reader_engine.dispose()
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows a conditional UPDATE or DELETE touched: the outcome of the
+    compare-and-set that keeps stock and balances right under concurrency."""
+    return cast(CursorResult[Any], result).rowcount

@@ -50,11 +50,11 @@ _approver_header = APIKeyHeader(
 
 
 def get_db(request: Request) -> Database:
-    return request.app.state.db  # type: ignore[no-any-return]
+    return request.app.state.db
 
 
 def get_settings(request: Request) -> CoreSettings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 IdPath = Annotated[int, Path(ge=1, le=2**63 - 1, description="A database id (64-bit).")]

@@ -65,7 +65,7 @@ def refuse_customer_id(caller: Caller, customer_id: int | None) -> None:
                         "card.", code="customer_id_not_allowed")
 
 
-def _expiry(minutes: int):  # type: ignore[no-untyped-def]
+def _expiry(minutes: int):
     return utcnow() + timedelta(minutes=minutes)
 
 

@@ -98,9 +98,9 @@ def history(session: Session, customer_id: int) -> CustomerHistory:
 def loyalty_view(session: Session, customer: Customer, *, full: bool) -> LoyaltyOut:
     spend = loyalty.spend_12_months(session, customer.id)
     tier, upcoming = loyalty.tier_for(spend), loyalty.next_tier(spend)
-    entries = session.scalars(select(LoyaltyEntry).where(
+    entries: list[LoyaltyEntry] = list(session.scalars(select(LoyaltyEntry).where(
         LoyaltyEntry.customer_id == customer.id).order_by(LoyaltyEntry.id.desc()).limit(50)
-    ) if full else []
+    )) if full else []
     return LoyaltyOut(
         customer_id=customer.id,
         name=f"{customer.first_name} {customer.last_name}" if full

@@ -64,7 +64,7 @@ def events_after(
     if types:
         prefixes = [t for t in types if t.endswith(".")]
         exact = [t for t in types if not t.endswith(".")]
-        clauses = [Event.type.in_(exact)] if exact else []
+        clauses: list[ColumnElement[bool]] = [Event.type.in_(exact)] if exact else []
         clauses += [Event.type.startswith(p) for p in prefixes]
         stmt = stmt.where(or_(*clauses))
     return list(session.scalars(stmt.order_by(Event.seq).limit(limit)))

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from core.db import rows_changed
 from core.events.service import emit
 from core.loyalty.models import LoyaltyAccount, LoyaltyEntry
 from core.orders.models import Order, OrderLine
@@ -75,11 +76,11 @@ def _add(session: Session, *, customer_id: int, kind: str, points: int,
          order_number: str | None = None, return_number: str | None = None,
          note: str = "") -> None:
     _ensure_account(session, customer_id)
-    done = session.execute(
+    done = rows_changed(session.execute(
         update(LoyaltyAccount).where(LoyaltyAccount.customer_id == customer_id,
                                      LoyaltyAccount.balance + points >= 0)
         .values(balance=LoyaltyAccount.balance + points)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)))
     if done != 1:
         raise Conflict("Not enough points for that.", code="insufficient_points",
                        balance=balance(session, customer_id))

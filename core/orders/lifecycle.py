@@ -117,9 +117,9 @@ def _arrive(session: Session, order: Order) -> None:
         Transfer.order_number == order.number, Transfer.status == "in_transit"))
     for transfer in transfers:
         receive_transfer_lines(session, transfer)
-        for line in session.scalars(select(TransferLine).where(
+        for moved in session.scalars(select(TransferLine).where(
                 TransferLine.transfer_id == transfer.id)):
-            stock.reserve(session, location=transfer.to_location, sku=line.sku, qty=line.qty,
+            stock.reserve(session, location=transfer.to_location, sku=moved.sku, qty=moved.qty,
                           owner_kind="order", owner_id=order.number, expires_at=None)
     for line in order.lines:
         line.source_location = order.pickup_store_code or line.source_location

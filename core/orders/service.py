@@ -210,9 +210,10 @@ def place_order(
 
     priced: list[PricedLine] = carts.priced_lines(session, wanted)
     if cart is None:  # a basket's discounts were authorised line by line as they were given
-        for line in priced:
-            if line.discount_cents:
-                carts.authorise_discount(caller, line.gross_cents, line.discount_cents)
+        for priced_line in priced:
+            if priced_line.discount_cents:
+                carts.authorise_discount(caller, priced_line.gross_cents,
+                                         priced_line.discount_cents)
     promotion = apply_promotion(priced, body.promotion)
     summary = totals(priced)
     order.subtotal_cents, order.discount_cents = summary.subtotal_cents, summary.discount_cents
@@ -222,13 +223,13 @@ def place_order(
 
     sources = _reserve_for(session, order=order, caller=caller, cart=cart, priced=priced,
                            settings=settings)
-    for number, line in enumerate(priced, start=1):
+    for number, sold in enumerate(priced, start=1):
         session.add(OrderLine(
-            order_id=order.id, line_no=number, sku=line.sku, name=line.name, qty=line.qty,
-            unit_price_cents=line.unit_price_cents, discount_cents=line.discount_cents,
-            promo_discount_cents=line.promo_discount_cents, total_cents=line.total_cents,
-            vat_rate_bp=line.vat_rate_bp, tax_cents=line.tax_cents,
-            source_location=sources[line.sku],
+            order_id=order.id, line_no=number, sku=sold.sku, name=sold.name, qty=sold.qty,
+            unit_price_cents=sold.unit_price_cents, discount_cents=sold.discount_cents,
+            promo_discount_cents=sold.promo_discount_cents, total_cents=sold.total_cents,
+            vat_rate_bp=sold.vat_rate_bp, tax_cents=sold.tax_cents,
+            source_location=sources[sold.sku],
         ))
     if cart is not None:
         cart.status = CartStatus.CHECKED_OUT
@@ -301,7 +302,7 @@ def _reserve_for(session: Session, *, order: Order, caller: Caller, cart: Cart |
     return sources
 
 
-def _adopt_cart_reservations(session: Session, cart: Cart, owner: str, expires) -> None:  # type: ignore[no-untyped-def]
+def _adopt_cart_reservations(session: Session, cart: Cart, owner: str, expires) -> None:
     session.execute(update(Reservation).where(
         Reservation.owner_kind == "cart", Reservation.owner_id == cart.id
     ).values(owner_kind="order", owner_id=owner, expires_at=expires))

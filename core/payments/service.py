@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.db import rows_changed
 from core.deps import Caller
 from core.events.service import emit
 from core.loyalty import service as loyalty
@@ -82,13 +83,13 @@ def issue_credit(session: Session, *, card_number: str, amount_cents: int, reaso
 
 def _spend_credit(session: Session, *, card_number: str, amount_cents: int, reference: str
                   ) -> None:
-    done = session.execute(
+    done = rows_changed(session.execute(
         update(StoreCreditAccount)
         .where(StoreCreditAccount.card_number == card_number,
                StoreCreditAccount.balance_cents >= amount_cents)
         .values(balance_cents=StoreCreditAccount.balance_cents - amount_cents)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if done != 1:
         if session.get(StoreCreditAccount, card_number) is None:
             raise NotFound("That card is not known.", code="card_not_found")

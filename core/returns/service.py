@@ -303,7 +303,7 @@ def return_out(session: Session, ret: Return, *, settings: CoreSettings,
     order = session.get(Order, ret.order_id) if ret.order_id else None
     return ReturnOut(
         number=ret.number, order_number=order.number if order else None, store=ret.store_code,
-        status=ret.status, refund_to=ret.refund_to, refund_cents=ret.refund_cents,  # type: ignore[arg-type]
+        status=ret.status, refund_to=ret.refund_to, refund_cents=ret.refund_cents,
         needs_supervisor=needs_supervisor(session, ret, settings),
         credit_card_number=ret.credit_card_number,
         lines=[ReturnLineOut(sku=x.sku, qty=x.qty, reason=x.reason, condition=x.condition,
@@ -311,6 +311,6 @@ def return_out(session: Session, ret: Return, *, settings: CoreSettings,
         slip_code=signing.signed_code(settings.resolved_secret, CodeKind.RETURN_SLIP,
                                       ret.number),
         points_clawed_back=clawed, created_at=ret.created_at,
-        refunds=[ReturnRefundOut(tender=r.tender, amount_cents=r.amount_cents,  # type: ignore[arg-type]
+        refunds=[ReturnRefundOut(tender=r.tender, amount_cents=r.amount_cents,
                                  card_number=r.card_number) for r in ret.refunds],
     )

@@ -57,7 +57,7 @@ def adjust(body: AdjustmentIn, db: DbDep, caller: StaffDep) -> StockLevelOut:
         return _level_out(service.level(session, body.location, body.sku))
 
 
-def _transfer_out(session, transfer: Transfer) -> TransferOut:  # type: ignore[no-untyped-def]
+def _transfer_out(session, transfer: Transfer) -> TransferOut:
     lines = session.scalars(select(TransferLine).where(TransferLine.transfer_id == transfer.id))
     return TransferOut(
         number=transfer.number, from_location=transfer.from_location,

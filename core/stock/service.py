@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.catalog.service import get_product
+from core.db import rows_changed
 from core.events.service import emit
 from core.problems import Conflict, InvalidInput, NotFound, OutOfStock
 from core.stock.models import Reservation, StockLevel, StockMovement
@@ -93,13 +94,13 @@ def reserve(
     """Strict reservation: refused with ``OutOfStock`` when fewer are available."""
     if qty <= 0:
         raise InvalidInput("A quantity must be at least 1.")
-    done = session.execute(
+    done = rows_changed(session.execute(
         update(StockLevel)
         .where(StockLevel.location_code == location, StockLevel.sku == sku,
                StockLevel.on_hand - StockLevel.reserved >= qty)
         .values(reserved=StockLevel.reserved + qty)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if done != 1:
         available = level(session, location, sku).available
         product = get_product(session, sku)
@@ -137,13 +138,13 @@ def reserve_in_hand(
     current = level(session, location, sku, lock=True)
     covered = max(0, min(qty, current.available))
     if covered:
-        done = session.execute(
+        done = rows_changed(session.execute(
             update(StockLevel)
             .where(StockLevel.location_code == location, StockLevel.sku == sku,
                    StockLevel.on_hand - StockLevel.reserved >= covered)
             .values(reserved=StockLevel.reserved + covered)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ))
         assert done == 1, "the level row is locked"
     reservation = Reservation(location_code=location, sku=sku, qty=covered,
                               shortfall=qty - covered, owner_kind=owner_kind,
@@ -262,13 +263,13 @@ def remove(session: Session, *, location: str, sku: str, qty: int, reason: str,
     """Goods leave without a reservation (damage, transfer out): only what is free."""
     if qty <= 0:
         raise InvalidInput("A quantity must be at least 1.")
-    done = session.execute(
+    done = rows_changed(session.execute(
         update(StockLevel)
         .where(StockLevel.location_code == location, StockLevel.sku == sku,
                StockLevel.on_hand - StockLevel.reserved >= qty)
         .values(on_hand=StockLevel.on_hand - qty)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if done != 1:
         current = level(session, location, sku)
         raise OutOfStock(

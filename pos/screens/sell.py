@@ -103,8 +103,8 @@ class SellScreen(OfflineSelling, Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = self.app
-        store = app.store.name if app.store else ""  # type: ignore[attr-defined]
-        staff = app.staff.name if app.staff else ""  # type: ignore[attr-defined]
+        store = app.store.name if app.store else ""
+        staff = app.staff.name if app.staff else ""
         with Vertical(id="sell"):
             yield OfflineBanner()
             yield Label(f"{store} — {staff}", id="who", classes="title")
@@ -129,13 +129,13 @@ class SellScreen(OfflineSelling, Screen[None]):
         crash or a restart it comes back on this till until it is paid or voided."""
         async with self._serial:
             try:
-                waiting = await self.app.client.call(Api.open_sales())  # type: ignore[attr-defined]
+                waiting = await self.app.client.call(Api.open_sales())
             except CommerceError:
                 return  # nothing to show yet; the core keeps the sale either way
             if not waiting or self.busy():
                 return
             self.order, self.cart = waiting[0], None
-            money = self.app.money  # type: ignore[attr-defined]
+            money = self.app.money
             more = f" ({len(waiting) - 1} more after it)" if len(waiting) > 1 else ""
             self.say(f"Sale {self.order.number} was not finished: "
                      f"{money(self.order.paid_cents)} paid, {money(self.order.due_cents)} "
@@ -148,7 +148,7 @@ class SellScreen(OfflineSelling, Screen[None]):
     def render_sale(self, select: str | None = None) -> None:
         """Redraw the lines, keeping the cursor on the line the cashier had
         selected (or on ``select``, the line just scanned), scrolled into view."""
-        money = self.app.money  # type: ignore[attr-defined]
+        money = self.app.money
         table = self.query_one("#lines", DataTable)
         keep, row = select or self._selected_sku(), table.cursor_row
         table.clear()
@@ -203,7 +203,7 @@ class SellScreen(OfflineSelling, Screen[None]):
             await self._lookup(text)
 
     async def _lookup(self, text: str) -> None:
-        client = self.app.client  # type: ignore[attr-defined]
+        client = self.app.client
         added: str | None = None
         if self.offline_now():
             self.render_sale(select=await self.offline_lookup(text))
@@ -255,7 +255,7 @@ class SellScreen(OfflineSelling, Screen[None]):
                     from pos.dialogs.pick_product import PickProductDialog
 
                     sku = await self.app.push_screen_wait(PickProductDialog(
-                        text, page.items, self.app.money))  # type: ignore[attr-defined]
+                        text, page.items, self.app.money))
                     if sku:
                         added = await self._add(sku, +1)
                 else:
@@ -264,7 +264,7 @@ class SellScreen(OfflineSelling, Screen[None]):
             if isinstance(error, Unavailable) and self.go_offline():
                 added = await self.offline_lookup(text)
             else:
-                self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+                self.say(self.app.explain(error), error=True)
         self.render_sale(select=added)
 
     async def _take_basket(self, cart_id: str) -> None:
@@ -272,10 +272,10 @@ class SellScreen(OfflineSelling, Screen[None]):
         if self.busy():
             self.say("Finish or park the sale on the till before loading a basket.", error=True)
             return
-        self.cart = await self.app.client.call(Api.recall_cart(cart_id))  # type: ignore[attr-defined]
+        self.cart = await self.app.client.call(Api.recall_cart(cart_id))
         self.customer = None
         if self.cart.customer_id:
-            self.customer = await self.app.client.call(  # type: ignore[attr-defined]
+            self.customer = await self.app.client.call(
                 Api.customer(self.cart.customer_id))
         self.say(f"Kiosk basket loaded: {sum(x.qty for x in self.cart.lines)} items")
 
@@ -286,7 +286,7 @@ class SellScreen(OfflineSelling, Screen[None]):
             return None
         if is_local(self.cart):
             return self.offline_add(sku, delta)
-        client = self.app.client  # type: ignore[attr-defined]
+        client = self.app.client
         if self.cart is None:
             self.cart = await client.call(Api.create_cart(CartCreate(
                 customer_id=self.customer.id if self.customer else None)))
@@ -294,7 +294,7 @@ class SellScreen(OfflineSelling, Screen[None]):
         qty = max(0, (line.qty if line else 0) + delta)
         # The line keeps its discount; one a supervisor gave asks them again when
         # the quantity (and so the discount) changes.
-        self.cart = await self.app.call_approved(Api.set_cart_line(  # type: ignore[attr-defined]
+        self.cart = await self.app.call_approved(Api.set_cart_line(
             self.cart.id, CartLineSet(
                 sku=sku, qty=qty, discount_percent=line.discount_percent if line else 0,
                 discount_cents=min(line.discount_amount_cents, line.unit_price_cents * qty)
@@ -318,7 +318,7 @@ class SellScreen(OfflineSelling, Screen[None]):
             try:
                 await self._add(sku, delta)
             except CommerceError as error:
-                self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+                self.say(self.app.explain(error), error=True)
             self.render_sale(select=sku)
 
     def action_line(self, step: int) -> None:
@@ -390,19 +390,19 @@ class SellScreen(OfflineSelling, Screen[None]):
         try:
             for sku, (percent, amount) in wanted.items():
                 try:
-                    self.cart = await app.client.call(set_line(sku, percent, amount))  # type: ignore[attr-defined]
+                    self.cart = await app.client.call(set_line(sku, percent, amount))
                 except CommerceError as error:
                     if token is not None:
                         raise
-                    token = await app.approval_for(error)  # type: ignore[attr-defined]
+                    token = await app.approval_for(error)
                     if token is None:
                         raise
-                    self.cart = await app.client.call(set_line(sku, percent, amount))  # type: ignore[attr-defined]
+                    self.cart = await app.client.call(set_line(sku, percent, amount))
                 done.append(sku)
         except CommerceError as error:
             for sku in done:
-                self.cart = await app.client.call(set_line(sku, *before[sku]))  # type: ignore[attr-defined]
-            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+                self.cart = await app.client.call(set_line(sku, *before[sku]))
+            self.say(app.explain(error), error=True)
         else:
             self.say("Discount given." if any(p or a for p, a in wanted.values())
                      else "Discount removed.")
@@ -430,7 +430,7 @@ class SellScreen(OfflineSelling, Screen[None]):
                 self.pay(PaymentIn(tender="cash", amount_cents=min(due, cents),
                                    tendered_cents=cents))
 
-        self.app.push_screen(CashDialog(due, self.app.money(due)), tendered)  # type: ignore[attr-defined]
+        self.app.push_screen(CashDialog(due, self.app.money(due)), tendered)
 
     def action_pay_card(self) -> None:
         due = self._due()
@@ -460,19 +460,19 @@ class SellScreen(OfflineSelling, Screen[None]):
             return
         app = self.app
         try:
-            account = await app.client.call(Api.customer_loyalty(self.customer.id))  # type: ignore[attr-defined]
+            account = await app.client.call(Api.customer_loyalty(self.customer.id))
         except CommerceError as error:
-            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(app.explain(error), error=True)
             return
         points = await app.push_screen_wait(PointsDialog(
-            account.name, account.balance, due, app.money(due)))  # type: ignore[attr-defined]
+            account.name, account.balance, due, app.money(due)))
         if points:
             self.pay(PaymentIn(tender="loyalty_points", amount_cents=points * POINT_VALUE_CENTS,
                                points=points))
 
     @work(exclusive=True, group="pay")
     async def pay(self, payment: PaymentIn) -> None:
-        client = self.app.client  # type: ignore[attr-defined]
+        client = self.app.client
         if self.offline_now():
             await self.pay_offline(payment)
             self.render_sale()
@@ -488,7 +488,7 @@ class SellScreen(OfflineSelling, Screen[None]):
             if isinstance(error, Unavailable) and self.order is None and self.go_offline():
                 await self.pay_offline(payment)  # same key: a sale the core did get is one
             else:
-                self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+                self.say(self.app.explain(error), error=True)
             self.render_sale()
             return
         last = self.order.payments[-1]
@@ -500,18 +500,18 @@ class SellScreen(OfflineSelling, Screen[None]):
             await self.finish(self.order)
             return
         else:
-            self.say(f"Paid {self.app.money(last.amount_cents)}; "  # type: ignore[attr-defined]
-                     f"{self.app.money(self.order.due_cents)} still due")  # type: ignore[attr-defined]
+            self.say(f"Paid {self.app.money(last.amount_cents)}; "
+                     f"{self.app.money(self.order.due_cents)} still due")
         self.render_sale()
 
     async def kick_drawer(self) -> None:
-        problem = await kick_drawer(self.app)  # type: ignore[arg-type]
+        problem = await kick_drawer(self.app)
         if problem:
             self.post_message(Problem(problem))
 
     async def finish(self, order: OrderOut) -> None:
         app = self.app
-        change = f" — change {app.money(order.change_cents)}" if order.change_cents else ""  # type: ignore[attr-defined]
+        change = f" — change {app.money(order.change_cents)}" if order.change_cents else ""
         self.new_sale()
         self.say(f"Sale {order.number} completed{change}.")
         printed, outcome = await offer_receipt(app, order, f"Sale {order.number} completed{change}")
@@ -524,7 +524,7 @@ class SellScreen(OfflineSelling, Screen[None]):
 
     @work(group="print")
     async def action_reprint(self) -> None:
-        order = self.app.last_order  # type: ignore[attr-defined]
+        order = self.app.last_order
         if order is None:
             self.say("No receipt to reprint yet.", error=True)
             return
@@ -539,7 +539,7 @@ class SellScreen(OfflineSelling, Screen[None]):
         from pos.dialogs.parked import ParkedDialog
 
         app = self.app
-        client = app.client  # type: ignore[attr-defined]
+        client = app.client
         try:
             if self.cart and self.cart.lines and self.order is None:
                 await client.call(Api.park_cart(self.cart.id))
@@ -553,7 +553,7 @@ class SellScreen(OfflineSelling, Screen[None]):
             if not carts:
                 self.say("No parked sales.")
                 return
-            chosen = await app.push_screen_wait(ParkedDialog(carts, app.money))  # type: ignore[attr-defined]
+            chosen = await app.push_screen_wait(ParkedDialog(carts, app.money))
             if chosen is None:
                 return
             self.new_sale()
@@ -562,7 +562,7 @@ class SellScreen(OfflineSelling, Screen[None]):
                 self.customer = await client.call(Api.customer(self.cart.customer_id))
             self.say("Parked sale recalled.")
         except CommerceError as error:
-            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(app.explain(error), error=True)
         self.render_sale()
 
     @work(exclusive=True, group="park")
@@ -570,7 +570,7 @@ class SellScreen(OfflineSelling, Screen[None]):
         from pos.dialogs.confirm import ConfirmDialog
 
         app = self.app
-        money = app.money  # type: ignore[attr-defined]
+        money = app.money
         if not self.busy():
             self.say("Nothing to void.")
             return
@@ -582,22 +582,22 @@ class SellScreen(OfflineSelling, Screen[None]):
             return
         try:
             if self.order is not None:
-                cancelled = await app.client.call(Api.transition(  # type: ignore[attr-defined]
+                cancelled = await app.client.call(Api.transition(
                     self.order.number, Transition(to="cancelled", note="voided at the till")))
             else:
                 assert self.cart is not None
                 if not is_local(self.cart):  # an offline sale lives on this till alone
-                    await app.client.call(Api.abandon_cart(self.cart.id))  # type: ignore[attr-defined]
+                    await app.client.call(Api.abandon_cart(self.cart.id))
                 cancelled = None
         except CommerceError as error:
-            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(app.explain(error), error=True)
             return
         self.new_sale()
         self.say("Sale voided." + (self._payout(cancelled) if cancelled else ""))
 
     def _payout(self, order: OrderOut) -> str:
         """What the cashier hands back, per tender; cash opens the drawer."""
-        money = self.app.money  # type: ignore[attr-defined]
+        money = self.app.money
         back: dict[str, int] = {}
         for payment in order.payments:
             if payment.refunded_cents:
@@ -645,10 +645,10 @@ class SellScreen(OfflineSelling, Screen[None]):
         self.customer = customer
         if self.cart is not None:
             try:
-                self.cart = await self.app.client.call(Api.set_cart_customer(  # type: ignore[attr-defined]
+                self.cart = await self.app.client.call(Api.set_cart_customer(
                     self.cart.id, customer.id if customer else None))
             except CommerceError as error:
-                self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+                self.say(self.app.explain(error), error=True)
         self.say(f"Customer: {customer.name}" if customer else "")
         self.render_sale()
 
@@ -667,9 +667,9 @@ class SellScreen(OfflineSelling, Screen[None]):
         started stays with the core and comes back at the next sign-in."""
         if self.cart and self.cart.lines and self.order is None:
             try:
-                await self.app.client.call(Api.park_cart(self.cart.id, "left at sign-out"))  # type: ignore[attr-defined]
+                await self.app.client.call(Api.park_cart(self.cart.id, "left at sign-out"))
             except CommerceError as error:
-                self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+                self.say(self.app.explain(error), error=True)
                 return False
         return True
 
@@ -701,4 +701,4 @@ class SellScreen(OfflineSelling, Screen[None]):
             return
         if not await self.put_aside():
             return
-        self.app.sign_out()  # type: ignore[attr-defined]
+        self.app.sign_out()

@@ -106,7 +106,7 @@ class StockDeskScreen(Screen[None]):
 
     @property
     def store(self) -> str:
-        return self.app.store.code  # type: ignore[attr-defined,no-any-return]
+        return self.app.store.code  # type: ignore[attr-defined]
 
     # -- the item on the desk --------------------------------------------------------
 

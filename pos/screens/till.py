@@ -86,7 +86,7 @@ class TillScreen(Screen[None]):
         cents, reason = typed
         try:
             self.show(await self.app.client.call(Api.cash_movement(  # type: ignore[attr-defined]
-                CashMovementIn(kind=kind, amount_cents=cents, reason=reason))))  # type: ignore[arg-type]
+                CashMovementIn(kind=kind, amount_cents=cents, reason=reason))))
         except CommerceError as error:
             self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
             return
