@@ -84,8 +84,10 @@ def order_out(session: Session, order: Order, *, caller: Caller, settings: CoreS
         receipt_code=signing.signed_code(secret, CodeKind.RECEIPT, order.number),
         checked_in_at=order.checked_in_at, created_at=order.created_at,
         points_earned=sum(line.points_earned for line in order.lines),
+        # The till that made the sale shows the balance on its customer display
+        # (which runs on the till's token, nobody signed in): a number, no identity.
         points_balance=loyalty.balance(session, order.customer_id)
-        if full and order.customer_id else None,
+        if order.customer_id and (full or order.device_id == caller.device_id) else None,
         receipt_email=order.receipt_email if full else None,
         refunded_cents=payments.refunded_cents(rows),
         offline_number=order.offline_number,
