@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from pos.messages import Problem
 from pos.printing import copy_time, print_document
 from shared.client import Api
 from shared.errors import CommerceError
 from shared.receipt import print_receipt, receipt_lines
 from shared.schemas.orders import OrderOut
 
-__all__ = ["offer_receipt", "print_order"]
+__all__ = ["offer_receipt", "print_order", "reprint_last"]
 
 
-async def print_order(app: Any, order: OrderOut) -> tuple[bool, str]:
+async def print_order(app: Any, order: OrderOut, saved: str) -> tuple[bool, str]:
     """Print the order's receipt (a copy when it already came out once) and show
-    it on screen; returns ``(printed, what to tell the cashier)``."""
+    it on screen; returns ``(printed, what to tell the cashier)``. A printer fault
+    is also raised as a notice that starts with ``saved`` (formatted with the order
+    number): the money is recorded whatever the paper does."""
     from pos.dialogs.receipt import ReceiptDialog
 
     copy_at = copy_time(app, order.number)
@@ -31,27 +34,37 @@ async def print_order(app: Any, order: OrderOut) -> tuple[bool, str]:
         printer, order, app.store, locale=settings.locale,
         points_balance=order.points_balance, open_drawer=False, copy_at=copy_at),
         document=order.number)
+    if not printed and "configured" not in outcome:
+        app.post_message(Problem(f"{saved.format(order.number)} {outcome}"))
     app.push_screen(ReceiptDialog(lines, outcome))
     return printed, outcome
 
 
-async def offer_receipt(app: Any, order: OrderOut, headline: str) -> tuple[bool | None, str]:
-    """Ask how the customer wants the receipt and deliver it. Returns whether it
-    printed (None when no paper was asked for) and the sentence for the cashier.
-    Must run in a worker: it waits for the customer's answer."""
+async def reprint_last(app: Any, saved: str) -> tuple[bool, str]:
+    """F8: the last receipt again (marked as a copy); ``(found, sentence)``."""
+    order = app.last_order
+    if order is None:
+        return False, "No receipt to reprint yet."
+    _, outcome = await print_order(app, order, saved)
+    return True, outcome
+
+
+async def offer_receipt(app: Any, order: OrderOut, headline: str, saved: str) -> str:
+    """Ask how the customer wants the receipt and deliver it; returns the sentence
+    for the cashier. Must run in a worker: it waits for the customer's answer."""
     from pos.dialogs.receipt_choice import ReceiptChoiceDialog
 
     app.last_order = order
     choice, email = await app.push_screen_wait(ReceiptChoiceDialog(
         headline, email=order.contact_email))
     if choice == "print":
-        return await print_order(app, order)
+        return (await print_order(app, order, saved))[1]
     if choice == "email":
         try:
             await app.client.call(Api.receipt_email(order.number, email))
         except CommerceError as error:
-            return None, f"No email: {app.explain(error)} F8 prints it."
-        return None, f"Receipt will be emailed to {email}."
+            return f"No email: {app.explain(error)} F8 prints it."
+        return f"Receipt will be emailed to {email}."
     if choice == "digital":
-        return None, "Digital receipt: the customer scans the QR on their display."
-    return None, "No receipt. F8 prints it if they change their mind."
+        return "Digital receipt: the customer scans the QR on their display."
+    return "No receipt. F8 prints it if they change their mind."

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Input, Label
 
 from pos.messages import Problem
 from pos.printing import kick_drawer
-from pos.sale_receipt import offer_receipt, print_order
+from pos.sale_receipt import offer_receipt, reprint_last
 from shared.client import Api
 from shared.errors import CommerceError
 from shared.schemas.orders import Collect, OrderOut, PaymentIn, PickupOut, Transition
@@ -44,6 +44,9 @@ NOT_READY = {
 }
 """Why an order cannot be handed over yet, said before the clerk asks the shopper."""
 
+
+SAVED = "{} is paid."
+"""How a printer-fault notice starts: the money is recorded either way."""
 
 class PickupsScreen(Screen[None]):
     BINDINGS = [
@@ -280,23 +283,13 @@ class PickupsScreen(Screen[None]):
         change = f" — change {app.money(order.change_cents)}" if order.change_cents else ""  # type: ignore[attr-defined]
         done = f"{order.number} paid{change}."
         self.say(done)
-        printed, outcome = await offer_receipt(app, order, f"{order.number} paid{change}")
-        self._printer_fault(order, printed, outcome)
+        outcome = await offer_receipt(app, order, f"{order.number} paid{change}", SAVED)
         self.say(f"{done} {outcome}")
-
-    def _printer_fault(self, order: OrderOut, printed: bool | None, outcome: str) -> None:
-        if printed is False and "configured" not in outcome:
-            self.post_message(Problem(f"{order.number} is paid. {outcome}"))
 
     @work(group="print")
     async def action_reprint(self) -> None:
-        order = self.app.last_order  # type: ignore[attr-defined]
-        if order is None:
-            self.say("No receipt to reprint yet.", error=True)
-            return
-        printed, outcome = await print_order(self.app, order)
-        self._printer_fault(order, printed, outcome)
-        self.say(outcome)
+        found, outcome = await reprint_last(self.app, SAVED)
+        self.say(outcome, error=not found)
 
     # -- hand-over ---------------------------------------------------------------------
 

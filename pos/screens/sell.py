@@ -23,7 +23,7 @@ from pos.offline.banner import OfflineBanner
 from pos.offline.sale import is_local
 from pos.offline.selling import OfflineSelling
 from pos.printing import kick_drawer
-from pos.sale_receipt import offer_receipt, print_order
+from pos.sale_receipt import offer_receipt, reprint_last
 from pos.widgets.scan_field import ScanField
 from shared.client import Api, Call
 from shared.errors import CommerceError, NotFound, Unavailable
@@ -49,6 +49,9 @@ CODE = re.compile(r"^(\d{8}|\d{12,14}|OT1:.+)$", re.IGNORECASE)
 HANDOFF = re.compile(r"^[A-HJ-NP-Z2-9]{6}$", re.IGNORECASE)
 """The short code a kiosk shows under its basket QR, for a till without a scanner."""
 
+
+SAVED = "The sale {} is saved."
+"""How a printer-fault notice starts: the money is recorded either way."""
 
 class SellScreen(OfflineSelling, Screen[None]):
     BINDINGS = [
@@ -514,23 +517,14 @@ class SellScreen(OfflineSelling, Screen[None]):
         change = f" — change {app.money(order.change_cents)}" if order.change_cents else ""
         self.new_sale()
         self.say(f"Sale {order.number} completed{change}.")
-        printed, outcome = await offer_receipt(app, order, f"Sale {order.number} completed{change}")
-        self._printer_fault(order, printed, outcome)
+        outcome = await offer_receipt(app, order, f"Sale {order.number} completed{change}",
+                                      SAVED)
         self.say(f"Sale {order.number} completed{change}. {outcome}")
-
-    def _printer_fault(self, order: OrderOut, printed: bool | None, outcome: str) -> None:
-        if printed is False and "configured" not in outcome:
-            self.post_message(Problem(f"The sale {order.number} is saved. {outcome}"))
 
     @work(group="print")
     async def action_reprint(self) -> None:
-        order = self.app.last_order
-        if order is None:
-            self.say("No receipt to reprint yet.", error=True)
-            return
-        printed, outcome = await print_order(self.app, order)
-        self._printer_fault(order, printed, outcome)
-        self.say(outcome)
+        found, outcome = await reprint_last(self.app, SAVED)
+        self.say(outcome, error=not found)
 
     # -- other actions ---------------------------------------------------------------
 
