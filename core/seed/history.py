@@ -30,7 +30,9 @@ HISTORY_CUSTOMERS = 40
 POINTS_PER_EURO = 10
 """The demo's earn rate at the base (Bronze) multiplier."""
 
-# channel, fulfilment, final status, tender
+# channel, fulfilment, final status, tender. Every final status is a hand-over
+# (taken at the till, delivered, collected), so every line is collected in full:
+# what the shopper holds is what a return may take back.
 KINDS = (
     ("pos", "carry_out", "completed", "card"),
     ("pos", "carry_out", "completed", "cash"),
@@ -84,7 +86,7 @@ def seed_history(session: Session, data: DemoData, *, seed: int) -> int:
                 unit_price_cents=line.unit_price_cents, total_cents=line.total_cents,
                 vat_rate_bp=line.vat_rate_bp, tax_cents=line.tax_cents,
                 source_location=pickup or home, qty_picked=line.qty,
-                qty_collected=line.qty if status == "collected" else 0, points_earned=share))
+                qty_collected=line.qty, points_earned=share))
         session.add(Payment(order_id=order.id, tender=tender, amount_cents=summary.total_cents,
                             tendered_cents=summary.total_cents if tender == "cash" else None,
                             status="approved", created_at=when))
