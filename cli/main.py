@@ -9,11 +9,16 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from shared.schemas.enums import DeviceKind, Role
+
+if TYPE_CHECKING:
+    from pydantic_settings import BaseSettings
+
+S = TypeVar("S", bound="BaseSettings")
 
 app = typer.Typer(help="Omnitill: unified commerce for the store floor.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -223,6 +228,22 @@ def _client_env(url: str | None, token: str | None) -> None:
                     "(from 'omnitill device add').")
 
 
+def _app_settings(kind: type[S]) -> S:
+    """An app's settings from the environment; a wrong one stops the app with one
+    sentence naming the variable to fix, and exit code 2 (a usage error), instead
+    of pydantic's traceback."""
+    from pydantic import ValidationError
+
+    try:
+        return kind()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = "OMNITILL_" + "_".join(str(part) for part in error["loc"]).upper()
+        why = str(error["msg"]).replace("Input should be", "it should be", 1)
+        typer.secho(f"{name} is {error['input']!r}: {why}.", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=2) from None
+
+
 UrlOption = Annotated[str | None, typer.Option("--url", help="Core URL (OMNITILL_CORE_URL)")]
 TokenOption = Annotated[str | None, typer.Option(
     "--token", help="Device token (OMNITILL_DEVICE_TOKEN)")]
@@ -237,7 +258,7 @@ def kiosk(url: UrlOption = None, token: TokenOption = None,
     from kiosk.app import run
     from kiosk.settings import KioskSettings
 
-    run(KioskSettings(), web=web, port=port)
+    run(_app_settings(KioskSettings), web=web, port=port)
 
 
 @app.command()
