@@ -1,5 +1,10 @@
 """The X and Z report as text: on screen and on the receipt printer alike, laid
-out at the width it is shown or printed at (a 58 mm printer has 32 columns)."""
+out at the width it is shown or printed at (a 58 mm printer has 32 columns).
+
+A *blind* X report is the cashier's: the drawer is counted blind, so it leaves
+out the expected cash and every figure that adds up to it (cash sales, cash
+refunds, the totals, from which card and other tenders would give cash back).
+Cash in and out stay: the cashier made them. Supervisors see everything."""
 
 from __future__ import annotations
 
@@ -13,7 +18,8 @@ TENDERS = {"cash": "Cash", "card": "Card", "store_credit": "Store credit",
 
 
 def report_lines(report: TillReport, money: Callable[[int], str],
-                 timestamp: Callable[[object], str] = str, width: int = WIDTH) -> list[str]:
+                 timestamp: Callable[[object], str] = str, width: int = WIDTH, *,
+                 blind: bool = False) -> list[str]:
     def signed(cents: int, plus: str = "") -> str:
         """``-5,00`` for money out, ``plus`` before money in, a bare ``0,00``."""
         return "-" + money(-cents) if cents < 0 else (plus if cents else "") + money(cents)
@@ -28,16 +34,24 @@ def report_lines(report: TillReport, money: Callable[[int], str],
     if report.closed_at is not None:
         lines += wrap(f"Closed {timestamp(report.closed_at)} by {report.closed_by}", width)
     lines += ["-" * width, *row("Opening float", money(report.float_cents))]
+    cash_hidden = blind and report.kind == "X"
     for total in report.sales:
+        if cash_hidden and total.tender == "cash":
+            continue
         lines += row(f"Sales {TENDERS.get(total.tender, total.tender)} ({total.count})",
                      money(total.amount_cents))
     for total in report.refunds:
+        if cash_hidden and total.tender == "cash":
+            continue
         lines += row(f"Refunds {TENDERS.get(total.tender, total.tender)} ({total.count})",
                      signed(-total.amount_cents))
     lines += [*row("Cash in", money(report.cash_in_cents)),
               *row("Cash out", signed(-report.cash_out_cents)),
-              "-" * width,
-              *row("Sales total", money(report.sales_cents)),
+              "-" * width]
+    if cash_hidden:
+        return [*lines, *wrap("Cash sales and the expected cash show after the count "
+                              "(blind count).", width)]
+    lines += [*row("Sales total", money(report.sales_cents)),
               *row("Refunds total", signed(-report.refunds_cents)),
               *row("Expected cash in drawer", money(report.expected_cash_cents))]
     if report.counted_cents is not None:

@@ -2,7 +2,14 @@
 the counted cash (the Z report). A variance over the limit asks for a
 supervisor's PIN right here instead of refusing. Cash going in or out opens the
 drawer once the core has recorded it; reports print at the printer's width, in
-a thread, while the screen keeps taking keys."""
+a thread, while the screen keeps taking keys.
+
+The count is blind for a cashier: their X report leaves out the expected cash
+and what adds up to it (``report_lines(blind=True)``), and a variance over the
+limit asks the supervisor without saying its size (a cashier who cancels and
+counts again must not have learnt the figure). The Z report, once the count is
+in, shows expected, counted and variance to everyone. A supervisor's X report
+shows it all: they reconcile the drawer and approve variances."""
 
 from __future__ import annotations
 
@@ -17,12 +24,18 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from pos.dialogs.amount import AmountDialog
+from pos.dialogs.supervisor import SupervisorDialog
 from pos.printing import kick_drawer, print_document
 from pos.till_report import report_lines
 from shared.client import Api
 from shared.errors import CommerceError
 from shared.receipt import WIDTH, print_lines
+from shared.schemas.enums import Role
 from shared.schemas.tills import CashMovementIn, TillClose, TillReport
+
+BLIND_VARIANCE = ("The count is off by more than the till allows: a supervisor must approve "
+                  "closing with it (or count again).")
+"""Said instead of the core's message, which gives the variance's size."""
 
 
 class TillScreen(Screen[None]):
@@ -63,9 +76,15 @@ class TillScreen(Screen[None]):
             return str(moment)
         return moment.astimezone(ZoneInfo(store.timezone)).strftime("%d/%m/%Y %H:%M")
 
+    def blind(self) -> bool:
+        """Whether the one signed in counts blind: anyone below a supervisor."""
+        staff = self.app.staff  # type: ignore[attr-defined]
+        return staff is None or not Role(staff.role).at_least(Role.SUPERVISOR)
+
     def show(self, report: TillReport) -> None:
         self.report = report
-        lines = report_lines(report, self.app.money, self._time)  # type: ignore[attr-defined]
+        lines = report_lines(report, self.app.money, self._time,  # type: ignore[attr-defined]
+                             blind=self.blind())
         self.query_one("#report", Static).update("\n".join(lines))
 
     @work(exclusive=True, group="till")
@@ -119,9 +138,18 @@ class TillScreen(Screen[None]):
             "Count the cash in the drawer and type the total"))
         if typed is None:
             return
+        call = Api.close_till(TillClose(counted_cents=typed[0]))
         try:
-            report = await app.call_approved(  # type: ignore[attr-defined]
-                Api.close_till(TillClose(counted_cents=typed[0])))
+            try:
+                report = await app.client.call(call)  # type: ignore[attr-defined]
+            except CommerceError as error:
+                if error.code != "variance_needs_supervisor":
+                    raise
+                token = await app.push_screen_wait(SupervisorDialog(BLIND_VARIANCE))
+                if token is None:
+                    self.say(BLIND_VARIANCE, error=True)
+                    return
+                report = await app.client.call(call.approved_by(token))  # type: ignore[attr-defined]
         except CommerceError as error:
             self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
             return
@@ -134,10 +162,10 @@ class TillScreen(Screen[None]):
         report = self.report
         if report is None:
             return
-        money = self.app.money  # type: ignore[attr-defined]
+        money, blind = self.app.money, self.blind()  # type: ignore[attr-defined]
 
         def layout(width: int) -> list[str]:
-            return report_lines(report, money, self._time, width)
+            return report_lines(report, money, self._time, width, blind=blind)
 
         self.say("Printing the report…")
         printed, outcome = await print_document(
