@@ -7,9 +7,14 @@ from sqlalchemy.orm import Session
 
 from core.catalog.models import Category, Product
 from core.catalog.search import search_text_for
+from core.events.service import emit
 from core.problems import InvalidInput
 from core.stores.models import Location
 from shared.codes import is_valid_ean13
+
+REFRESH_OVER = 100
+"""A change to more products than this tells tills to copy the catalog again rather
+than fetch each one (an import of a whole price list)."""
 
 
 def upsert_location(session: Session, **fields: object) -> Location:
@@ -61,4 +66,30 @@ def upsert_product(
     product.search_text = search_text_for(name, brand, category.name, category.code, sku,
                                           description)
     session.add(product)
+    return product
+
+
+def catalog_changed(session: Session, skus: list[str]) -> None:
+    """Tell the tills (``catalog.changed``, chain-wide) which products to fetch again,
+    so their offline copy sells at today's price; a large change says ``refresh``.
+    Every writer of products calls this once per command, after its upserts."""
+    if not skus:
+        return
+    wanted = sorted({sku.upper() for sku in skus})
+    if len(wanted) > REFRESH_OVER:
+        emit(session, "catalog.changed", refresh=True, count=len(wanted))
+    else:
+        emit(session, "catalog.changed", skus=wanted)
+
+
+def set_price(session: Session, *, sku: str, price_cents: int) -> Product:
+    """Today's price of one product, in every channel at once (and on every till's
+    offline copy, through the event)."""
+    if price_cents < 0:
+        raise InvalidInput(f"{sku}: a price cannot be negative.")
+    product = session.get(Product, sku.upper())
+    if product is None:
+        raise InvalidInput(f"There is no product {sku!r}.")
+    product.price_cents = price_cents
+    catalog_changed(session, [product.sku])
     return product

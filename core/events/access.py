@@ -5,7 +5,8 @@ unlocked which till, which customer earned which points. So each kind of
 device reads a slice of it:
 
 - a till and a customer display: their own store's events (the display only
-  what a sale on show needs: carts, orders, payments);
+  what a sale on show needs: carts, orders, payments); a till also the chain's
+  ``catalog.`` events (no ids of people, only SKUs), for its offline copy;
 - a kiosk or the web shop: stock changes (every location: a shopper asks
   what another store has) and the events of their own baskets and orders.
 
@@ -24,12 +25,15 @@ from core.orders.models import Order
 from shared.schemas.enums import DeviceKind
 
 DISPLAY_PREFIXES = ("cart.", "order.", "payment.")
+CATALOG_PREFIX = "catalog."
 
 
 def visible_to(caller: Caller) -> ColumnElement[bool]:
     """The condition on ``Event`` rows this caller may read."""
     if caller.device_kind is DeviceKind.POS:
-        return Event.store_code == caller.store_code if caller.store_code else false()
+        # and the chain's catalog changes, which keep its offline copy fresh
+        return or_(Event.store_code == caller.store_code if caller.store_code else false(),
+                   Event.type.startswith(CATALOG_PREFIX))
     if caller.device_kind is DeviceKind.DISPLAY:
         if not caller.store_code:
             return false()

@@ -19,7 +19,8 @@ def banner_text(offline: OfflineTill) -> str:
     if waiting:
         return f"Back online — sending offline sales: {sales}"
     if not offline.synced and offline.copied:
-        return f"Copying the catalog to this till… {offline.copied} products"
+        of = f" of {offline.total:,}" if offline.total >= offline.copied else ""
+        return f"Copying the catalog to this till… {offline.copied:,}{of} products"
     return ""
 
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pos.offline.catalog_sync import sync_catalog
+from pos.offline.catalog_sync import apply_changes, catalog_total, full_copy
 from pos.offline.replay import replay
 from pos.offline.store import Builder, LocalStore, OutboxEntry
 from pos.settings import PosSettings
@@ -58,6 +58,8 @@ class OfflineTill:
         self.synced = False
         """The catalog was copied in full since the till started."""
         self.copied = 0
+        self.total = 0
+        """Products the copy in progress will bring (0: not known)."""
         self.pending = store.count("pending")
         self.till = store.get("till") or ""
         self._listeners: list[Callable[[], None]] = []
@@ -137,9 +139,20 @@ class OfflineTill:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.settings.offline_probe_seconds)
 
+    async def _copy_catalog(self, client: AsyncCommerceClient) -> None:
+        """The whole catalog, with a progress line in the header while it fills."""
+        def progress(copied: int) -> None:
+            self.copied = copied
+            self._changed()
+
+        self.copied, self.total = 0, await catalog_total(client)
+        await full_copy(client, self.store, progress=progress)
+        self.synced = True
+
     async def step(self) -> None:
-        """One round: learn the till's name, copy the catalog, replay the outbox;
-        whatever the core answers, the till's state follows."""
+        """One round: learn the till's name, copy the catalog (or apply the log's
+        catalog changes since the last round), replay the outbox; whatever the core
+        answers, the till's state follows."""
         assert self._client is not None
         client = self._client
         try:
@@ -148,12 +161,10 @@ class OfflineTill:
                 self.till = till_label(who.device.name, who.device.id)
                 self.store.put("till", self.till)
             if not self.synced:
-                def progress(copied: int) -> None:
-                    self.copied = copied
-                    self._changed()
-
-                await sync_catalog(client, self.store, progress=progress)
-                self.synced = True
+                await self._copy_catalog(client)
+            elif (await apply_changes(client, self.store)).refresh:
+                self.synced = False  # the log says copy it all again
+                await self._copy_catalog(client)
             if self.active:
                 await client.call(Api.health())
             if self.store.count("pending"):

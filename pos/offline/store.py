@@ -130,6 +130,11 @@ class LocalStore:
         with self._transaction() as db:
             db.execute("DELETE FROM products WHERE synced != ?", (sync,))
 
+    def drop_product(self, sku: str) -> None:
+        """A product the core no longer knows: never sold from this copy again."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM products WHERE sku = ?", (sku,))
+
     def product_count(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT count(*) FROM products").fetchone()[0])
