@@ -117,7 +117,26 @@ def _vat(rate_bp: int, gross: str, vat: str, width: int) -> list[str]:
 
 
 def _header(store: StoreOut, width: int) -> list[str]:
-    return [*centred(store.name, width), *_address(store.address, width)]
+    """The shop, then who issues the document: its company, registered office and
+    P.IVA (a franchise's or partner's own, not the chain's)."""
+    lines = [*centred(store.name, width), *_address(store.address, width)]
+    if store.legal_name:
+        lines += centred(store.legal_name, width)
+        if store.legal_address and store.legal_address != store.address:
+            lines += _address(store.legal_address, width)
+    if store.vat_number:
+        lines += centred(f"P.IVA {store.vat_number}", width)
+    return lines
+
+
+NON_FISCAL = ("DOCUMENTO NON FISCALE", "Ricevuta di cortesia")
+"""What an ESC/POS printout says it is: in Italy only a registratore telematico
+(RT) issues the documento commerciale; this paper is the customer's courtesy copy
+(a till with an RT prints the sale there, see :mod:`shared.fiscal`)."""
+
+
+def _non_fiscal(width: int) -> list[str]:
+    return [out for text in NON_FISCAL for out in centred(text, width)]
 
 
 def _when(moment: datetime, store: StoreOut) -> str:
@@ -138,7 +157,8 @@ def receipt_lines(order: OrderOut, store: StoreOut, *, locale: str = "it_IT",
     """The sale receipt; ``copy_at`` marks a reprint (COPIA) with its time."""
     money = _money(order.currency, locale)
     rule = "-" * width
-    lines = [*_header(store, width), *centred(f"Scontrino {order.number}", width),
+    lines = [*_header(store, width), *_non_fiscal(width),
+             *centred(f"Scontrino {order.number}", width),
              *centred(_when(order.created_at, store), width), *_copy(copy_at, store, width),
              rule]
     for line in order.lines:
@@ -154,6 +174,7 @@ def receipt_lines(order: OrderOut, store: StoreOut, *, locale: str = "it_IT",
     lines += [rule, *rows(f"TOTALE {order.currency}", money(order.total_cents), width)]
     for tax in order.tax_breakdown:
         lines += _vat(tax.rate_bp, money(tax.gross_cents), money(tax.tax_cents), width)
+    lines += rows("  Totale IVA", money(order.tax_cents), width)
     lines.append(rule)
     for payment in order.payments:
         if payment.status == "approved":
@@ -186,7 +207,7 @@ def return_receipt_lines(ret: ReturnOut, store: StoreOut, *, locale: str = "it_I
     money = _money("EUR", locale)
     items = items or {}
     rule = "-" * width
-    lines = [*_header(store, width), *centred(f"Reso {ret.number}", width),
+    lines = [*_header(store, width), *_non_fiscal(width), *centred(f"Reso {ret.number}", width),
              *centred(_when(ret.created_at, store), width), *_copy(copy_at, store, width),
              *centred(f"Scontrino originale {ret.order_number}" if ret.order_number
                       else "Reso senza scontrino", width), rule]
@@ -198,8 +219,11 @@ def return_receipt_lines(ret: ReturnOut, store: StoreOut, *, locale: str = "it_I
     lines += [rule, *rows("TOTALE RIMBORSO", money(ret.refund_cents), width)]
     rated = [(line.refund_cents, items[line.sku].vat_rate_bp) for line in ret.lines
              if line.sku in items]
-    for rate, gross, vat in vat_breakdown(rated):
+    breakdown = vat_breakdown(rated)
+    for rate, gross, vat in breakdown:
         lines += _vat(rate, money(gross), money(vat), width)
+    if breakdown:
+        lines += rows("  Totale IVA", money(sum(vat for _, _, vat in breakdown)), width)
     lines.append(rule)
     for part in ret.refunds:
         name = "Contanti restituiti" if part.tender == "cash" \

@@ -48,6 +48,15 @@ class Order(Base):
     offline: Mapped[bool] = mapped_column(default=False)
     offline_number: Mapped[str | None] = mapped_column(String(50), index=True)
     """The till's own number for a sale made offline (``<till>-<seq>``, on its receipt)."""
+    rt_document_number: Mapped[int | None] = mapped_column(Integer)
+    """The fiscal printer's (RT) number of the document commerciale it printed for this
+    sale, counted within its closure: with the closure and the RT's serial it is how
+    a refund refers to the sale."""
+    rt_closure_number: Mapped[int | None] = mapped_column(Integer)
+    """The RT's daily closure (Z report) the document belongs to."""
+    rt_serial: Mapped[str | None] = mapped_column(String(20))
+    """The RT's serial number (matricola) that printed it."""
+    rt_printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

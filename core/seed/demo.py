@@ -30,7 +30,8 @@ def seed_catalog(session: Session, data: DemoData) -> None:
         writes.upsert_location(
             session, code=store.code, name=store.name, kind=store.kind, address=store.address,
             city=store.city, timezone=store.timezone, currency=store.currency, lat=store.lat,
-            lon=store.lon, has_till=store.has_till,
+            lon=store.lon, has_till=store.has_till, legal_name=store.legal_name,
+            vat_number=store.vat_number, legal_address=store.legal_address,
         )
     for category in data.categories:
         writes.upsert_category(session, code=category.code, name=category.name,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core.stores.legal import format_partita_iva
 from shared.codes import ean13_check_digit
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "demo"
@@ -34,6 +35,13 @@ class DemoStore:
     lat: float
     lon: float
     has_till: bool
+    legal_name: str = ""
+    vat_number: str = ""
+    legal_address: str = ""
+
+    def __post_init__(self) -> None:
+        if self.vat_number:  # a demo with a wrong P.IVA would print it on every receipt
+            format_partita_iva(self.vat_number)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,3 +23,9 @@ class Location(Base):
     lat: Mapped[float] = mapped_column(Float, default=0.0)
     lon: Mapped[float] = mapped_column(Float, default=0.0)
     has_till: Mapped[bool] = mapped_column(Boolean, default=True)
+    legal_name: Mapped[str] = mapped_column(String(120), default="")
+    """The company that issues this store's receipts (a franchise's own)."""
+    vat_number: Mapped[str] = mapped_column(String(11), default="")
+    """Its P.IVA, 11 digits checked by :func:`core.stores.legal.is_valid_partita_iva`."""
+    legal_address: Mapped[str] = mapped_column(String(200), default="")
+    """Its registered office, printed under its name (the shop's own address may differ)."""

@@ -24,6 +24,10 @@ class StoreOut(Schema):
     return_window_days: int = Field(
         default=30, description="Days after purchase this store takes a return (its "
         "policy: a franchise may differ); printed on its receipts.")
+    legal_name: str = Field(default="", description="The company that issues this store's "
+                            "receipts (a franchise or partner has its own).")
+    vat_number: str = Field(default="", description="Its P.IVA: 11 digits, check digit valid.")
+    legal_address: str = Field(default="", description="Its registered office.")
 
 
 class ProductOut(Schema):

@@ -9,6 +9,7 @@ from pydantic import EmailStr, Field, StringConstraints, model_validator
 
 from shared.schemas.common import Schema
 from shared.schemas.enums import CartStatus, Channel, Fulfilment, OrderStatus, PaymentStatus, Tender
+from shared.schemas.fiscal import FiscalDocument
 
 Sku = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1,
                                        max_length=32)]
@@ -242,6 +243,12 @@ class OrderOut(Schema):
                                 "together (each payment shows its own `refunded_cents`).")
     offline_number: str | None = Field(default=None, description="A sale the till made "
                                        "offline: the number printed on its receipt.")
+    fiscal_document: FiscalDocument | None = Field(
+        default=None, description="The document the store's fiscal printer (RT) printed for "
+        "this sale, once the till has reported it.")
+    receipt_url: str | None = Field(
+        default=None, description="The digital receipt, a page anyone holding the link may "
+        "read (no personal data on it); absent until the core's public URL is configured.")
 
 
 class Transition(Schema):

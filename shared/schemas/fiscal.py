@@ -1,0 +1,30 @@
+"""What a till's fiscal printer (an Italian RT) reports back about a sale.
+
+The RT numbers its documents itself; the core only records what the till says
+the RT printed, so that a refund months later can name the original document
+(closure, number, date and the RT's serial) as the law asks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from shared.schemas.common import Schema
+
+__all__ = ["FiscalDocument"]
+
+RtSerial = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True,
+                                            pattern=r"^[A-Z0-9]{6,16}$")]
+
+
+class FiscalDocument(Schema):
+    document_number: int = Field(ge=1, le=9999, description="The RT's number of the "
+                                 "document commerciale, counted within its closure.")
+    closure_number: int = Field(ge=1, le=9999, description="The daily closure (Z report) "
+                                "number it belongs to.")
+    serial: RtSerial = Field(description="The RT's serial number (matricola), e.g. "
+                             "`99MEY012345`.")
+    printed_at: datetime = Field(description="When the RT printed it (its own clock).")
