@@ -196,6 +196,37 @@ def staff_set_pin(
 
 
 @app.command()
+def audit(
+    since: Annotated[str | None, typer.Option(
+        help="From this date or time on (ISO 8601, e.g. 2026-11-23 or 2026-11-23T09:00)")] = None,
+    store: Annotated[str | None, typer.Option(help="One store's code")] = None,
+    kind: Annotated[list[str] | None, typer.Option(
+        help="A kind (return.refunded) or a prefix (return.); repeat for several")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many, newest first")] = 200,
+) -> None:
+    """The audit trail: refunds, discounts, approvals, stock adjustments, transfers,
+    till closes, unlocks and revocations, with who, on which device, when."""
+    from datetime import UTC, datetime
+
+    from core.audit import service
+
+    try:
+        start = datetime.fromisoformat(since) if since else None
+    except ValueError as exc:
+        raise _fail(f"--since {since!r} is not a date or time (2026-11-23T09:00).") from exc
+    if start is not None and start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+
+    def rows(session):
+        found, _more = service.entries(session, store=store, kinds=kind, since=start,
+                                       limit=limit)
+        return [service.describe(entry) for entry in found]
+
+    for line in _admin(rows, write=False):
+        typer.echo(line)
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8700,

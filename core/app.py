@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from core import __version__
+from core.audit.routes import router as audit_router
 from core.auth.routes import router as auth_router
 from core.carts.routes import router as carts_router
 from core.catalog.routes import router as catalog_router
@@ -33,7 +34,8 @@ from core.tills.routes import router as tills_router
 log = logging.getLogger("omnitill.core")
 
 ROUTERS = [catalog_router, auth_router, scan_router, carts_router, orders_router, stock_router,
-           events_router, returns_router, customers_router, tills_router, health_router]
+           events_router, returns_router, customers_router, tills_router, health_router,
+           audit_router]
 
 
 def run_sweep(db: Database, settings: CoreSettings, gateway: PaymentGateway) -> dict[str, int]:

@@ -27,6 +27,8 @@ MAX_OFFSET = 100_000
 """A search result deeper than this is not browsed page by page."""
 MAX_KEY = 200
 """Longer than any product name or SKU."""
+MAX_ID = 2**63 - 1
+"""The largest id a 64-bit column holds."""
 MAX_BODY = 1_000_000
 """Requests of ours are small; a larger body is refused before it is read whole."""
 
@@ -37,8 +39,9 @@ class CursorInvalid(ValueError):
 
 def check_cursor(cursor: str) -> dict[str, Any]:
     """The decoded cursor when it has the shape the core hands out: ``{"o": n}``
-    (a search offset, 0..MAX_OFFSET) or ``{"k": [name, sku]}`` (browse keyset,
-    two short strings); raises :class:`CursorInvalid` otherwise."""
+    (a search offset, 0..MAX_OFFSET), ``{"a": id}`` (audit keyset, a 64-bit id) or
+    ``{"k": [name, sku]}`` (browse keyset, two short strings); raises
+    :class:`CursorInvalid` otherwise."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
@@ -49,6 +52,11 @@ def check_cursor(cursor: str) -> dict[str, Any]:
     if "o" in data:
         offset = data["o"]
         if type(offset) is not int or not 0 <= offset <= MAX_OFFSET:
+            raise CursorInvalid(cursor)
+        return data
+    if "a" in data:
+        last_id = data["a"]
+        if type(last_id) is not int or not 1 <= last_id <= MAX_ID:
             raise CursorInvalid(cursor)
         return data
     keys = data.get("k")

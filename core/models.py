@@ -1,6 +1,7 @@
 """Every table of the core, imported in one place so the metadata is complete
 for Alembic and for tests."""
 
+from core.audit.models import AuditEntry
 from core.auth.models import Device, Staff, StaffStore
 from core.carts.models import Cart, CartLine
 from core.catalog.models import Category, Product
@@ -16,6 +17,7 @@ from core.stores.models import Location
 from core.tills.models import TillEntry, TillSession
 
 __all__ = [
+    "AuditEntry",
     "Base",
     "Cart",
     "CartLine",

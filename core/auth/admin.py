@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.audit import service as audit
 from core.auth.lockout import Lock, locked_until
 from core.auth.models import Device, Staff, StaffStore
 from core.auth.service import hash_pin, staff_of_store, verify_pin
@@ -19,6 +20,10 @@ from core.problems import Conflict, InvalidInput, NotFound
 from core.timeutil import utcnow
 
 CLI = "command line"
+
+
+def _actor(by: str) -> str:
+    return audit.command_line_actor() if by == CLI else by
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,8 @@ def revoke_device(session: Session, *, device_id: int, by: str = CLI) -> Device:
     device.revoked_at = utcnow()
     emit(session, "device.revoked", store=device.store_code, subject=str(device.id),
          device_id=device.id, device=device.name, by=by)
+    audit.record(session, "device.revoked", store=device.store_code, subject=str(device.id),
+                 device=(device.id, device.name), actor=_actor(by), kind_of_device=device.kind)
     return device
 
 
@@ -63,6 +70,8 @@ def unlock_device(session: Session, *, device_id: int, by: str = CLI) -> list[st
     emit(session, "device.unlocked", store=device.store_code, subject=str(device.id),
          device_id=device.id, device=device.name, by=by, locks=lifted,
          at=utcnow().isoformat())
+    audit.record(session, "device.unlocked", store=device.store_code, subject=str(device.id),
+                 device=(device.id, device.name), actor=_actor(by), locks=lifted)
     return lifted
 
 
@@ -86,6 +95,8 @@ def deactivate_staff(session: Session, *, staff_id: int, by: str = CLI) -> Staff
     staff = _staff(session, staff_id)
     staff.active = False
     emit(session, "staff.deactivated", subject=str(staff.id), staff_id=staff.id, by=by)
+    audit.record(session, "staff.deactivated", subject=str(staff.id), actor=_actor(by),
+                 staff_id=staff.id, name=staff.name, role=staff.role)
     return staff
 
 
@@ -102,4 +113,6 @@ def set_pin(session: Session, *, staff_id: int, pin: str, by: str = CLI) -> Staf
                                    "another.")
     staff.pin_hash = hash_pin(pin)
     emit(session, "staff.pin_changed", subject=str(staff.id), staff_id=staff.id, by=by)
+    audit.record(session, "staff.pin_changed", subject=str(staff.id), actor=_actor(by),
+                 staff_id=staff.id, name=staff.name)
     return staff

@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from core.audit import service as audit
 from core.auth.models import Device, Staff
 from core.db import Database
 from core.events.service import emit
@@ -218,4 +219,7 @@ def unlock(session: Session, *, device_id: int, by: Staff) -> list[Lock]:
         emit(session, "device.unlocked", store=device.store_code, subject=str(device.id),
              device_id=device.id, device=device.name, staff_id=by.id, staff=by.name,
              role=by.role, locks=[lock.value for lock in lifted], at=utcnow().isoformat())
+        audit.record(session, "device.unlocked", store=device.store_code,
+                     subject=str(device.id), device=(device.id, device.name),
+                     staff=(by.id, by.name), locks=[lock.value for lock in lifted])
     return lifted

@@ -16,6 +16,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.audit import service as audit
 from core.carts.models import Cart, CartLine
 from core.catalog.models import Product
 from core.catalog.service import get_product
@@ -139,6 +140,23 @@ def _updated(session: Session, cart: Cart) -> None:
          device_id=cart.device_id)
 
 
+def _audit_discount(session: Session, caller: Caller, cart: Cart, existing: CartLine | None,
+                    line: CartLineSet, price_cents: int) -> None:
+    """A discount given, or changed, is audited once (a later change of quantity
+    that keeps it is not a new decision)."""
+    given = (line.discount_percent, line.discount_cents)
+    before = (existing.discount_percent, existing.discount_cents) if existing else (0, 0)
+    if not line.qty or given == (0, 0) or given == before:
+        return
+    gross = price_cents * line.qty
+    discount = line_discount(gross, line.discount_percent, line.discount_cents)
+    over = discount > percent_of(gross, DISCOUNT_LIMIT_PERCENT * 100)
+    audit.record(session, "discount.given", caller=caller, store=cart.store_code,
+                 subject=line.sku, approver=caller.approved_by(Role.SUPERVISOR) if over else None,
+                 cart=cart.id, qty=line.qty, gross_cents=gross, discount_cents=discount,
+                 percent=line.discount_percent, over_limit=over)
+
+
 def set_line(session: Session, *, caller: Caller, cart_id: str, line: CartLineSet,
              minutes: int) -> Cart:
     cart = get_cart(session, cart_id, caller=caller, lock=True)
@@ -154,6 +172,7 @@ def set_line(session: Session, *, caller: Caller, cart_id: str, line: CartLineSe
         authorise_discount(caller, gross, line_discount(gross, line.discount_percent,
                                                         line.discount_cents))
     existing = next((x for x in cart.lines if x.sku == product.sku), None)
+    _audit_discount(session, caller, cart, existing, line, product.price_cents)
     for reservation in stock.reservations_of(session, "cart", cart.id):
         if reservation.sku == product.sku:
             stock.release(session, reservation.id)

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import signing
+from core.audit import service as audit
 from core.carts.models import Cart
 from core.customers.models import Customer
 from core.deps import Caller
@@ -237,6 +238,7 @@ def collect(session: Session, *, caller: Caller, number: str, body: Collect,
 
 def _refund_part(session: Session, *, order: Order, amount: int, gateway: PaymentGateway,
                  caller: Caller | None) -> None:
+    refunded = amount
     for payment in payments.payments_of(session, order):
         if amount <= 0:
             break
@@ -249,6 +251,8 @@ def _refund_part(session: Session, *, order: Order, amount: int, gateway: Paymen
         amount -= part
     emit(session, "order.refunded", store=order.store_code, subject=order.number,
          order=order.number)
+    audit.record(session, "order.refunded", caller=caller, store=order.store_code,
+                 subject=order.number, amount_cents=refunded, reason="lines not collected")
 
 
 def check_in(session: Session, *, caller: Caller, code: str | None, number: str | None,

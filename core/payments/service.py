@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.audit import service as audit
 from core.db import rows_changed
 from core.deps import Caller
 from core.events.service import emit
@@ -199,4 +200,7 @@ def refund_all(session: Session, *, order: Order, gateway: PaymentGateway, reaso
     if total:
         emit(session, "order.refunded", store=order.store_code, subject=order.number,
              order=order.number, amount_cents=total, reason=reason)
+        audit.record(session, "order.refunded", caller=caller, store=order.store_code,
+                     subject=order.number, actor="" if caller else "core (expiry)",
+                     amount_cents=total, reason=reason)
     return total

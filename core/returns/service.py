@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import signing
+from core.audit import service as audit
 from core.catalog.models import Category, Product
 from core.customers.models import Customer
 from core.deps import Caller
@@ -184,6 +185,9 @@ def _decide(session: Session, ret: Return, caller: Caller, status: str, minimum:
     ret.decided_at = utcnow()
     emit(session, f"return.{status}", store=ret.store_code, subject=ret.number,
          number=ret.number, staff_id=ret.decided_staff_id, withdrawn=withdrawn)
+    audit.record(session, f"return.{status}", caller=caller, store=ret.store_code,
+                 subject=ret.number, approver=who, refund_cents=ret.refund_cents,
+                 withdrawn=withdrawn, needed=minimum.value)
 
 
 def withdrawing(ret: Return, caller: Caller, *, approve: bool) -> bool:
@@ -261,6 +265,11 @@ def refund(session: Session, *, caller: Caller, number: str, gateway: PaymentGat
     emit(session, "return.refunded", store=ret.store_code, subject=ret.number,
          number=ret.number, refund_cents=ret.refund_cents, refund_to=ret.refund_to,
          refunds=[{"tender": r.tender, "amount_cents": r.amount_cents} for r in ret.refunds])
+    audit.record(session, "return.refunded", caller=caller, store=ret.store_code,
+                 subject=ret.number, order=order.number if order else None,
+                 refund_cents=ret.refund_cents, refund_to=ret.refund_to,
+                 refunds=[{"tender": r.tender, "amount_cents": r.amount_cents}
+                          for r in ret.refunds])
     return ret, clawed
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from sqlalchemy import select
 
+from core.audit import service as audit
 from core.deps import DbDep, DeviceDep, StaffDep
 from core.events.service import emit
 from core.orders.lifecycle import receive_transfer_lines
@@ -45,6 +46,7 @@ def adjust(body: AdjustmentIn, db: DbDep, caller: StaffDep) -> StockLevelOut:
     with db.write() as session:
         service.get_location(session, body.location)
         service.known_sku(session, body.sku)
+        before = service.level(session, body.location, body.sku).on_hand
         if body.reason == "count":
             service.set_count(session, location=body.location, sku=body.sku, counted=body.qty,
                               reference=body.note, staff_id=staff.staff_id)
@@ -54,7 +56,11 @@ def adjust(body: AdjustmentIn, db: DbDep, caller: StaffDep) -> StockLevelOut:
         else:
             service.remove(session, location=body.location, sku=body.sku, qty=body.qty,
                            reason="damage", reference=body.note, staff_id=staff.staff_id)
-        return _level_out(service.level(session, body.location, body.sku))
+        after = service.level(session, body.location, body.sku)
+        audit.record(session, "stock.adjusted", caller=caller, store=body.location,
+                     subject=body.sku, reason=body.reason, qty=body.qty, note=body.note,
+                     on_hand_before=before, on_hand_after=after.on_hand)
+        return _level_out(after)
 
 
 def _transfer_out(session, transfer: Transfer) -> TransferOut:
@@ -93,6 +99,9 @@ def create_transfer(body: TransferCreate, db: DbDep, caller: StaffDep) -> Transf
             session.add(TransferLine(transfer_id=transfer.id, sku=line.sku, qty=line.qty))
         emit(session, "transfer.created", store=target.code, subject=transfer.number,
              transfer=transfer.number, source=source.code)
+        audit.record(session, "transfer.sent", caller=caller, store=source.code,
+                     subject=transfer.number, to=target.code,
+                     lines=[{"sku": line.sku, "qty": line.qty} for line in body.lines])
         session.flush()
         return _transfer_out(session, transfer)
 
@@ -117,4 +126,6 @@ def receive_transfer(number: str, db: DbDep, caller: StaffDep) -> TransferOut:
                            "mark that order ready for pickup instead.", code="order_transfer",
                            order=transfer.order_number)
         receive_transfer_lines(session, transfer)
+        audit.record(session, "transfer.received", caller=caller, store=transfer.to_location,
+                     subject=transfer.number, source=transfer.from_location)
         return _transfer_out(session, transfer)

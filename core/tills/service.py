@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.audit import service as audit
 from core.auth.models import Device, Staff
 from core.deps import Caller
 from core.events.service import emit
@@ -133,6 +134,9 @@ def close_till(session: Session, *, caller: Caller, body: TillClose,
     emit(session, "till.closed", store=caller.store_code, subject=str(till.id),
          device_id=caller.device_id, expected_cents=expected, counted_cents=body.counted_cents,
          variance_cents=variance)
+    audit.record(session, "till.closed", caller=caller, store=caller.store_code,
+                 subject=str(till.id), approver=approver, expected_cents=expected,
+                 counted_cents=body.counted_cents, variance_cents=variance)
     return till
 
 
