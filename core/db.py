@@ -93,6 +93,14 @@ class Database:
         if self.reader_engine is not self.writer_engine:
             self.reader_engine.dispose()
 
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Scripts and tests that open a database for a moment close its pools even
+        when they fail, so a failed step cannot leave PostgreSQL connections open."""
+        self.dispose()
+
 
 def rows_changed(result: Result[Any]) -> int:
     """How many rows a conditional UPDATE or DELETE touched: the outcome of the
