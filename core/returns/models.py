@@ -29,6 +29,7 @@ class Return(Base):
     decided_staff_id: Mapped[int | None] = mapped_column(Integer)
     decided_device_id: Mapped[int | None] = mapped_column(Integer)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(String(200), default="", server_default="")
     refunded_staff_id: Mapped[int | None] = mapped_column(Integer)
     refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -56,7 +56,7 @@ def approve(number: str, body: ReturnDecision, db: DbDep, settings: SettingsDep,
             caller: StaffDep) -> ReturnOut:
     with db.write() as session:
         ret = service.decide(session, caller=caller, number=number, approve=True,
-                             settings=settings)
+                             settings=settings, note=body.note)
         return service.return_out(session, ret, settings=settings)
 
 
@@ -66,7 +66,7 @@ def reject(number: str, body: ReturnDecision, db: DbDep, settings: SettingsDep,
            caller: StaffDep) -> ReturnOut:
     with db.write() as session:
         ret = service.decide(session, caller=caller, number=number, approve=False,
-                             settings=settings)
+                             settings=settings, note=body.note)
         return service.return_out(session, ret, settings=settings)
 
 

@@ -176,10 +176,11 @@ def get_return(session: Session, number: str, *, lock: bool = False) -> Return:
 
 
 def _decide(session: Session, ret: Return, caller: Caller, status: str, minimum: Role,
-            *, withdrawn: bool = False) -> None:
+            *, withdrawn: bool = False, note: str = "") -> None:
     """The audit names who decided: the supervisor when one approved on the till."""
     who = caller.approved_by(minimum)
     ret.status = status
+    ret.decision_note = note
     ret.decided_staff_id = who.staff_id if who else None
     ret.decided_device_id = caller.device_id
     ret.decided_at = utcnow()
@@ -187,7 +188,7 @@ def _decide(session: Session, ret: Return, caller: Caller, status: str, minimum:
          number=ret.number, staff_id=ret.decided_staff_id, withdrawn=withdrawn)
     audit.record(session, f"return.{status}", caller=caller, store=ret.store_code,
                  subject=ret.number, approver=who, refund_cents=ret.refund_cents,
-                 withdrawn=withdrawn, needed=minimum.value)
+                 withdrawn=withdrawn, needed=minimum.value, note=note)
 
 
 def withdrawing(ret: Return, caller: Caller, *, approve: bool) -> bool:
@@ -200,7 +201,7 @@ def withdrawing(ret: Return, caller: Caller, *, approve: bool) -> bool:
 
 
 def decide(session: Session, *, caller: Caller, number: str, approve: bool,
-           settings: CoreSettings) -> Return:
+           settings: CoreSettings, note: str = "") -> Return:
     ret = get_return(session, number, lock=True)
     if ret.status != "requested":
         raise Conflict(f"Return {ret.number} is already {ret.status}.", code="already_decided")
@@ -212,7 +213,7 @@ def decide(session: Session, *, caller: Caller, number: str, approve: bool,
         raise Forbidden(f"Return {ret.number} is handled at {ret.store_code}.",
                         code="other_store")
     _decide(session, ret, caller, "approved" if approve else "rejected", minimum,
-            withdrawn=withdrawn)
+            withdrawn=withdrawn, note=note)
     return ret
 
 
@@ -320,6 +321,7 @@ def return_out(session: Session, ret: Return, *, settings: CoreSettings,
         slip_code=signing.signed_code(settings.resolved_secret, CodeKind.RETURN_SLIP,
                                       ret.number),
         points_clawed_back=clawed, created_at=ret.created_at,
+        decision_note=ret.decision_note,
         refunds=[ReturnRefundOut(tender=r.tender, amount_cents=r.amount_cents,
                                  card_number=r.card_number) for r in ret.refunds],
     )

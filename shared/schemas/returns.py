@@ -81,6 +81,8 @@ class ReturnOut(Schema):
         default_factory=list,
         description="Once refunded: what went back, per tender (cards first).")
     created_at: datetime
+    decision_note: str = Field(
+        default="", description="What the supervisor wrote when approving or rejecting.")
 
 
 class ReturnDecision(Schema):
