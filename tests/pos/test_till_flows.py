@@ -9,6 +9,7 @@ import zxingcpp
 from PIL import Image
 from textual.widgets import DataTable, Label
 
+from core.payments.gateway import GatewayResult, SimulatedTerminal
 from pos.dialogs.receipt import ReceiptDialog
 from pos.dialogs.receipt_choice import ReceiptChoiceDialog
 from pos.screens.login import LoginScreen
@@ -86,7 +87,25 @@ async def test_cash_sale_shows_change_and_prints_a_receipt_the_core_accepts(  # 
         assert scanned.kind == "receipt" and scanned.reference == order.number
 
 
-async def test_declined_card_then_approved(till_factory, seeded_sqlite) -> None:  # type: ignore[no-untyped-def]
+class _DeclinesFirstCard(SimulatedTerminal):
+    """The terminal at the counter: the shopper's first card is declined by its
+    issuer, the second goes through."""
+
+    def __init__(self) -> None:
+        self.charges = 0
+
+    def charge(self, *, amount_cents: int, order_number: str,
+               card_token: str | None) -> GatewayResult:
+        self.charges += 1
+        return super().charge(amount_cents=amount_cents, order_number=order_number,
+                              card_token="decline" if self.charges == 1 else "approve")
+
+
+async def test_declined_card_then_approved(  # type: ignore[no-untyped-def]
+    till_factory, core_app, seeded_sqlite
+) -> None:
+    terminal = _DeclinesFirstCard()
+    core_app.state.gateway = terminal
     app = till_factory()
     async with app.run_test(size=(120, 36)) as pilot:
         await _sign_in(app, pilot)
@@ -94,23 +113,17 @@ async def test_declined_card_then_approved(till_factory, seeded_sqlite) -> None:
         set_stock(seeded_sqlite.url, "MI01", sku, 5)
         await pilot.press(*sku, "enter")
         await _settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, SellScreen) and screen.cart is not None
-        # The terminal declines this card (the simulator's test hook), as a real
-        # terminal would after the customer taps it.
-        screen.order = await app.client.call(Api.place_order(
-            OrderCreate(cart_id=screen.cart.id), screen.key))
-        screen.pay(PaymentIn(tender="card", amount_cents=screen.order.due_cents,
-                             card_token="decline"))
+        await pilot.press("f3")  # the first card: declined
         await _settle(app, pilot)
         assert "DECLINED" in _status(app) and "Card declined" in _status(app)
-        await pilot.press("f3")
+        await pilot.press("f3")  # another card
         await _settle(app, pilot)
         await pilot.press("escape")
         await _settle(app, pilot)
         assert "completed" in _status(app)
         order = await app.client.call(Api.order(app.last_order.number))
         assert [p.status for p in order.payments] == ["declined", "approved"]
+        assert terminal.charges == 2
 
 
 async def test_printer_offline_keeps_the_sale_and_offers_reprint(till_factory) -> None:  # type: ignore[no-untyped-def]
