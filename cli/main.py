@@ -18,6 +18,8 @@ from shared.schemas.enums import DeviceKind, Role
 if TYPE_CHECKING:
     from pydantic_settings import BaseSettings
 
+    from core.settings import CoreSettings
+
 S = TypeVar("S", bound="BaseSettings")
 
 app = typer.Typer(help="Omnitill: unified commerce for the store floor.", no_args_is_help=True)
@@ -226,6 +228,21 @@ def audit(
         typer.echo(line)
 
 
+def _secret_file_for_workers(settings: CoreSettings) -> Path:
+    """The file the workers read the key from: the operator's own, the generated
+    ``var/secret``, or (for a key given as ``OMNITILL_SECRET``) a 0600 copy."""
+    from core.settings import write_owner_only
+
+    key = settings.resolved_secret
+    if settings.secret_file and not settings.secret:
+        return Path(settings.secret_file).resolve()
+    if not settings.secret:
+        return (settings.var_dir / "secret").resolve()
+    path = settings.var_dir / "serve-secret"
+    write_owner_only(path, key.decode())
+    return path.resolve()
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
@@ -241,9 +258,12 @@ def serve(
     settings = CoreSettings()
     upgrade(settings.resolved_database_url)
     # Workers are separate processes: they read the same settings from the
-    # environment, including the secret resolved (or generated) here once.
+    # environment, and the secret resolved (or generated) here once from a file
+    # only its owner reads (an environment is readable by the user's processes).
     os.environ["OMNITILL_DATABASE_URL"] = settings.resolved_database_url
-    os.environ["OMNITILL_SECRET"] = settings.resolved_secret.decode()
+    os.environ["OMNITILL_VAR_DIR"] = str(settings.var_dir.resolve())
+    os.environ["OMNITILL_SECRET_FILE"] = str(_secret_file_for_workers(settings))
+    os.environ.pop("OMNITILL_SECRET", None)
     uvicorn.run("core.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="warning")
 
@@ -393,8 +413,8 @@ def demo(
         typer.echo("loading the demo chain (first run)...")
         seed_demo()
     base = f"http://127.0.0.1:{port}"
-    env = os.environ | {"OMNITILL_DATABASE_URL": settings.resolved_database_url,
-                        "OMNITILL_SECRET": settings.resolved_secret.decode()}
+    _ = settings.resolved_secret  # generated now (var/secret) for the core to read
+    env = os.environ | {"OMNITILL_DATABASE_URL": settings.resolved_database_url}
     log = (settings.var_dir / "core.log").open("a")
     core = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
                             env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -11,11 +11,14 @@ a lock in this process.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, MetaData, Result, create_engine, event
+from sqlalchemy import CursorResult, Engine, MetaData, Result, create_engine, event, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -36,9 +39,29 @@ class Base(DeclarativeBase):
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
+def owner_only_sqlite_file(url: str) -> None:
+    """The SQLite file holds PIN and token hashes and customers' personal data:
+    create it readable by its owner only (SQLite gives its -wal and -shm files
+    the database file's mode), and close one an older version left at 0644."""
+    database = make_url(url).database
+    if not url.startswith("sqlite") or not database or database == ":memory:" \
+            or database.startswith("file:"):
+        return
+    path = Path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if each.exists() and stat.S_IMODE(each.stat().st_mode) & 0o077:
+            each.chmod(0o600)
+
+
 def _make_engine(url: str, *, immediate: bool) -> Engine:
+    # hide_parameters: a failed statement's message (and so any log of it) must
+    # not carry its parameters: customers' names, emails, phones.
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        owner_only_sqlite_file(url)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -59,7 +82,8 @@ def _make_engine(url: str, *, immediate: bool) -> Engine:
             conn.exec_driver_sql(begin)
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True,
+                         hide_parameters=True)
 
 
 class Database:

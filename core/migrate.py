@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 
-from core.db import Database
+from core.db import Database, owner_only_sqlite_file
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -23,6 +23,7 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str) -> None:
     """Bring the schema to the newest revision, then rebuild the SQLite search
     index (cheap, and it heals the index after a VACUUM renumbered rows)."""
+    owner_only_sqlite_file(url)
     command.upgrade(alembic_config(url), "head")
     if url.startswith("sqlite"):
         db = Database(url)

@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("omnitill.core")
@@ -125,6 +125,23 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{where}: {message}" if where else message
 
 
+def _named(exc: DBAPIError) -> str:
+    """What a database error was, without its message: PostgreSQL repeats the
+    offending row's values there (``DETAIL: Key (email)=(...) already exists``)."""
+    orig = exc.orig
+    diag = getattr(orig, "diag", None)
+    parts = [type(orig).__name__ if orig is not None else type(exc).__name__]
+    for attribute in ("sqlstate", "constraint_name", "table_name", "column_name"):
+        value = getattr(diag, attribute, None) or (
+            getattr(orig, attribute, None) if attribute == "sqlstate" else None)
+        if value:
+            parts.append(f"{attribute}={value}")
+    if orig is not None and diag is None:
+        # sqlite3 names the constraint in its message, never the values
+        parts.append(str(orig))
+    return " ".join(parts)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(CommerceProblem)
     async def _commerce(request: Request, exc: CommerceProblem) -> JSONResponse:
@@ -161,7 +178,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
         # A constraint caught what a service should have refused first: a
         # concurrent writer won a race. The transaction was rolled back whole.
-        log.warning("integrity error on %s: %s", request.url.path, exc.orig)
+        log.warning("integrity error on %s: %s", request.url.path, _named(exc))
         return problem_response(
             409, "Conflict", "Someone else changed this at the same moment; please try again.",
             "concurrent_change", request,
@@ -169,7 +186,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def _operational(request: Request, exc: OperationalError) -> JSONResponse:
-        log.error("database unavailable on %s: %s", request.url.path, exc.orig)
+        log.error("database unavailable on %s: %s", request.url.path, _named(exc))
         return problem_response(
             503, "Service unavailable", "The database is busy or unreachable; please retry.",
             "database_unavailable", request,

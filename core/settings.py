@@ -7,12 +7,34 @@ cannot ship undocumented.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
 from functools import cached_property
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def write_owner_only(path: Path, content: str, *, replace: bool = True) -> None:
+    """Write ``path`` with mode 0600 from its first byte (``os.open`` with the mode,
+    never a write and then a chmod, which leaves a window), whole or not at all: a
+    private temporary file is linked (``replace=False``: kept if another process
+    created ``path`` first) or renamed into place."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(content)
+        if replace:
+            os.replace(temporary, path)
+        else:
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
 
 
 class CoreSettings(BaseSettings):
@@ -32,6 +54,11 @@ class CoreSettings(BaseSettings):
     secret: str = ""
     """Key that signs scan codes and staff tokens. Empty means one is generated
     once and kept in ``<var_dir>/secret`` so codes printed yesterday still scan."""
+
+    secret_file: Path | None = None
+    """A file (mode 0600) holding the key instead of ``OMNITILL_SECRET``: the
+    environment of a process is readable by any process of its user.
+    ``omnitill serve`` hands its workers the key this way."""
 
     environment: str = "development"
     """``development`` or ``production``; production refuses a short secret."""
@@ -84,15 +111,15 @@ class CoreSettings(BaseSettings):
     @cached_property
     def resolved_secret(self) -> bytes:
         """The signing key; generated and persisted on first use when unset."""
-        if self.secret:
-            if self.environment == "production" and len(self.secret) < 32:
+        secret = self.secret or (self.secret_file.read_text().strip() if self.secret_file
+                                 else "")
+        if secret:
+            if self.environment == "production" and len(secret) < 32:
                 raise ValueError("OMNITILL_SECRET must be at least 32 characters in production")
-            return self.secret.encode()
+            return secret.encode()
         if self.environment == "production":
             raise ValueError("OMNITILL_SECRET must be set in production")
         self.var_dir.mkdir(parents=True, exist_ok=True)
         path = self.var_dir / "secret"
-        if not path.exists():
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
+        write_owner_only(path, secrets.token_urlsafe(48), replace=False)
         return path.read_text().strip().encode()
