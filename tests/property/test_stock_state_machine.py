@@ -1,19 +1,21 @@
-"""Random sequences of stock operations never break the stock invariants.
+"""Random sequences of stock operations against a model of every shelf.
 
-After every step: ``on_hand >= 0``, ``0 <= reserved <= on_hand`` and
-``reserved`` equals the sum of the live reservations of that shelf.
+Each step must be accepted or refused as the model predicts; after every step
+each shelf's ``on_hand`` and ``reserved`` are what the model says, the
+reservations are the model's, and ``on_hand >= 0``, ``0 <= reserved <= on_hand``.
 """
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.catalog import writes
 from core.db import Database
@@ -50,7 +52,22 @@ def _template_db() -> str:
     return str(_template["path"])
 
 
+@dataclass
+class Held:
+    """The model of one reservation row: who holds what, and for how long."""
+
+    owner: str
+    loc: str
+    sku: str
+    qty: int
+    shortfall: int = 0
+    expires: datetime | None = None
+
+
 class StockMachine(RuleBasedStateMachine):
+    """Each rule predicts, from a plain model, whether the core must accept or
+    refuse and what every shelf holds afterwards; the invariants compare."""
+
     def __init__(self) -> None:
         super().__init__()
         self.folder = tempfile.TemporaryDirectory(prefix="omnitill-run-")
@@ -60,53 +77,80 @@ class StockMachine(RuleBasedStateMachine):
         self.now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
         set_clock(lambda: self.now)
         self.owner = 0
+        self.on_hand: dict[tuple[str, str], int] = {}
+        self.held: list[Held] = []  # in the order the rows were written (their ids)
 
     def teardown(self) -> None:
         set_clock(None)
         self.db.dispose()
         self.folder.cleanup()
 
-    def _try(self, action) -> None:  # type: ignore[no-untyped-def]
+    def _reserved(self, loc: str, sku: str) -> int:
+        return sum(h.qty for h in self.held if (h.loc, h.sku) == (loc, sku))
+
+    def _available(self, loc: str, sku: str) -> int:
+        return self.on_hand.get((loc, sku), 0) - self._reserved(loc, sku)
+
+    def _run(self, action, *, accepted: bool) -> None:  # type: ignore[no-untyped-def]
         try:
             with self.db.write() as session:
                 action(session)
-        except CommerceProblem:
-            pass  # refused cleanly: the transaction rolled back whole
+        except CommerceProblem as refused:
+            assert not accepted, f"the core refused what it must accept: {refused}"
+        else:
+            assert accepted, "the core accepted what it must refuse"
 
-    def _any_reservation(self, session, index: int) -> int | None:  # type: ignore[no-untyped-def]
+    def _pick(self, session, index: int) -> int | None:  # type: ignore[no-untyped-def]
         ids = list(session.scalars(select(Reservation.id).order_by(Reservation.id)))
         return ids[index % len(ids)] if ids else None
+
+    def _new_owner(self) -> str:
+        self.owner += 1
+        return str(self.owner)
 
     @rule(loc=st.sampled_from(LOCATIONS), sku=st.sampled_from(SKUS), qty=st.integers(1, 6),
           minutes=st.one_of(st.none(), st.integers(1, 30)))
     def reserve(self, loc: str, sku: str, qty: int, minutes: int | None) -> None:
-        self.owner += 1
+        owner = self._new_owner()
         expires = self.now + timedelta(minutes=minutes) if minutes else None
-        self._try(lambda s: stock.reserve(s, location=loc, sku=sku, qty=qty, owner_kind="cart",
-                                          owner_id=str(self.owner), expires_at=expires))
+        accepted = self._available(loc, sku) >= qty
+        self._run(lambda s: stock.reserve(s, location=loc, sku=sku, qty=qty, owner_kind="cart",
+                                          owner_id=owner, expires_at=expires),
+                  accepted=accepted)
+        if accepted:
+            self.held.append(Held(owner, loc, sku, qty, 0, expires))
 
     @rule(loc=st.sampled_from(LOCATIONS), sku=st.sampled_from(SKUS), qty=st.integers(1, 6))
     def till_sale_reserve(self, loc: str, sku: str, qty: int) -> None:
-        self.owner += 1
-        self._try(lambda s: stock.reserve_in_hand(s, location=loc, sku=sku, qty=qty,
-                                                  owner_kind="order", owner_id=str(self.owner),
-                                                  reference="T"))
+        owner = self._new_owner()
+        covered = max(0, min(qty, self._available(loc, sku)))
+        self._run(lambda s: stock.reserve_in_hand(s, location=loc, sku=sku, qty=qty,
+                                                  owner_kind="order", owner_id=owner,
+                                                  reference="T"), accepted=True)
+        self.on_hand.setdefault((loc, sku), 0)
+        self.held.append(Held(owner, loc, sku, covered, qty - covered))
 
     @rule(index=st.integers(0, 50))
     def release(self, index: int) -> None:
-        def act(session) -> None:  # type: ignore[no-untyped-def]
-            rid = self._any_reservation(session, index)
-            if rid is not None:
-                stock.release(session, rid)
-        self._try(act)
+        self._run(lambda s: (rid := self._pick(s, index)) is not None and stock.release(s, rid),
+                  accepted=True)
+        if self.held:
+            self.held.pop(index % len(self.held))  # the count is left as it was
 
     @rule(index=st.integers(0, 50), qty=st.one_of(st.none(), st.integers(1, 6)))
     def sell_or_collect(self, index: int, qty: int | None) -> None:
-        def act(session) -> None:  # type: ignore[no-untyped-def]
-            rid = self._any_reservation(session, index)
-            if rid is not None:
-                stock.consume(session, rid, qty=qty)
-        self._try(act)
+        self._run(lambda s: (rid := self._pick(s, index)) is not None
+                  and stock.consume(s, rid, qty=qty), accepted=True)
+        if not self.held:
+            return
+        taken = self.held.pop(index % len(self.held))
+        whole = taken.qty + taken.shortfall
+        used = whole if qty is None else min(qty, whole)
+        counted = min(used, taken.qty)  # counted units leave first
+        self.on_hand[(taken.loc, taken.sku)] -= counted
+        if used < whole:  # the rest stays held, as a new row
+            self.held.append(Held(taken.owner, taken.loc, taken.sku, taken.qty - counted,
+                                  taken.shortfall - (used - counted)))
 
     @rule(minutes=st.integers(1, 40))
     def time_passes_and_sweep(self, minutes: int) -> None:
@@ -115,19 +159,30 @@ class StockMachine(RuleBasedStateMachine):
         def act(session) -> None:  # type: ignore[no-untyped-def]
             for rid in stock.expired_reservations(session):
                 stock.release(session, rid)
-        self._try(act)
+        self._run(act, accepted=True)
+        self.held = [h for h in self.held if h.expires is None or h.expires > self.now]
 
     @rule(loc=st.sampled_from(LOCATIONS), sku=st.sampled_from(SKUS), qty=st.integers(1, 10))
     def receive_goods(self, loc: str, sku: str, qty: int) -> None:
-        self._try(lambda s: stock.receive(s, location=loc, sku=sku, qty=qty, reason="receipt"))
+        self._run(lambda s: stock.receive(s, location=loc, sku=sku, qty=qty, reason="receipt"),
+                  accepted=True)
+        self.on_hand[(loc, sku)] = self.on_hand.get((loc, sku), 0) + qty
 
     @rule(loc=st.sampled_from(LOCATIONS), sku=st.sampled_from(SKUS), qty=st.integers(1, 10))
     def write_off_damage(self, loc: str, sku: str, qty: int) -> None:
-        self._try(lambda s: stock.remove(s, location=loc, sku=sku, qty=qty, reason="damage"))
+        accepted = self._available(loc, sku) >= qty
+        self._run(lambda s: stock.remove(s, location=loc, sku=sku, qty=qty, reason="damage"),
+                  accepted=accepted)
+        if accepted:
+            self.on_hand[(loc, sku)] -= qty
 
     @rule(loc=st.sampled_from(LOCATIONS), sku=st.sampled_from(SKUS), counted=st.integers(0, 15))
     def count(self, loc: str, sku: str, counted: int) -> None:
-        self._try(lambda s: stock.set_count(s, location=loc, sku=sku, counted=counted))
+        accepted = counted >= self._reserved(loc, sku)
+        self._run(lambda s: stock.set_count(s, location=loc, sku=sku, counted=counted),
+                  accepted=accepted)
+        if accepted:
+            self.on_hand[(loc, sku)] = counted
 
     @rule(source=st.sampled_from(LOCATIONS), to=st.sampled_from(LOCATIONS),
           sku=st.sampled_from(SKUS), qty=st.integers(1, 8))
@@ -135,19 +190,28 @@ class StockMachine(RuleBasedStateMachine):
         def act(session) -> None:  # type: ignore[no-untyped-def]
             stock.remove(session, location=source, sku=sku, qty=qty, reason="transfer_out")
             stock.receive(session, location=to, sku=sku, qty=qty, reason="transfer_in")
-        self._try(act)
+        accepted = self._available(source, sku) >= qty
+        self._run(act, accepted=accepted)
+        if accepted:  # all or nothing: both shelves, in one transaction
+            self.on_hand[(source, sku)] -= qty
+            self.on_hand[(to, sku)] = self.on_hand.get((to, sku), 0) + qty
 
     @invariant()
-    def shelves_are_consistent(self) -> None:
+    def shelves_are_what_the_model_says(self) -> None:
         with self.db.read() as session:
-            held = dict(session.execute(
-                select(Reservation.location_code + ":" + Reservation.sku,
-                       func.sum(Reservation.qty)).group_by(Reservation.location_code,
-                                                           Reservation.sku)).all())
-            for row in session.scalars(select(StockLevel)):
-                assert row.on_hand >= 0
-                assert 0 <= row.reserved <= row.on_hand
-                assert row.reserved == held.get(f"{row.location_code}:{row.sku}", 0)
+            rows = {(r.location_code, r.sku): r for r in session.scalars(select(StockLevel))}
+            reservations = [
+                (r.owner_id, r.location_code, r.sku, r.qty, r.shortfall)
+                for r in session.scalars(select(Reservation).order_by(Reservation.id))]
+        assert reservations == [(h.owner, h.loc, h.sku, h.qty, h.shortfall) for h in self.held]
+        for (loc, sku), expected in self.on_hand.items():
+            row = rows.get((loc, sku))
+            assert (row.on_hand if row else 0) == expected, f"{sku} at {loc}"
+        for (loc, sku), row in rows.items():
+            assert row.on_hand >= 0
+            assert 0 <= row.reserved <= row.on_hand
+            assert row.on_hand == self.on_hand.get((loc, sku), 0)
+            assert row.reserved == self._reserved(loc, sku)
 
 
 StockMachine.TestCase.settings = settings(
