@@ -25,6 +25,8 @@ from core.orders import lifecycle
 from core.orders.routes import router as orders_router
 from core.payments.gateway import PaymentGateway, SimulatedTerminal
 from core.problems import PROBLEM_RESPONSES, install_problem_handlers
+from core.receipts.fiscal import router as fiscal_router
+from core.receipts.routes import router as receipts_router
 from core.returns.routes import router as returns_router
 from core.scan.routes import router as scan_router
 from core.settings import CoreSettings
@@ -84,4 +86,6 @@ def create_app(
     app.add_middleware(EdgeChecks)
     for router in ROUTERS:
         app.include_router(router, responses=PROBLEM_RESPONSES)
+    app.include_router(fiscal_router, responses=PROBLEM_RESPONSES)
+    app.include_router(receipts_router)  # a web page for customers, not part of the API
     return app

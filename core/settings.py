@@ -55,6 +55,11 @@ class CoreSettings(BaseSettings):
     """Key that signs scan codes and staff tokens. Empty means one is generated
     once and kept in ``<var_dir>/secret`` so codes printed yesterday still scan."""
 
+    public_url: str = ""
+    """Address at which customers' phones reach this core (``https://shop.example.com``):
+    the digital receipt's link (`/r/<code>`) on the customer display's QR and in the
+    e-receipt email starts with it. Empty: no link; the display shows the return code."""
+
     secret_file: Path | None = None
     """A file (mode 0600) holding the key instead of ``OMNITILL_SECRET``: the
     environment of a process is readable by any process of its user.

@@ -34,6 +34,7 @@ from shared.schemas.catalog import (
     StoreOut,
 )
 from shared.schemas.common import Health
+from shared.schemas.fiscal import FiscalDocument
 from shared.schemas.orders import (
     AdjustmentIn,
     CartCreate,
@@ -231,6 +232,12 @@ class Api:
     @staticmethod
     def transition(number: str, body: Transition) -> Call[OrderOut]:
         return Call("POST", f"/v1/orders/{_p(number)}/transitions", OrderOut, body=body)
+
+    @staticmethod
+    def fiscal_document(number: str, document: FiscalDocument) -> Call[OrderOut]:
+        """What the store's fiscal printer (RT) printed for the sale."""
+        return Call("POST", f"/v1/orders/{_p(number)}/fiscal-document", OrderOut,
+                    body=document)
 
     @staticmethod
     def pick(number: str, body: Pick) -> Call[OrderOut]:

@@ -25,6 +25,7 @@ from core.orders.models import Order
 from core.payments import service as payments
 from core.payments.gateway import PaymentGateway
 from core.problems import Conflict, Forbidden, InvalidInput
+from core.receipts.links import receipt_url
 from shared.codes import CodeKind, parse_code
 from shared.schemas.enums import DeviceKind, OrderStatus
 from shared.schemas.orders import (
@@ -61,7 +62,7 @@ def place(body: OrderCreate, key: IdempotencyKey, request: Request, response: Re
     """An offline sale (``offline``) is checked against the staff sign-in valid when
     it was sold, not now: see :mod:`core.orders.offline`."""
     if body.offline:
-        caller = offline.offline_caller(device, body, settings=settings, db=db,
+        caller = offline.offline_caller(device, body, settings=settings,
                                         staff_token=staff_token, approver_token=approver_token)
     else:
         caller = optional_staff_caller(db, device, settings, staff_token, approver_token)
@@ -166,9 +167,11 @@ def receipt_email(number: str, body: ReceiptEmail, db: DbDep, settings: Settings
         if order.store_code != caller.store_code:
             raise Forbidden("That order was not sold in this store.", code="not_your_order")
         order.receipt_email = str(body.email).lower()
-        # No address in the event: the mailer reads it from the order with its own rights.
+        # No address in the event: the mailer reads it from the order with its own rights;
+        # the link to the digital receipt page is what the mail carries.
         emit(session, "order.receipt_requested", store=order.store_code, subject=order.number,
-             order=order.number)
+             order=order.number, url=receipt_url(settings.public_url, settings.resolved_secret,
+                                                 order.number))
         return views.order_out(session, order, caller=caller, settings=settings)
 
 

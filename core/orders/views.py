@@ -11,11 +11,13 @@ from core.deps import Caller
 from core.loyalty import service as loyalty
 from core.orders.models import Order
 from core.payments import service as payments
+from core.receipts.links import receipt_url
 from core.settings import CoreSettings
 from core.stores.models import Location
 from shared.codes import CodeKind
 from shared.masking import mask_email, mask_full_name, mask_name
 from shared.schemas.enums import DeviceKind, Fulfilment, OrderStatus, Role
+from shared.schemas.fiscal import FiscalDocument
 from shared.schemas.orders import (
     CheckInResult,
     OrderLineOut,
@@ -91,7 +93,22 @@ def order_out(session: Session, order: Order, *, caller: Caller, settings: CoreS
         receipt_email=order.receipt_email if full else None,
         refunded_cents=payments.refunded_cents(rows),
         offline_number=order.offline_number,
+        fiscal_document=fiscal_document(order),
+        # The link shows the sale to whoever holds it: staff who see the order in
+        # full, and the device that made it (a till's customer display shows it as QR).
+        receipt_url=receipt_url(settings.public_url, secret, order.number)
+        if full or order.device_id == caller.device_id else None,
     )
+
+
+def fiscal_document(order: Order) -> FiscalDocument | None:
+    """What the till reported its fiscal printer (RT) printed for the sale, if any."""
+    if not (order.rt_document_number and order.rt_closure_number and order.rt_serial
+            and order.rt_printed_at):
+        return None
+    return FiscalDocument(document_number=order.rt_document_number,
+                          closure_number=order.rt_closure_number, serial=order.rt_serial,
+                          printed_at=order.rt_printed_at)
 
 
 OPEN_SALES_LIMIT = 50

@@ -1,7 +1,9 @@
 """The sale is paid: thanks, the change, the points, and the receipt to scan.
 
-The receipt QR carries the order's signed ``OT1:R:`` code, the same one a
-printed receipt has, so a return needs no paper.
+The receipt QR carries the digital receipt's link (``<public url>/r/<code>``):
+the shopper's phone opens the receipt itself, whose page shows the return QR, so
+a return needs no paper. Until the core has a public URL it carries the order's
+signed ``OT1:R:`` code, the same one a printed receipt has.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class ThanksView(Horizontal):
         show_line(label("#thanks-balance", Label),
                   say("balance", points=order.points_balance)
                   if order.points_balance is not None else "")
-        self.query_one("#receipt-qr", ReceiptQr).show(order.receipt_code or "")
-        self.query_one("#thanks-receipt").display = bool(order.receipt_code)
+        payload = order.receipt_url or order.receipt_code or ""
+        self.query_one("#receipt-qr", ReceiptQr).show(payload)
+        self.query_one("#thanks-receipt").display = bool(payload)
 
