@@ -4,9 +4,11 @@ Two engines point at the same database: a *reader* for queries and a *writer*
 for commands. On SQLite the writer opens every transaction with
 ``BEGIN IMMEDIATE`` so that concurrent commands queue on the write lock (with a
 busy timeout) instead of failing half-way with "database is locked" when a
-read lock cannot be upgraded. On PostgreSQL both are plain READ COMMITTED
-engines: correctness comes from conditional updates and row locks, never from
-a lock in this process.
+read lock cannot be upgraded, and in front of that lock this process's writers
+queue first come, first served (:mod:`core.write_queue`), because SQLite's own
+busy handler grants the lock to whoever retries at the right moment. On
+PostgreSQL both are plain READ COMMITTED engines: correctness comes from
+conditional updates and row locks, never from a lock in this process.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Engine, MetaData, Result, create_engine, event, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from core.write_queue import WriteQueue
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -98,11 +102,13 @@ class Database:
         )
         self._writer = sessionmaker(self.writer_engine, expire_on_commit=False)
         self._reader = sessionmaker(self.reader_engine, expire_on_commit=False)
+        self.write_queue: WriteQueue | None = WriteQueue() if self.is_sqlite else None
+        """SQLite only: this process's writers take turns in arrival order."""
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One command, one transaction: committed whole or rolled back whole."""
-        with self._writer() as session, session.begin():
+        with self.write_queue or nullcontext(), self._writer() as session, session.begin():
             yield session
 
     @contextmanager
