@@ -502,21 +502,42 @@ def _another_window(till: CommerceClient, http: httpx.Client, token: str) -> Com
 
 
 def test_two_cash_drops_at_once_cannot_take_more_than_the_drawer_holds(  # type: ignore[no-untyped-def]
-    http, tokens, till: CommerceClient, monkeypatch: pytest.MonkeyPatch
+    http, tokens, seeded, till: CommerceClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = till_service.expected_cash
+    """Two windows of one till each take 60 € of a 100 € drawer at the same moment.
+    The first to read the drawer holds on until the second request is in flight
+    (on PostgreSQL: until it has reached the till's row lock; SQLite queues it
+    at BEGIN IMMEDIATE), so the two really overlap, and only one drop is taken."""
+    real_expected, real_current = till_service.expected_cash, till_service.current
+    in_flight = threading.Semaphore(0)
+    at_the_lock = threading.Semaphore(0)
+    reads: list[int] = []
 
-    def slow_expected_cash(*args: Any, **kwargs: Any) -> int:
-        value = real(*args, **kwargs)
-        time.sleep(0.3)  # both drops have read the drawer before either writes
+    def current(*args: Any, **kwargs: Any) -> TillSession:
+        at_the_lock.release()
+        return real_current(*args, **kwargs)
+
+    def expected_cash(*args: Any, **kwargs: Any) -> int:
+        value = real_expected(*args, **kwargs)
+        reads.append(value)
+        if len(reads) == 1:  # the first to read waits for the other drop
+            assert in_flight.acquire(timeout=10), "the second drop was never sent"
+            if seeded.url.startswith("postgresql"):
+                assert at_the_lock.acquire(timeout=10) and at_the_lock.acquire(timeout=10), \
+                    "the second drop never reached the till's lock"
         return value
 
-    monkeypatch.setattr(till_service, "expected_cash", slow_expected_cash)
+    monkeypatch.setattr(till_service, "expected_cash", expected_cash)
+    monkeypatch.setattr(till_service, "current", current)
     start = threading.Barrier(2)
+    sent: list[int] = []
 
     def drop(_: int) -> str:
         window = _another_window(till, http, tokens["MI01"]["pos"])
         start.wait()
+        sent.append(1)
+        if len(sent) == 2:
+            in_flight.release(2)  # both requests are on their way
         try:
             window.call(Api.cash_movement(CashMovementIn(kind="out", amount_cents=6_000,
                                                          reason="safe drop")))
@@ -528,6 +549,8 @@ def test_two_cash_drops_at_once_cannot_take_more_than_the_drawer_holds(  # type:
         results = sorted(pool.map(drop, range(2)))
     monkeypatch.undo()
     assert results == ["done", "not_enough_cash"]
+    # the second drop read the drawer only after the first had taken its 60 €
+    assert reads[0] == FLOAT and set(reads[1:]) == {FLOAT - 6_000}
     x = _x(till)
     assert x.cash_out_cents == 6_000 and x.expected_cash_cents == FLOAT - 6_000
 
