@@ -20,6 +20,7 @@ from core.customers.routes import router as customers_router
 from core.db import Database
 from core.edge import EdgeChecks
 from core.events.routes import router as events_router
+from core.giftcards.routes import router as giftcards_router
 from core.health import router as health_router
 from core.orders import lifecycle
 from core.orders.routes import router as orders_router
@@ -37,7 +38,7 @@ log = logging.getLogger("omnitill.core")
 
 ROUTERS = [catalog_router, auth_router, scan_router, carts_router, orders_router, stock_router,
            events_router, returns_router, customers_router, tills_router, health_router,
-           audit_router]
+           audit_router, giftcards_router]
 
 
 def run_sweep(db: Database, settings: CoreSettings, gateway: PaymentGateway) -> dict[str, int]:

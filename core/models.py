@@ -2,12 +2,13 @@
 for Alembic and for tests."""
 
 from core.audit.models import AuditEntry
-from core.auth.models import Device, Staff, StaffStore
+from core.auth.models import Device, Staff, StaffStore, TargetLock
 from core.carts.models import Cart, CartLine
 from core.catalog.models import Category, Product
 from core.customers.models import Customer
 from core.db import Base
 from core.events.models import Event
+from core.giftcards.models import GiftCard
 from core.loyalty.models import LoyaltyAccount, LoyaltyEntry
 from core.orders.models import NumberSequence, Order, OrderLine, OrderStatusChange
 from core.payments.models import Payment, StoreCreditAccount, StoreCreditEntry
@@ -25,6 +26,7 @@ __all__ = [
     "Customer",
     "Device",
     "Event",
+    "GiftCard",
     "Location",
     "LoyaltyAccount",
     "LoyaltyEntry",
@@ -44,6 +46,7 @@ __all__ = [
     "StockMovement",
     "StoreCreditAccount",
     "StoreCreditEntry",
+    "TargetLock",
     "TillEntry",
     "TillSession",
     "Transfer",

@@ -20,24 +20,36 @@ lockout window. And a PIN attempt is charged *before* it is checked, in its own
 transaction (:func:`take_attempt`): N guesses sent at once are refused beyond
 the limit instead of all being checked while the count catches up; a right PIN
 gives its own charge back (:func:`settle_attempt`).
+
+Signed codes, typed card numbers and surnames are counted the same way twice:
+per device, and per *target* (the order, loyalty card or gift card aimed at,
+:class:`~core.auth.models.TargetLock`), so guesses spread over many kiosks at
+one order run into the target's limit. Both charges are taken in one
+transaction: either both are taken or the attempt is refused unevaluated. A
+locked target refuses codes for it from every device until its window ends; a
+device unlock lifts only that device's own locks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from core.audit import service as audit
-from core.auth.models import Device, Staff
+from core.auth.models import Device, Staff, TargetLock
 from core.db import Database
 from core.events.service import emit
-from core.problems import Locked
+from core.problems import CommerceProblem, Locked
 from core.settings import CoreSettings
 from core.timeutil import utcnow
+from shared.codes import CodeKind, ScanCode
 
 
 class Lock(StrEnum):
@@ -146,12 +158,18 @@ def record_success(session: Session, *, device_id: int, lock: Lock = Lock.PIN) -
 
 
 def take_attempt(db: Database, settings: CoreSettings, device_id: int, lock: Lock, *,
-                 while_locked: bool = False) -> None:
+                 while_locked: bool = False, target: str | None = None,
+                 signed: bool = False) -> bool:
     """Charge one attempt before checking it, atomically, in its own transaction:
     refused (``Locked``) when the lock is on or the attempts allowed are all taken,
     so parallel guesses never check more than the limit. ``while_locked``: a
-    supervisor's unlock PIN, allowed while the lock is on, as many as the limit."""
+    supervisor's unlock PIN, allowed while the lock is on, as many as the limit.
+    ``target``: also charge what the attempt aims at (see :func:`target_key`); the
+    two charges are taken together or not at all. A ``signed`` code (a QR with
+    its MAC) aimed at a locked target is still checked, charged to the device
+    only: returns whether the target was charged."""
     failures, until = _COLUMNS[lock]
+    target_refused: datetime | None = None
     with db.write() as session:
         _start_again_if_due(session, device_id=device_id, lock=lock,
                             minutes=settings.lockout_minutes)
@@ -163,18 +181,90 @@ def take_attempt(db: Database, settings: CoreSettings, device_id: int, lock: Loc
             .values({failures: failures + 1, _LAST[lock]: utcnow()}).returning(failures)
         ).first()
         device = None if row is not None else session.get(Device, device_id)
+        if row is not None and target is not None:
+            target_refused = _take_target(session, settings, target)
+            if target_refused is not None and signed:
+                target_refused, target = None, None
+            if target_refused is not None:
+                # Give the device's charge back: nothing was checked.
+                session.execute(update(Device).where(Device.id == device_id, failures > 0)
+                                .values({failures: failures - 1}))
     if row is None:
         running = locked_until(device, lock) if device is not None else None
         raise lock_message(_minutes_left(running) if running else settings.lockout_minutes,
                            lock)
+    if target_refused is not None:
+        raise target_lock_message(_minutes_left(target_refused))
+    return target is not None
+
+
+def target_key(kind: str, value: str) -> str:
+    """``order:MI01-000123``: one count per thing aimed at, whatever the device."""
+    return f"{kind}:{value.strip().upper()}"[:80]
+
+
+def target_lock_message(minutes: int) -> Locked:
+    return Locked(f"Too many wrong attempts at this code or card. It can be tried again in "
+                  f"{minutes} minute(s); a member of staff can help now. Scanning products "
+                  "still works.", code="target_locked", lock=Lock.CODES.value,
+                  retry_after_minutes=minutes)
+
+
+def _take_target(session: Session, settings: CoreSettings, target: str) -> datetime | None:
+    """Charge the target; ``None`` when taken, else when its lock (or a full count)
+    ends. One conditional UPDATE on its row: parallel attempts queue on it."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else \
+        sqlite.insert
+    session.execute(insert(TargetLock).values(target=target, failed_attempts=0)
+                    .on_conflict_do_nothing())
+    now = utcnow()
+    window = timedelta(minutes=settings.lockout_minutes)
+    session.execute(update(TargetLock).where(
+        TargetLock.target == target, TargetLock.locked_until.is_not(None),
+        TargetLock.locked_until <= now).values(failed_attempts=0, locked_until=None))
+    session.execute(update(TargetLock).where(
+        TargetLock.target == target, TargetLock.locked_until.is_(None),
+        TargetLock.failed_attempts > 0, TargetLock.failed_at <= now - window)
+        .values(failed_attempts=0))
+    taken = session.execute(update(TargetLock).where(
+        TargetLock.target == target, TargetLock.locked_until.is_(None),
+        TargetLock.failed_attempts < settings.lockout_attempts)
+        .values(failed_attempts=TargetLock.failed_attempts + 1, failed_at=now)
+        .returning(TargetLock.failed_attempts)).first()
+    if taken is not None:
+        return None
+    row = session.get(TargetLock, target)
+    return row.locked_until if row is not None and row.locked_until else now + window
+
+
+def _settle_target(session: Session, settings: CoreSettings, target: str, *,
+                   right: bool) -> bool:
+    """Give a right attempt's charge back; lock the target when a wrong one was the
+    last allowed. Returns True when this locked it."""
+    if right:
+        session.execute(update(TargetLock).where(TargetLock.target == target,
+                                                 TargetLock.failed_attempts > 0)
+                        .values(failed_attempts=TargetLock.failed_attempts - 1))
+        return False
+    locked = session.execute(update(TargetLock).where(
+        TargetLock.target == target, TargetLock.locked_until.is_(None),
+        TargetLock.failed_attempts >= settings.lockout_attempts)
+        .values(locked_until=utcnow() + timedelta(minutes=settings.lockout_minutes))
+        .returning(TargetLock.target)).first()
+    if locked is not None:
+        emit(session, "target.locked", store=None, subject=target, target=target,
+             minutes=settings.lockout_minutes)
+    return locked is not None
 
 
 def settle_attempt(db: Database, settings: CoreSettings, device_id: int, lock: Lock, *,
-                   right: bool) -> None:
+                   right: bool, target: str | None = None) -> None:
     """After :func:`take_attempt`: a right attempt gives its charge back; a wrong one
     keeps it and, when it was the last one allowed, locks (raising ``Locked``)."""
     failures, until = _COLUMNS[lock]
     with db.write() as session:
+        target_locked = target is not None and _settle_target(session, settings, target,
+                                                              right=right)
         if right:
             session.execute(update(Device).where(Device.id == device_id, failures > 0)
                             .values({failures: failures - 1}))
@@ -186,6 +276,49 @@ def settle_attempt(db: Database, settings: CoreSettings, device_id: int, lock: L
             already_locked=row[1] is not None and row[1] > utcnow())
     if locked:
         raise lock_message(settings.lockout_minutes, lock)
+    if target_locked:
+        raise target_lock_message(settings.lockout_minutes)
+
+
+WRONG_CODES = frozenset({"invalid_code", "name_mismatch", "card_not_found",
+                         "customer_not_found", "wrong_card_pin", "buyer_mismatch"})
+"""Problem codes that mean a guess was wrong (and keep its charge)."""
+
+_CODE_TARGETS = {CodeKind.ORDER_PICKUP: "order", CodeKind.RECEIPT: "order",
+                 CodeKind.LOYALTY: "loyalty", CodeKind.RETURN_SLIP: "return",
+                 CodeKind.GIFT_CARD: "card"}
+
+
+def code_target(code: ScanCode) -> str:
+    """A pickup code and a receipt code of one order aim at the same target."""
+    return target_key(_CODE_TARGETS.get(code.kind, code.kind.name.lower()), code.value)
+
+
+@contextmanager
+def code_attempt(db: Database, settings: CoreSettings, device_id: int,
+                 target: str | None, *, signed: bool = False,
+                 wrong: frozenset[str] = WRONG_CODES) -> Iterator[None]:
+    """Check a signed code, card number or surname under the codes lock, per device
+    and per ``target``: the attempt is charged before the body runs, and given back
+    unless the body raised a problem whose code is in ``wrong``. The wrong attempt
+    that fills a count raises the lock instead of the body's problem.
+
+    A locked target refuses what can be guessed (a surname, a typed card number,
+    a PIN) from every device. A ``signed`` code is still checked: its 50-bit MAC
+    is not guessable within the device's own limit, and so a prankster's forged
+    codes at someone's order cannot stop that shopper's real QR."""
+    if not take_attempt(db, settings, device_id, Lock.CODES, target=target, signed=signed):
+        target = None
+    try:
+        yield
+    except CommerceProblem as exc:
+        settle_attempt(db, settings, device_id, Lock.CODES, right=exc.code not in wrong,
+                       target=target)
+        raise
+    except BaseException:
+        settle_attempt(db, settings, device_id, Lock.CODES, right=True, target=target)
+        raise
+    settle_attempt(db, settings, device_id, Lock.CODES, right=True, target=target)
 
 
 def count_failure(db: Database, settings: CoreSettings, device_id: int, lock: Lock) -> None:

@@ -57,3 +57,18 @@ class StaffStore(Base):
 
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), primary_key=True)
     store_code: Mapped[str] = mapped_column(ForeignKey("locations.code"), primary_key=True)
+
+
+class TargetLock(Base):
+    """Wrong codes counted against what they aim at (an order, a loyalty card, a
+    gift card), whatever device sent them: ten kiosks guessing one order's
+    pickup code share one count, as a single kiosk's guesses at ten orders share
+    the device's. A row is made on the first attempt at a target."""
+
+    __tablename__ = "target_locks"
+
+    target: Mapped[str] = mapped_column(String(80), primary_key=True)
+    """What was aimed at, by kind: ``order:MI01-000123``, ``loyalty:29...``, ``card:60...``."""
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -8,16 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from core import signing
+from core.auth.lockout import code_attempt, target_key
 from core.customers import service
-from core.deps import (
-    DbDep,
-    DeviceDep,
-    IdPath,
-    SettingsDep,
-    StaffDep,
-    check_device_unlocked,
-    count_failure,
-)
+from core.customers.cards import card_number, looks_like_card_number
+from core.deps import DbDep, DeviceDep, IdPath, SettingsDep, StaffDep, TillDep
+from core.giftcards.numbers import normalise
 from core.payments import service as payments
 from core.payments.models import StoreCreditAccount
 from core.problems import InvalidInput, NotFound
@@ -59,23 +54,39 @@ def loyalty(customer_id: IdPath, db: DbDep, caller: StaffDep) -> LoyaltyOut:
 
 
 @router.get("/loyalty/cards/{code}", response_model=LoyaltyOut,
-            summary="Balance of a scanned loyalty card (masked name; kiosk or till)")
+            summary="Balance of a loyalty card, by its signed QR or its printed number "
+            "(masked name; kiosk or till; wrong ones count to the lockout)")
 def card(code: str, db: DbDep, settings: SettingsDep, caller: DeviceDep) -> LoyaltyOut:
-    check_device_unlocked(db, caller.device_id)
+    """The card's number, printed under its barcode, works as its QR does: both
+    are counted per device and per card, so neither can be used to walk the
+    (sequential) card numbers. A number with a wrong check digit is a typo, said
+    as such without counting: it names no card."""
     parsed = parse_code(code)
-    if parsed is None or parsed.kind is not CodeKind.LOYALTY or not signing.verify(
-            settings.resolved_secret, parsed.kind, parsed.value, parsed.mac):
-        count_failure(db, settings, caller.device_id)
-        raise InvalidInput("That loyalty card code is not valid.", code="invalid_code")
-    with db.read() as session:
-        return service.loyalty_view(session, service.by_card(session, parsed.value),
-                                    full=False)
+    number = parsed.value if parsed is not None else card_number(code)
+    if number is None and looks_like_card_number(code):
+        raise InvalidInput("That card number has a typo (its last digit does not match); "
+                           "please check it.", code="card_number_typo")
+    with code_attempt(db, settings, caller.device_id,
+                      target_key("loyalty", number) if number else None,
+                      signed=parsed is not None):
+        if number is None or (parsed is not None and (
+                parsed.kind is not CodeKind.LOYALTY or not signing.verify(
+                    settings.resolved_secret, parsed.kind, parsed.value, parsed.mac))):
+            raise InvalidInput("That loyalty card code is not valid.", code="invalid_code")
+        with db.read() as session:
+            return service.loyalty_view(session, service.by_card(session, number),
+                                        full=False)
 
 
 @router.get("/credit/{card_number}", response_model=CreditOut,
-            summary="Balance of a store-credit or gift card")
-def credit(card_number: str, db: DbDep, caller: DeviceDep) -> CreditOut:
-    with db.read() as session:
+            summary="Balance of a store-credit or gift card (till; wrong numbers count to "
+            "the lockout, per till and per card)")
+def credit(card_number: str, db: DbDep, settings: SettingsDep, caller: TillDep) -> CreditOut:
+    """A till only, card in hand: the web shop checks a gift card with its PIN
+    (``POST /v1/giftcards/balance``), a kiosk not at all."""
+    card_number = normalise(card_number)
+    with code_attempt(db, settings, caller.device_id, target_key("card", card_number)), \
+            db.read() as session:
         account = session.get(StoreCreditAccount, card_number)
         if account is None:
             raise NotFound("That card is not known.", code="card_not_found")

@@ -3,13 +3,15 @@ approve / reject (or withdraw), refund."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
+from core.auth.lockout import code_attempt
 from core.deps import DbDep, MaybeStaffDep, SettingsDep, StaffDep
 from core.orders.routes import gateway_of
-from core.returns import service
+from core.returns import kiosk, service
 from shared.schemas.returns import (
     OPEN_RETURN_STATUSES,
     ReturnCreate,
@@ -25,7 +27,11 @@ router = APIRouter(prefix="/v1/returns", tags=["returns"])
              summary="Start a return (kiosk: a request with a slip; till: approved when allowed)")
 def create(body: ReturnCreate, db: DbDep, settings: SettingsDep, caller: MaybeStaffDep
            ) -> ReturnOut:
-    with db.write() as session:
+    """A receipt QR, or at a kiosk an order number with the buyer's email or surname,
+    is counted under the lockout per device and per order (:mod:`core.returns.kiosk`)."""
+    target, signed, counted = kiosk.attempt_target(body, caller)
+    with (code_attempt(db, settings, caller.device_id, target, signed=signed) if counted
+          else nullcontext()), db.write() as session:
         ret = service.create_return(session, caller=caller, body=body, settings=settings)
         return service.return_out(session, ret, settings=settings)
 

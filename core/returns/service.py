@@ -27,6 +27,7 @@ from core.orders.service import get_order
 from core.payments import service as payments
 from core.payments.gateway import PaymentGateway
 from core.problems import Conflict, Forbidden, InvalidInput, NotFound
+from core.returns import kiosk
 from core.returns.models import Return, ReturnLine, ReturnRefund
 from core.settings import CoreSettings
 from core.stock import service as stock
@@ -59,10 +60,9 @@ def _order_from(session: Session, body: ReturnCreate, secret: bytes) -> Order | 
     return None
 
 
-def _pending(session: Session, order_line_id: int) -> int:
-    rows = session.scalars(select(ReturnLine.qty).join(Return).where(
-        ReturnLine.order_line_id == order_line_id, Return.status.in_(OPEN)))
-    return sum(rows)
+def _pending(session: Session, order_line_id: int, *, for_till: bool) -> int:
+    """Kiosk requests hold nothing against a till, and lapse: see :mod:`core.returns.kiosk`."""
+    return kiosk.pending_qty(session, order_line_id, open_statuses=OPEN, for_till=for_till)
 
 
 def window_days(settings: CoreSettings, store_kind: str) -> int:
@@ -94,6 +94,8 @@ def create_return(session: Session, *, caller: Caller, body: ReturnCreate,
         caller.require_staff(action="take a return")
     store = stock.get_location(session, caller.store_code or "")
     order = _order_from(session, body, settings.resolved_secret)
+    if order is not None and not body.receipt_code:
+        kiosk.check_buyer(session, caller=caller, order=order, buyer=body.buyer)
     if order is None and caller.device_kind is DeviceKind.KIOSK:
         raise Forbidden("A return without a receipt is taken at the returns desk.",
                         code="receipt_required")
@@ -125,7 +127,8 @@ def create_return(session: Session, *, caller: Caller, body: ReturnCreate,
             if category is not None and category.final_sale:
                 raise Conflict(f"{line.name} is {category.name.lower()}, a final sale: it "
                                "cannot be returned.", code="final_sale")
-            before = line.qty_returned + _pending(session, line.id)
+            before = line.qty_returned + _pending(
+                session, line.id, for_till=caller.device_kind is DeviceKind.POS)
             left = line.qty_collected - before
             if item.qty > left:
                 raise Conflict(
@@ -157,6 +160,9 @@ def create_return(session: Session, *, caller: Caller, body: ReturnCreate,
                                    refund_cents=refund))
     ret.refund_cents = total
     session.flush()
+    if order is not None and caller.device_kind is DeviceKind.POS:
+        kiosk.supersede(session, order_id=order.id, by=ret,
+                        order_line_ids=[x.order_line_id for x in ret.lines if x.order_line_id])
     emit(session, "return.requested", store=store.code, subject=ret.number, number=ret.number,
          order=order.number if order else None, refund_cents=total)
     minimum = Role.SUPERVISOR if needs_supervisor(session, ret, settings) else Role.CASHIER
@@ -205,6 +211,8 @@ def decide(session: Session, *, caller: Caller, number: str, approve: bool,
     ret = get_return(session, number, lock=True)
     if ret.status != "requested":
         raise Conflict(f"Return {ret.number} is already {ret.status}.", code="already_decided")
+    if approve:
+        kiosk.refuse_if_expired(session, ret)
     withdrawn = withdrawing(ret, caller, approve=approve)
     minimum = Role.SUPERVISOR if needs_supervisor(session, ret, settings) and not withdrawn \
         else Role.CASHIER

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from core.deps import DbDep, MaybeStaffDep, SettingsDep, check_device_unlocked, count_failure
+from core.auth.lockout import code_attempt, code_target, target_key
+from core.customers.cards import card_number
+from core.deps import DbDep, MaybeStaffDep, SettingsDep
 from core.scan import service
 from shared.codes import SIGNED_KINDS, parse_code
 from shared.schemas.catalog import ScanRequest, ScanResult
@@ -16,15 +18,21 @@ router = APIRouter(prefix="/v1", tags=["scan"])
 def scan(body: ScanRequest, db: DbDep, settings: SettingsDep, caller: MaybeStaffDep
          ) -> ScanResult:
     """A device locked for wrong codes still scans products and shelf labels: only
-    signed codes (pickup, receipt, loyalty, ...) wait for the lock."""
+    signed codes (pickup, receipt, loyalty, ...) and loyalty card numbers (typed or
+    from the card's barcode) wait for the lock. A signed code is
+    counted per device and per what it names (the order, the card), so guesses at
+    one order from many devices are bounded too."""
+    number = card_number(body.code)
+    if number is not None:
+        with code_attempt(db, settings, caller.device_id, target_key("loyalty", number)), \
+                db.read() as session:
+            return service.resolve_card_number(session, caller=caller, number=number)
     code = parse_code(body.code.strip())
-    if code is not None and code.kind in SIGNED_KINDS:
-        check_device_unlocked(db, caller.device_id)
-    with db.read() as session:
-        try:
+    if code is None or code.kind not in SIGNED_KINDS:
+        with db.read() as session:
             return service.resolve(session, caller=caller, text=body.code,
                                    secret=settings.resolved_secret)
-        except service.ForgedCode as forged:
-            refusal = forged
-    count_failure(db, settings, caller.device_id)
-    raise refusal
+    with code_attempt(db, settings, caller.device_id, code_target(code), signed=True), \
+            db.read() as session:
+        return service.resolve(session, caller=caller, text=body.code,
+                               secret=settings.resolved_secret)

@@ -97,6 +97,16 @@ def _loyalty(session: Session, caller: Caller, code: ScanCode) -> ScanResult:
     return ScanResult(kind="loyalty", reference=by_card(session, code.value).loyalty_card)
 
 
+def resolve_card_number(session: Session, *, caller: Caller, number: str) -> ScanResult:
+    """A loyalty card's printed number (EAN-13 in the ``29`` range), typed or read
+    from the card's barcode: the same as its QR, where its QR may be scanned.
+    The route counts it under the lockout (the number is not a secret)."""
+    if caller.device_kind not in _allowed[CodeKind.LOYALTY]:
+        raise Forbidden("This code cannot be used here; please ask at a till.",
+                        code="wrong_device_for_code")
+    return ScanResult(kind="loyalty", reference=by_card(session, number).loyalty_card)
+
+
 @resolver(CodeKind.RETURN_SLIP, DeviceKind.POS)
 def _return_slip(session: Session, caller: Caller, code: ScanCode) -> ScanResult:
     return ScanResult(kind="return_slip", reference=get_return(session, code.value).number)

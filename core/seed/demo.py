@@ -18,7 +18,7 @@ from core.catalog import writes
 from core.catalog.models import Product
 from core.customers.models import Customer
 from core.db import Database
-from core.payments.service import issue_credit
+from core.giftcards import service as giftcards
 from core.seed.demo_data import DemoData, load_demo_data
 from core.seed.history import seed_history
 from core.stock.models import StockLevel
@@ -77,14 +77,15 @@ def seed_devices(session: Session, data: DemoData) -> dict[str, dict[str, str]]:
     return tokens
 
 
-DEMO_GIFT_CARDS = {"GC-2026-0001": 5_000, "GC-2026-0002": 1_000}
-"""Gift cards sold before the demo starts: 50.00 and 10.00 (the README lists them)."""
+DEMO_GIFT_CARDS = {"6015881399869877": ("973091", 5_000), "6014170753645565": ("815188", 1_000)}
+"""Gift cards sold before the demo starts, number: (PIN, value), 50.00 and 10.00 (the
+README lists them). Random-looking and Luhn-checked like any card sold; fixed so
+the docs and tests can name them."""
 
 
 def seed_gift_cards(session: Session) -> None:
-    for number, cents in DEMO_GIFT_CARDS.items():
-        issue_credit(session, card_number=number, amount_cents=cents, reason="gift card sold",
-                     reference="demo", kind="gift_card")
+    for number, (pin, cents) in DEMO_GIFT_CARDS.items():
+        giftcards.issue(session, amount_cents=cents, reference="demo", number=number, pin=pin)
 
 
 def seed_demo(db: Database, *, var_dir: Path, seed: int = 2026) -> dict[str, dict[str, str]]:

@@ -12,6 +12,15 @@ from pos.offline.link import OfflineTill
 
 
 def banner_text(offline: OfflineTill) -> str:
+    link = _link_text(offline)
+    if not offline.review:
+        return link
+    review = (f"{offline.review} refused sale{'s' if offline.review != 1 else ''} "
+              "need a supervisor (Ctrl+R)")
+    return f"{link} — {review}" if link else review
+
+
+def _link_text(offline: OfflineTill) -> str:
     waiting = offline.pending
     sales = f"{waiting} sale{'s' if waiting != 1 else ''} waiting"
     if offline.active:
@@ -34,6 +43,7 @@ class OfflineBanner(Label):
     OfflineBanner.-offline { background: red; color: white; text-style: bold; }
     OfflineBanner.-replaying { background: $warning; color: black; text-style: bold; }
     OfflineBanner.-syncing { background: $primary-darken-2; }
+    OfflineBanner.-review { background: $warning; color: black; text-style: bold; }
     """
 
     def __init__(self) -> None:
@@ -57,4 +67,6 @@ class OfflineBanner(Label):
         self.set_class(bool(text), "-shown")
         self.set_class(offline.active, "-offline")
         self.set_class(not offline.active and offline.pending > 0, "-replaying")
-        self.set_class(not offline.active and not offline.pending and bool(text), "-syncing")
+        quiet = not offline.active and not offline.pending
+        self.set_class(quiet and bool(offline.review), "-review")
+        self.set_class(quiet and not offline.review and bool(text), "-syncing")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from pos.offline.catalog_sync import apply_changes, catalog_total, full_copy
 from pos.offline.replay import replay
-from pos.offline.store import Builder, LocalStore, OutboxEntry
+from pos.offline.store import REVIEW, Builder, LocalStore, OutboxEntry
 from pos.settings import PosSettings
 from shared.client import Api, AsyncCommerceClient
 from shared.errors import CommerceError, Unavailable
@@ -61,6 +61,8 @@ class OfflineTill:
         self.total = 0
         """Products the copy in progress will bring (0: not known)."""
         self.pending = store.count("pending")
+        self.review = store.count(REVIEW)
+        """Sales the core refused, waiting for a supervisor (Ctrl+R on the sale screen)."""
         self.till = store.get("till") or ""
         self._listeners: list[Callable[[], None]] = []
         self._wake = asyncio.Event()
@@ -81,6 +83,7 @@ class OfflineTill:
 
     def _changed(self) -> None:
         self.pending = self.store.count("pending")
+        self.review = self.store.count(REVIEW)
         for callback in list(self._listeners):
             callback()
 
@@ -115,13 +118,27 @@ class OfflineTill:
         taken = self.store.card_total_since(today.isoformat())
         return taken + amount_cents <= self.settings.offline_card_daily_cents
 
-    def keep(self, *, key: str, staff_token: str, build: Builder) -> OutboxEntry:
+    def keep(self, *, key: str, staff_token: str, build: Builder,
+             approver_token: str | None = None) -> OutboxEntry:
         """Commit the sale to the outbox (durable on return): call before printing
         its receipt or opening the drawer."""
         entry = self.store.enqueue(till=self.till, key=key, staff_token=staff_token,
-                                   build=build)
+                                   build=build, approver_token=approver_token)
         self._changed()
         return entry
+
+    def resubmit(self, entry_id: str, approver_token: str) -> bool:
+        """A supervisor sends a refused sale again, on their sign-in (see
+        :mod:`core.orders.offline`); the next round replays it."""
+        done = self.store.retry(entry_id, approver_token)
+        self._changed()
+        self._wake.set()
+        return done
+
+    def write_off(self, entry_id: str, *, by: str, note: str) -> bool:
+        done = self.store.mark_handled(entry_id, by=by, note=note)
+        self._changed()
+        return done
 
     # -- the background worker -----------------------------------------------------
 

@@ -3,9 +3,11 @@
 Each sale goes with the Idempotency-Key it was given when it was made, so a
 replay whose answer was lost (or a till killed between sending and marking)
 gets the same order back from the core instead of a second one. A sale the core
-refuses (a 4xx: it will refuse it again) is set aside for a supervisor and the
-next one goes; a core that stops answering (or answers 5xx) stops the replay
-until the next attempt.
+refuses (a 4xx: it will refuse it again) is set aside for a supervisor (the
+review list, :mod:`pos.screens.offline_review`) and the next one goes; a core
+that stops answering (or answers 5xx) stops the replay until the next attempt.
+A sale the core fails on every time (a 500, :data:`MAX_FAILURES` rounds) is set
+aside too, so one bad sale never holds up the ones behind it for ever.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from dataclasses import dataclass
 from pos.offline.store import LocalStore, OutboxEntry
 from shared.client import Api, AsyncCommerceClient
 from shared.errors import CommerceError, TooManyAttempts, Unavailable
+
+MAX_FAILURES = 5
+"""Rounds of 500 on one sale before it waits for a supervisor instead."""
 
 
 @dataclass(slots=True)
@@ -30,9 +35,16 @@ async def replay_one(client: AsyncCommerceClient, store: LocalStore, entry: Outb
     """Send one sale as the cashier who made it; ``sent`` or ``refused``. Raises
     ``Unavailable`` (and ``TooManyAttempts``) for a later retry."""
     client.staff_token = entry.staff_token
+    call = Api.place_order(entry.body, entry.idempotency_key)
+    if entry.approver_token:
+        call = call.approved_by(entry.approver_token)
     try:
-        order = await client.call(Api.place_order(entry.body, entry.idempotency_key))
-    except (Unavailable, TooManyAttempts):
+        order = await client.call(call)
+    except (Unavailable, TooManyAttempts) as error:
+        if error.status == 500 and store.failed_attempt(entry.id) >= MAX_FAILURES:
+            store.mark_refused(entry.id, {"status": error.status, "code": error.code,
+                                          "detail": str(error)})
+            return "refused"
         raise
     except CommerceError as error:
         store.mark_refused(entry.id, {"status": error.status, "code": error.code,

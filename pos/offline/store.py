@@ -48,6 +48,13 @@ CREATE TABLE IF NOT EXISTS outbox (
 CREATE INDEX IF NOT EXISTS outbox_status ON outbox (status, seq);
 """
 
+ADDED_COLUMNS = {"approver_token": "TEXT", "handled_by": "TEXT", "note": "TEXT"}
+"""Outbox columns later than the first till files: added to a file that lacks them."""
+
+REVIEW = "refused"
+"""The status of a sale the core refused: it waits for a supervisor (the review
+list), never retried on its own."""
+
 
 @dataclass(frozen=True, slots=True)
 class OutboxEntry:
@@ -64,6 +71,21 @@ class OutboxEntry:
     status: str
     order_number: str | None
     problem: str | None
+    approver_token: str | None = None
+    """A supervisor's sign-in sent with the sale: approved at the sale, or taking it
+    on from the review list."""
+    handled_by: str | None = None
+    note: str | None = None
+
+    @property
+    def reason(self) -> str:
+        """What the core said when it refused the sale, for a person."""
+        if not self.problem:
+            return ""
+        try:
+            return str(json.loads(self.problem).get("detail") or "")
+        except (ValueError, AttributeError):
+            return self.problem
 
 
 def _now() -> str:
@@ -83,6 +105,10 @@ class LocalStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(SCHEMA)
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(outbox)")}
+        for column, kind in ADDED_COLUMNS.items():
+            if column not in have:
+                self._db.execute(f"ALTER TABLE outbox ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         with self._lock:
@@ -163,8 +189,8 @@ class LocalStore:
             row = self._db.execute("SELECT coalesce(max(seq), 0) FROM outbox").fetchone()
         return f"{till}-{int(row[0]) + 1}"
 
-    def enqueue(self, *, till: str, key: str, staff_token: str,
-                build: Builder) -> OutboxEntry:
+    def enqueue(self, *, till: str, key: str, staff_token: str, build: Builder,
+                approver_token: str | None = None) -> OutboxEntry:
         """Write one sale to the outbox, numbered in the same transaction; durable
         when this returns. ``build(offline_number)`` gives the body to replay."""
         with self._transaction() as db:
@@ -175,11 +201,12 @@ class LocalStore:
             total = sum(p.amount_cents for p in body.payments)
             db.execute(
                 "INSERT INTO outbox (seq, id, idempotency_key, offline_number, body, "
-                "staff_token, total_cents, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "staff_token, total_cents, created_at, approver_token) VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (seq, entry_id, key, number, body.model_dump_json(exclude_none=True),
-                 staff_token, total, created))
+                 staff_token, total, created, approver_token))
         return OutboxEntry(seq, entry_id, key, number, body, staff_token, total, created,
-                           "pending", None, None)
+                           "pending", None, None, approver_token)
 
     def pending(self, limit: int = 50) -> list[OutboxEntry]:
         """Oldest first: sales reach the core in the order they were made."""
@@ -194,10 +221,10 @@ class LocalStore:
         with self._lock:
             rows = self._db.execute(
                 "SELECT seq, id, idempotency_key, offline_number, body, staff_token, "
-                f"total_cents, created_at, status, order_number, problem FROM outbox {where}",
-                args).fetchall()
+                "total_cents, created_at, status, order_number, problem, approver_token, "
+                f"handled_by, note FROM outbox {where}", args).fetchall()
         return [OutboxEntry(r[0], r[1], r[2], r[3], OrderCreate.model_validate_json(r[4]),
-                            r[5], r[6], r[7], r[8], r[9], r[10]) for r in rows]
+                            *r[5:]) for r in rows]
 
     def count(self, status: str = "pending") -> int:
         with self._lock:
@@ -224,12 +251,27 @@ class LocalStore:
                        "attempts = attempts + 1 WHERE id = ?",
                        (json.dumps(problem), _now(), entry_id))
 
-    def retry(self, entry_id: str) -> None:
+    def failed_attempt(self, entry_id: str) -> int:
+        """The core failed on this sale (a 500): how many times it has now."""
         with self._transaction() as db:
-            db.execute("UPDATE outbox SET status = 'pending' WHERE id = ? AND status = "
-                       "'refused'", (entry_id,))
+            row = db.execute("UPDATE outbox SET attempts = attempts + 1 WHERE id = ? "
+                             "RETURNING attempts", (entry_id,)).fetchone()
+        return int(row[0]) if row else 0
 
-    def mark_handled(self, entry_id: str) -> None:
+    def retry(self, entry_id: str, approver_token: str | None = None) -> bool:
+        """Back in the queue, the supervisor's sign-in going with it (they take the
+        sale on); False when it was no longer waiting for review."""
         with self._transaction() as db:
-            db.execute("UPDATE outbox SET status = 'handled' WHERE id = ? AND status = "
-                       "'refused'", (entry_id,))
+            changed = db.execute(
+                "UPDATE outbox SET status = 'pending', attempts = 0, approver_token = "
+                "coalesce(?, approver_token) WHERE id = ? AND status = 'refused'",
+                (approver_token, entry_id)).rowcount
+        return bool(changed)
+
+    def mark_handled(self, entry_id: str, *, by: str = "", note: str = "") -> bool:
+        """Written off by a supervisor (``by``): it will never reach the core."""
+        with self._transaction() as db:
+            changed = db.execute(
+                "UPDATE outbox SET status = 'handled', handled_by = ?, note = ?, done_at = ? "
+                "WHERE id = ? AND status = 'refused'", (by, note, _now(), entry_id)).rowcount
+        return bool(changed)

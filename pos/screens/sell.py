@@ -84,6 +84,8 @@ class SellScreen(OfflineSelling, Screen[None]):
         # A back-office key: listed under F1, kept out of the cashier's footer.
         Binding("ctrl+k", "stock_desk", "Stock", id="stock_desk", priority=True, show=False,
                 tooltip="Stock desk: counts, goods received, damage, transfers"),
+        Binding("ctrl+r", "offline_review", "Review", id="offline_review", show=False,
+                tooltip="Refused offline sales: a supervisor resubmits or writes off"),
         Binding("f8", "reprint", "Reprint", id="reprint", tooltip="Print the last receipt"),
         Binding("f12", "till", "Till", id="till", tooltip="X report, cash in/out, close (Z)"),
         Binding("f10", "sign_out", "Sign out", id="sign_out", tooltip="Switch cashier"),
@@ -645,6 +647,12 @@ class SellScreen(OfflineSelling, Screen[None]):
                 self.say(self.app.explain(error), error=True)
         self.say(f"Customer: {customer.name}" if customer else "")
         self.render_sale()
+
+    def action_offline_review(self) -> None:
+        from pos.screens.offline_review import OfflineReviewScreen
+
+        if self.offline_till is not None:
+            self.app.push_screen(OfflineReviewScreen())
 
     def action_till(self) -> None:
         from pos.screens.till import TillScreen

@@ -108,6 +108,9 @@ class PaymentIn(Schema):
         default=None, description="Simulated terminal hook: `approve`, `decline`, `timeout`.")
     card_number: Annotated[str, StringConstraints(max_length=20)] | None = Field(
         default=None, description="Store credit or gift card number.")
+    card_pin: Annotated[str, StringConstraints(pattern=r"^[0-9]{4,8}$")] | None = Field(
+        default=None, description="The gift card's PIN (scratch panel): needed to pay "
+        "without the card in hand, i.e. from the web shop.")
     points: int | None = Field(default=None, ge=1, le=10**9,
                                description="Loyalty points to redeem.")
 

@@ -32,6 +32,9 @@ class ReturnCreate(Schema):
     receipt_code: Annotated[str, StringConstraints(strip_whitespace=True,
                                                    max_length=80)] | None = Field(
         default=None, description="The `OT1:R:` code printed on the receipt.")
+    buyer: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = \
+        Field(default=None, description="At a kiosk, with `order_number` (no receipt QR): "
+              "the email or surname the order was bought under.")
     lines: list[ReturnLineIn] = Field(min_length=1, max_length=100)
     refund_to: Literal["original", "store_credit"] = "original"
     note: Reason = ""

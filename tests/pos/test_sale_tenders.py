@@ -9,6 +9,7 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Label, OptionList
 
+from core.seed.demo import DEMO_GIFT_CARDS
 from pos.dialogs.cash import CashDialog
 from pos.dialogs.credit import CreditDialog
 from pos.dialogs.discount import DiscountDialog
@@ -280,7 +281,7 @@ async def test_gift_card_pays_part_and_cash_the_rest(  # type: ignore[no-untyped
     till_factory, printed, seeded_sqlite
 ) -> None:
     _stock(seeded_sqlite, MOKA)
-    card = "GC-2026-0002"
+    card = next(n for n, (_, cents) in DEMO_GIFT_CARDS.items() if cents == 1000)
     app = till_factory()
     async with app.run_test(size=(120, 36)) as pilot:
         await _sign_in(app, pilot)

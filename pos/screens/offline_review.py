@@ -1,0 +1,173 @@
+"""Offline sales the core refused, in front of a supervisor.
+
+A refused replay is never dropped and never retried on its own: the goods have
+left and the money is in the drawer, so a person decides. The supervisor sees
+each one with the core's reason and either
+
+- **resubmits** it on their own sign-in (the core then accepts it on their
+  responsibility when only the cashier's sign-in was the problem; see
+  :mod:`core.orders.offline`), with the sale's own Idempotency-Key, so it can
+  still never become two orders; or
+- **writes it off**: it stays on this till, marked handled with the
+  supervisor's name and the time, and never reaches the core.
+
+The screen is the supervisor's: a cashier who opens it is asked for a
+supervisor's PIN first, and the approval it gives is what a resubmission sends.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label
+
+from pos.offline.banner import OfflineBanner
+from pos.offline.link import OfflineTill
+from pos.offline.store import REVIEW, OutboxEntry
+from shared.schemas.enums import Role
+
+WHY = "Refused offline sales are for a supervisor to resubmit or write off."
+
+
+def name_in(token: str) -> str:
+    """The name a staff sign-in carries (read, not verified: it only labels the
+    write-off on this till; the core verifies the sign-in itself)."""
+    try:
+        part = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+        return str(claims.get("name") or f"staff {claims.get('sub')}")
+    except (IndexError, ValueError, AttributeError):
+        return "a supervisor"
+
+
+class OfflineReviewScreen(Screen[None]):
+    BINDINGS = [
+        Binding("r", "resubmit", "Resubmit", id="review_resubmit",
+                tooltip="Send the sale to the store system again, on your sign-in"),
+        Binding("w", "write_off", "Write off", id="review_write_off",
+                tooltip="Mark it handled: it never reaches the store system"),
+        Binding("escape", "back", "Back", id="review_back", tooltip="Back to the sale"),
+        Binding("f1", "app.keys", "Keys", id="keys", tooltip="Every key of this screen"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.approver: str | None = None
+        """The supervisor's sign-in this screen acts on."""
+        self.rows: list[OutboxEntry] = []
+
+    @property
+    def offline(self) -> OfflineTill:
+        offline = getattr(self.app, "offline", None)
+        assert offline is not None, "the review list needs the till's local store"
+        return offline
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="offline-review"):
+            yield OfflineBanner()
+            yield Label("Refused offline sales — supervisor review", classes="title")
+            yield DataTable(id="review", cursor_type="row", zebra_stripes=True)
+            yield Label("", id="review-reason")
+            yield Label("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#review", DataTable)
+        table.add_columns("Receipt", "Sold at", "Total", "Why the store system refused it")
+        table.focus()
+        self.refresh_rows()
+        self._stop = self.offline.listen(self.refresh_rows)
+        self.authorise()
+
+    def on_unmount(self) -> None:
+        self._stop()
+
+    @work(exclusive=True, group="review-approval")
+    async def authorise(self) -> None:
+        """The signed-in supervisor, or a supervisor's PIN typed now; without it the
+        screen closes again."""
+        app = self.app
+        staff = app.staff  # type: ignore[attr-defined]
+        if staff is not None and Role(staff.role).at_least(Role.SUPERVISOR):
+            self.approver = app.client.staff_token  # type: ignore[attr-defined]
+            return
+        from pos.dialogs.supervisor import SupervisorDialog
+
+        token = await app.push_screen_wait(SupervisorDialog(WHY))
+        if token is None:
+            self.dismiss()
+            return
+        self.approver = token
+
+    def refresh_rows(self) -> None:
+        """Called on every change of the till's link state: redrawn only when the
+        list itself changed."""
+        rows = list(reversed(self.offline.store.entries(REVIEW)))  # oldest first
+        if self.is_mounted and self.rows and [e.id for e in rows] == [
+                e.id for e in self.rows]:
+            return
+        table = self.query_one("#review", DataTable)
+        row = table.cursor_row
+        self.rows = rows
+        table.clear()
+        money = self.app.money  # type: ignore[attr-defined]
+        for entry in self.rows:
+            table.add_row(entry.offline_number, entry.created_at[:16].replace("T", " "),
+                          money(entry.total_cents), entry.reason[:60], key=entry.id)
+        if self.rows:
+            table.move_cursor(row=min(row, len(self.rows) - 1))
+        self.show_reason()
+
+    def on_data_table_row_highlighted(self) -> None:
+        self.show_reason()
+
+    def show_reason(self) -> None:
+        entry = self._selected()
+        self.query_one("#review-reason", Label).update(
+            f"{entry.offline_number}: {entry.reason}" if entry else
+            "Nothing waits for review.")
+
+    def say(self, text: str, error: bool = False) -> None:
+        label = self.query_one("#status", Label)
+        label.update(text)
+        label.set_class(error, "-error")
+
+    def _selected(self) -> OutboxEntry | None:
+        table = self.query_one("#review", DataTable)
+        if not self.rows or not 0 <= table.cursor_row < len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def action_resubmit(self) -> None:
+        entry = self._selected()
+        if entry is None or self.approver is None:
+            return
+        if self.offline.active:
+            self.say("Resubmitting waits for the store system: the till is offline.",
+                     error=True)
+            return
+        if self.offline.resubmit(entry.id, self.approver):
+            self.say(f"{entry.offline_number} sent again on your sign-in.")
+
+    @work(exclusive=True, group="review-write-off")
+    async def action_write_off(self) -> None:
+        from pos.dialogs.confirm import ConfirmDialog
+
+        entry = self._selected()
+        if entry is None or self.approver is None:
+            return
+        yes = await self.app.push_screen_wait(ConfirmDialog(
+            f"Write off {entry.offline_number}? It will never reach the store system.",
+            "Write off"))
+        if yes and self.offline.write_off(entry.id, by=name_in(self.approver),
+                                          note=entry.reason):
+            self.say(f"{entry.offline_number} written off.")
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,265 @@
+"""Issue 11: kiosk returns need proof of purchase and never block a till; wrong
+codes, surnames and receipt codes count per device *and* per target (the order
+aimed at), so guesses spread over many devices are bounded too; and N parallel
+guesses against a real server never evaluate more than the limit. On SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from core.auth import service as auth
+from core.db import Database
+from core.timeutil import set_clock
+from shared import errors
+from shared.client import Api, CommerceClient
+from shared.schemas.enums import DeviceKind
+from shared.schemas.orders import (
+    CheckIn,
+    Collect,
+    LineIn,
+    OrderCreate,
+    OrderOut,
+    PaymentIn,
+    Transition,
+)
+from shared.schemas.returns import ReturnCreate, ReturnLineIn
+from tests.api.helpers import key, sign_in, web_pickup
+from tests.e2e.server import running_core
+from tests.support import SECRET, Seeded
+
+LIMIT = 5  # CoreSettings.lockout_attempts
+
+
+def _devices(url: str, kind: DeviceKind, n: int, store: str = "MI01") -> list[str]:
+    """More registered devices of one store: a chain has many kiosks and tills."""
+    db = Database(url)
+    try:
+        with db.write() as session:
+            return [auth.add_device(session, kind=kind, name=f"{store} extra {kind.value} {i}",
+                                    store_code=store) for i in range(n)]
+    finally:
+        db.dispose()
+
+
+def _client(http: TestClient, token: str) -> CommerceClient:
+    return CommerceClient("http://testserver", token, http=http)
+
+
+def _sale_to_rossi(till: CommerceClient, sku: str, qty: int = 2) -> OrderOut:
+    """A till sale to the demo's Rossi (loyalty card attached by the cashier)."""
+    customer = till.call(Api.customers("rossi"))[0]
+    order = till.call(Api.place_order(OrderCreate(lines=[LineIn(sku=sku, qty=qty)],
+                                                  customer_id=customer.id), key()))
+    order = till.call(Api.pay(order.number, PaymentIn(tender="card",
+                                                      amount_cents=order.total_cents)))
+    assert order.status == "completed" and order.receipt_code
+    return order
+
+
+def _surname(till: CommerceClient) -> str:
+    return till.call(Api.customers("rossi"))[0].name.split()[-1]
+
+
+def _ret(qty: int, **proof: str) -> ReturnCreate:
+    return ReturnCreate(lines=[ReturnLineIn(line_no=1, qty=qty, reason="size")],
+                        **proof)  # type: ignore[arg-type]
+
+
+def _forged(code: str) -> str:
+    return code[:-2] + ("AA" if not code.endswith("AA") else "BB")
+
+
+# -- kiosk returns ---------------------------------------------------------------------
+
+
+def test_a_kiosk_return_by_bare_order_number_is_refused(  # type: ignore[no-untyped-def]
+    as_device, sku: str, till: CommerceClient
+) -> None:
+    order = _sale_to_rossi(till, sku)
+    kiosk: CommerceClient = as_device("MI01", "kiosk")
+    with pytest.raises(errors.Forbidden) as caught:
+        kiosk.call(Api.create_return(_ret(1, order_number=order.number)))
+    assert caught.value.code == "buyer_required"
+    # the customer's real return at the till is whole
+    assert till.call(Api.create_return(_ret(2, order_number=order.number))).status == "approved"
+
+
+def test_a_kiosk_return_by_number_needs_the_buyers_surname_or_email(  # type: ignore[no-untyped-def]
+    as_device, sku: str, till: CommerceClient
+) -> None:
+    order = _sale_to_rossi(till, sku)
+    kiosk: CommerceClient = as_device("MI01", "kiosk")
+    with pytest.raises(errors.InvalidRequest) as caught:
+        kiosk.call(Api.create_return(_ret(1, order_number=order.number, buyer="Bianchi")))
+    assert caught.value.code == "buyer_mismatch"
+    surname = _surname(till)
+    ret = kiosk.call(Api.create_return(_ret(1, order_number=order.number,
+                                            buyer=surname.upper())))
+    assert ret.status == "requested" and ret.order_number == order.number
+    email = till.call(Api.customers("rossi"))[0].email
+    assert email
+    assert kiosk.call(Api.create_return(_ret(1, order_number=order.number,
+                                             buyer=email))).status == "requested"
+
+
+def test_wrong_surnames_and_forged_receipts_on_kiosk_returns_lock_the_kiosk(  # type: ignore[no-untyped-def]
+    as_device, sku: str, till: CommerceClient
+) -> None:
+    order = _sale_to_rossi(till, sku)
+    assert order.receipt_code
+    kiosk: CommerceClient = as_device("MI01", "kiosk")
+    for _ in range(2):
+        with pytest.raises(errors.InvalidRequest):
+            kiosk.call(Api.create_return(_ret(1, order_number=order.number, buyer="Nobody")))
+    for _ in range(2):
+        with pytest.raises(errors.InvalidRequest):
+            kiosk.call(Api.create_return(_ret(1, receipt_code=_forged(order.receipt_code))))
+    with pytest.raises(errors.TooManyAttempts):
+        kiosk.call(Api.create_return(_ret(1, receipt_code=_forged(order.receipt_code))))
+    with pytest.raises(errors.TooManyAttempts):
+        kiosk.call(Api.create_return(_ret(1, order_number=order.number,
+                                          buyer=_surname(till))))
+
+
+def test_forged_receipt_codes_at_a_till_count_too(  # type: ignore[no-untyped-def]
+    sku: str, till: CommerceClient
+) -> None:
+    order = _sale_to_rossi(till, sku)
+    assert order.receipt_code
+    for _ in range(LIMIT - 1):
+        with pytest.raises(errors.InvalidRequest):
+            till.call(Api.create_return(_ret(1, receipt_code=_forged(order.receipt_code))))
+    with pytest.raises(errors.TooManyAttempts):
+        till.call(Api.create_return(_ret(1, receipt_code=_forged(order.receipt_code))))
+
+
+def test_a_kiosk_request_never_blocks_the_till(  # type: ignore[no-untyped-def]
+    as_device, sku: str, till: CommerceClient
+) -> None:
+    order = _sale_to_rossi(till, sku)
+    assert order.receipt_code
+    kiosk: CommerceClient = as_device("MI01", "kiosk")
+    slip = kiosk.call(Api.create_return(_ret(2, receipt_code=order.receipt_code)))
+    assert slip.status == "requested"
+    # another kiosk slip for the same items is refused while the first is open ...
+    with pytest.raises(errors.Conflict, match="being returned"):
+        kiosk.call(Api.create_return(_ret(1, receipt_code=order.receipt_code)))
+    # ... but the till's return of the same lines goes through, and supersedes it
+    done = till.call(Api.create_return(_ret(2, order_number=order.number)))
+    assert done.status == "approved"
+    assert till.call(Api.get_return(slip.number)).status == "rejected"
+    with pytest.raises(errors.Conflict, match="already"):
+        till.call(Api.approve_return(slip.number))
+
+
+def test_open_kiosk_requests_expire_after_two_hours(  # type: ignore[no-untyped-def]
+    as_device, sku: str, till: CommerceClient
+) -> None:
+    order = _sale_to_rossi(till, sku)
+    assert order.receipt_code
+    kiosk: CommerceClient = as_device("MI01", "kiosk")
+    slip = kiosk.call(Api.create_return(_ret(2, receipt_code=order.receipt_code)))
+    later = datetime.now(UTC) + timedelta(hours=2, minutes=1)
+    set_clock(lambda: later)
+    try:
+        again = kiosk.call(Api.create_return(_ret(2, receipt_code=order.receipt_code)))
+        assert again.status == "requested"
+        with pytest.raises(errors.Conflict) as caught:
+            till.call(Api.approve_return(slip.number))
+        assert caught.value.code == "kiosk_request_expired"
+        assert till.call(Api.approve_return(again.number)).status == "approved"
+    finally:
+        set_clock(None)
+
+
+# -- per target: many devices, one order -----------------------------------------------
+
+
+def test_wrong_surnames_at_one_order_from_many_kiosks_lock_that_order(  # type: ignore[no-untyped-def]
+    as_device, http: TestClient, seeded: Seeded, sku: str
+) -> None:
+    order = as_device("MI01", "kiosk").call(Api.place_order(web_pickup(sku, 1), key()))
+    assert order.pickup_code
+    kiosks = [_client(http, t) for t in _devices(seeded.url, DeviceKind.KIOSK, LIMIT + 1)]
+    for kiosk in kiosks[:LIMIT - 1]:  # one wrong surname each: no kiosk near its own limit
+        with pytest.raises(errors.InvalidRequest) as caught:
+            kiosk.call(Api.check_in(CheckIn(order_number=order.number, last_name="Bianchi")))
+        assert caught.value.code == "name_mismatch"
+    with pytest.raises(errors.TooManyAttempts):  # the wrong one that fills the order's count
+        kiosks[LIMIT - 1].call(Api.check_in(CheckIn(order_number=order.number,
+                                                    last_name="Bianchi")))
+    with pytest.raises(errors.TooManyAttempts) as locked:  # even the right surname waits
+        kiosks[LIMIT].call(Api.check_in(CheckIn(order_number=order.number, last_name="Rossi")))
+    assert locked.value.code == "target_locked"
+    # the signed QR is not guessable: it still works, so a prankster cannot stop a pickup
+    assert kiosks[LIMIT].call(Api.check_in(CheckIn(code=order.pickup_code))).number \
+        == order.number
+
+
+def test_wrong_surnames_at_the_collect_step_count_per_order_across_tills(  # type: ignore[no-untyped-def]
+    as_device, http: TestClient, seeded: Seeded, sku: str, till: CommerceClient
+) -> None:
+    order = as_device("MI01", "kiosk").call(Api.place_order(web_pickup(sku, 1), key()))
+    till.call(Api.pay(order.number, PaymentIn(tender="card", amount_cents=order.total_cents)))
+    for to in ("picking", "ready_for_pickup"):
+        till.call(Api.transition(order.number, Transition(to=to)))
+    tills = [sign_in(_client(http, t), open_till=False)
+             for t in _devices(seeded.url, DeviceKind.POS, LIMIT)]
+    for other in tills[:-1]:
+        with pytest.raises(errors.InvalidRequest):
+            other.call(Api.collect(order.number, Collect(last_name="Bianchi")))
+    with pytest.raises(errors.TooManyAttempts):
+        tills[-1].call(Api.collect(order.number, Collect(last_name="Bianchi")))
+    with pytest.raises(errors.TooManyAttempts):
+        till.call(Api.collect(order.number, Collect(last_name="Rossi")))
+
+
+# -- parallel guesses against a real server --------------------------------------------
+
+
+def _guess(base: str, token: str, path: str, body: dict[str, object]) -> str:
+    with httpx.Client(base_url=base, timeout=60) as client:
+        response = client.post(path, json=body, headers={"Authorization": f"Bearer {token}"})
+    return str(response.json().get("code", response.status_code))
+
+
+@pytest.mark.slow
+def test_parallel_guesses_never_evaluate_more_than_the_limit(  # type: ignore[no-untyped-def]
+    seeded: Seeded, tmp_path: Path, sku: str
+) -> None:
+    """Every answer that says 'wrong' was an evaluated guess; the others were refused
+    unevaluated. 24 threads at one order from 12 kiosks (the order's count), then 24
+    threads from one kiosk at 24 forged receipts (the kiosk's count)."""
+    kiosks = _devices(seeded.url, DeviceKind.KIOSK, 13)
+    with running_core(seeded.url, tmp_path, secret=SECRET, workers=2) as base:
+        placed = httpx.post(f"{base}/v1/orders", headers={
+            "Authorization": f"Bearer {seeded.tokens['WEB']['web']}",
+            "Idempotency-Key": uuid.uuid4().hex}, timeout=60, json={
+            "lines": [{"sku": sku, "qty": 1}], "fulfilment": "pickup",
+            "pickup_store": "MI01", "channel": "web",
+            "contact": {"name": "Giulia Rossi", "email": "giulia.test@example.it"}})
+        number = placed.json()["number"]
+        with ThreadPoolExecutor(max_workers=24) as pool:
+            at_order = Counter(pool.map(
+                lambda i: _guess(base, kiosks[i % 12], "/v1/pickups/check-in",
+                                 {"order_number": number, "last_name": f"Wrong{i}"}),
+                range(24)))
+            one_kiosk = Counter(pool.map(
+                lambda i: _guess(base, kiosks[12], "/v1/returns", {
+                    "receipt_code": f"OT1:R:MI01-{900000 + i:06d}:AAAAAAAAAA",
+                    "lines": [{"line_no": 1, "qty": 1}]}),
+                range(24)))
+    assert at_order["name_mismatch"] <= LIMIT, at_order
+    assert set(at_order) <= {"name_mismatch", "device_locked", "target_locked"}, at_order
+    assert one_kiosk["invalid_code"] <= LIMIT, one_kiosk
+    assert set(one_kiosk) <= {"invalid_code", "device_locked", "target_locked"}, one_kiosk
+
