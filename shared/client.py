@@ -35,6 +35,7 @@ from shared.schemas.catalog import (
 )
 from shared.schemas.common import Health
 from shared.schemas.fiscal import FiscalDocument
+from shared.schemas.giftcards import GiftCardCheck
 from shared.schemas.orders import (
     AdjustmentIn,
     CartCreate,
@@ -328,6 +329,12 @@ class Api:
     @staticmethod
     def credit(card_number: str) -> Call[CreditOut]:
         return Call("GET", f"/v1/credit/{_p(card_number)}", CreditOut)
+
+    @staticmethod
+    def giftcard_balance(card_number: str, pin: str | None = None) -> Call[CreditOut]:
+        """Web shop: with the PIN; a till may leave it out (the card is in hand)."""
+        return Call("POST", "/v1/giftcards/balance", CreditOut,
+                    body=GiftCardCheck(card_number=card_number, pin=pin))
 
     # -- till session ---------------------------------------------------------
 

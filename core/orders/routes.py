@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Header, Request, Response, status
 from sqlalchemy.exc import IntegrityError
 
 from core import signing
-from core.auth.lockout import Lock, check_unlocked, count_failure
+from core.auth.lockout import code_attempt, code_target, target_key
 from core.deps import (
     DbDep,
     DeviceDep,
@@ -20,6 +20,7 @@ from core.deps import (
 from core.deps import _approver_header as approver_header
 from core.deps import _staff_header as staff_header
 from core.events.service import emit
+from core.giftcards.service import guard_card_payments
 from core.orders import lifecycle, offline, service, views
 from core.orders.models import Order
 from core.payments import service as payments
@@ -73,6 +74,7 @@ def place(body: OrderCreate, key: IdempotencyKey, request: Request, response: Re
             response.status_code = status.HTTP_200_OK
             return views.order_out(session, service.check_replay(existing, digest),
                                    caller=caller, settings=settings, reveal_code=True)
+    guard_card_payments(db, settings, caller=caller, payments=body.payments)
     try:
         with db.write() as session:
             order = service.place_order(session, caller=caller, body=body,
@@ -123,16 +125,17 @@ def read(number: str, db: DbDep, settings: SettingsDep, caller: MaybeStaffDep) -
 @router.get("/receipts/{code}", response_model=OrderOut,
             summary="The order a scanned receipt QR belongs to (masked on a kiosk)")
 def by_receipt(code: str, db: DbDep, settings: SettingsDep, caller: MaybeStaffDep) -> OrderOut:
-    """Lets a kiosk show what can be returned; a forged code counts to the lockout."""
-    check_unlocked(db, caller.device_id, Lock.CODES)
+    """Lets a kiosk show what can be returned; a forged code counts to the lockout,
+    per device and per order."""
     parsed = parse_code(code)
-    if parsed is None or parsed.kind is not CodeKind.RECEIPT or not signing.verify(
-            settings.resolved_secret, parsed.kind, parsed.value, parsed.mac):
-        count_failure(db, settings, caller.device_id, Lock.CODES)
-        raise InvalidInput("That receipt code is not valid.", code="invalid_code")
-    with db.read() as session:
-        order = service.get_order(session, parsed.value)
-        return views.order_out(session, order, caller=caller, settings=settings)
+    with code_attempt(db, settings, caller.device_id,
+                      code_target(parsed) if parsed is not None else None, signed=True):
+        if parsed is None or parsed.kind is not CodeKind.RECEIPT or not signing.verify(
+                settings.resolved_secret, parsed.kind, parsed.value, parsed.mac):
+            raise InvalidInput("That receipt code is not valid.", code="invalid_code")
+        with db.read() as session:
+            order = service.get_order(session, parsed.value)
+            return views.order_out(session, order, caller=caller, settings=settings)
 
 
 @router.post("/orders/{number}/payments", response_model=OrderOut,
@@ -141,6 +144,7 @@ def pay(number: str, body: PaymentIn, request: Request, db: DbDep, settings: Set
         caller: MaybeStaffDep) -> OrderOut:
     if caller.device_kind is DeviceKind.POS:
         caller.require_staff(action="take a payment")
+    guard_card_payments(db, settings, caller=caller, payments=[body])
     with db.write() as session:
         order = service.get_order(session, number, lock=True)
         if caller.device_kind is not DeviceKind.POS:
@@ -198,16 +202,11 @@ def pick(number: str, body: Pick, db: DbDep, settings: SettingsDep, caller: Staf
              "wrong codes or names count to the lockout")
 def collect(number: str, body: Collect, request: Request, db: DbDep, settings: SettingsDep,
             caller: StaffDep) -> OrderOut:
-    check_unlocked(db, caller.device_id, Lock.CODES)
-    try:
-        with db.write() as session:
-            order = lifecycle.collect(session, caller=caller, number=number, body=body,
-                                      settings=settings, gateway=gateway_of(request))
-            return views.order_out(session, order, caller=caller, settings=settings)
-    except InvalidInput as exc:
-        if exc.code in ("invalid_code", "name_mismatch"):
-            count_failure(db, settings, caller.device_id, Lock.CODES)
-        raise
+    with code_attempt(db, settings, caller.device_id, target_key("order", number),
+                      signed=body.code is not None), db.write() as session:
+        order = lifecycle.collect(session, caller=caller, number=number, body=body,
+                                  settings=settings, gateway=gateway_of(request))
+        return views.order_out(session, order, caller=caller, settings=settings)
 
 
 @router.get("/stores/{code}/pickups", response_model=list[PickupOut],
@@ -224,14 +223,12 @@ def pickups(code: str, db: DbDep, caller: StaffDep, status: OrderStatus | None =
              summary="A shopper arrived for a pickup (kiosk); wrong codes count to lockout")
 def check_in(body: CheckIn, db: DbDep, settings: SettingsDep, caller: DeviceDep
              ) -> CheckInResult:
-    check_unlocked(db, caller.device_id, Lock.CODES)
-    try:
-        with db.write() as session:
-            order = lifecycle.check_in(session, caller=caller, code=body.code,
-                                       number=body.order_number, last_name=body.last_name,
-                                       settings=settings)
-            return views.check_in_result(session, order, caller=caller)
-    except InvalidInput as exc:
-        if exc.code in ("invalid_code", "name_mismatch"):
-            count_failure(db, settings, caller.device_id, Lock.CODES)
-        raise
+    parsed = parse_code(body.code) if body.code else None
+    target = code_target(parsed) if parsed is not None else \
+        target_key("order", body.order_number) if body.order_number else None
+    with code_attempt(db, settings, caller.device_id, target, signed=parsed is not None), \
+            db.write() as session:
+        order = lifecycle.check_in(session, caller=caller, code=body.code,
+                                   number=body.order_number, last_name=body.last_name,
+                                   settings=settings)
+        return views.check_in_result(session, order, caller=caller)
