@@ -28,6 +28,7 @@ from core.payments.gateway import PaymentGateway, SimulatedTerminal
 from core.problems import PROBLEM_RESPONSES, install_problem_handlers
 from core.receipts.fiscal import router as fiscal_router
 from core.receipts.routes import router as receipts_router
+from core.reports.routes import router as reports_router
 from core.returns.routes import router as returns_router
 from core.scan.routes import router as scan_router
 from core.settings import CoreSettings
@@ -38,7 +39,7 @@ log = logging.getLogger("omnitill.core")
 
 ROUTERS = [catalog_router, auth_router, scan_router, carts_router, orders_router, stock_router,
            events_router, returns_router, customers_router, tills_router, health_router,
-           audit_router, giftcards_router]
+           audit_router, giftcards_router, reports_router]
 
 
 def run_sweep(db: Database, settings: CoreSettings, gateway: PaymentGateway) -> dict[str, int]:
