@@ -35,7 +35,7 @@ from core.stock.models import Reservation, StockLevel
 from core.stores.models import Location
 from core.timeutil import utcnow
 from shared.schemas.enums import CartStatus, Channel, DeviceKind, Fulfilment, OrderStatus
-from shared.schemas.orders import OrderCreate
+from shared.schemas.orders import OrderCreate, PaymentIn
 
 
 def request_hash(body: OrderCreate, caller: Caller) -> str:
@@ -154,8 +154,10 @@ def _validate(caller: Caller, body: OrderCreate, channel: Channel) -> None:
 
 def place_order(
     session: Session, *, caller: Caller, body: OrderCreate, key: str, digest: str,
-    settings: CoreSettings, gateway: PaymentGateway,
+    settings: CoreSettings, gateway: PaymentGateway, payments_now: list[PaymentIn] | None = None,
 ) -> Order:
+    """``payments_now``: the payments to take in this transaction (all by default; the
+    route leaves cards to :mod:`core.orders.paying`, after the commit)."""
     channel = carts.channel_of(caller, body.channel)
     _validate(caller, body, channel)
     cart: Cart | None = None
@@ -239,7 +241,7 @@ def place_order(
          fulfilment=order.fulfilment, total_cents=order.total_cents,
          device_id=order.device_id, cart_id=order.cart_id)
     record_status(session, order, OrderStatus.PENDING_PAYMENT, caller=caller)
-    for payment in body.payments:
+    for payment in body.payments if payments_now is None else payments_now:
         due = order.total_cents - payments.paid_cents(payments.payments_of(session, order))
         if due <= 0:
             break
