@@ -21,9 +21,8 @@ from core.deps import _approver_header as approver_header
 from core.deps import _staff_header as staff_header
 from core.events.service import emit
 from core.giftcards.service import guard_card_payments
-from core.orders import lifecycle, offline, service, views
+from core.orders import lifecycle, offline, paying, service, views
 from core.orders.models import Order
-from core.payments import service as payments
 from core.payments.gateway import PaymentGateway
 from core.problems import Conflict, Forbidden, InvalidInput
 from core.receipts.links import receipt_url
@@ -75,14 +74,17 @@ def place(body: OrderCreate, key: IdempotencyKey, request: Request, response: Re
             return views.order_out(session, service.check_replay(existing, digest),
                                    caller=caller, settings=settings, reveal_code=True)
     guard_card_payments(db, settings, caller=caller, payments=body.payments)
+    now, rest = ([*body.payments], []) if body.offline else \
+        paying.split_at_first_card(body.payments)
     try:
         with db.write() as session:
             order = service.place_order(session, caller=caller, body=body,
                                         key=service.scoped_key(caller.device_id, key),
                                         digest=digest, settings=settings,
-                                        gateway=gateway_of(request))
-            return views.order_out(session, order, caller=caller, settings=settings,
-                                   reveal_code=True)
+                                        gateway=gateway_of(request), payments_now=now)
+            if not rest:
+                return views.order_out(session, order, caller=caller, settings=settings,
+                                       reveal_code=True)
     except IntegrityError:
         # A concurrent request with the same key committed first: answer with its order.
         with db.read() as session:
@@ -92,6 +94,11 @@ def place(body: OrderCreate, key: IdempotencyKey, request: Request, response: Re
             response.status_code = status.HTTP_200_OK
             return views.order_out(session, service.check_replay(existing, digest),
                                    caller=caller, settings=settings, reveal_code=True)
+    paying.pay_rest(db, number=order.number, rest=rest, caller=caller,
+                    gateway=gateway_of(request), settings=settings)
+    with db.read() as session:
+        return views.order_out(session, service.get_order(session, order.number), caller=caller,
+                               settings=settings, reveal_code=True)
 
 
 def _readable(order: Order, caller: MaybeStaffDep) -> None:
@@ -145,18 +152,18 @@ def pay(number: str, body: PaymentIn, request: Request, db: DbDep, settings: Set
     if caller.device_kind is DeviceKind.POS:
         caller.require_staff(action="take a payment")
     guard_card_payments(db, settings, caller=caller, payments=[body])
-    with db.write() as session:
-        order = service.get_order(session, number, lock=True)
+
+    def payable(order: Order) -> None:
         if caller.device_kind is not DeviceKind.POS:
             _readable(order, caller)
         if order.status == OrderStatus.CANCELLED:
             raise Conflict(f"Order {order.number} was cancelled.", code="order_cancelled")
-        due = order.total_cents - payments.paid_cents(payments.payments_of(session, order))
-        payments.take_payment(session, order=order, payment=body, device_kind=caller.device_kind,
-                              gateway=gateway_of(request), due_cents=due, caller=caller)
-        service.settle(session, order=order, caller=caller,
-                       points_per_euro=settings.loyalty_points_per_euro)
-        return views.order_out(session, order, caller=caller, settings=settings)
+
+    paying.pay(db, number=number, payment=body, caller=caller, gateway=gateway_of(request),
+               settings=settings, check=payable)
+    with db.read() as session:
+        return views.order_out(session, service.get_order(session, number), caller=caller,
+                               settings=settings)
 
 
 @router.post("/orders/{number}/receipt-email", response_model=OrderOut,

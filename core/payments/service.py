@@ -16,9 +16,9 @@ from core.deps import Caller
 from core.events.service import emit
 from core.loyalty import service as loyalty
 from core.orders.models import Order
-from core.payments.gateway import PaymentGateway
+from core.payments.gateway import GatewayResult, PaymentGateway
 from core.payments.models import Payment, StoreCreditAccount, StoreCreditEntry
-from core.problems import Conflict, Forbidden, InvalidInput, NotFound
+from core.problems import Conflict, Forbidden, InvalidInput, NotFound, PaymentFailed
 from core.tills import service as tills
 from shared.money import POINT_VALUE_CENTS
 from shared.schemas.enums import DeviceKind, PaymentStatus, Tender
@@ -103,16 +103,31 @@ def _spend_credit(session: Session, *, card_number: str, amount_cents: int, refe
                                  reason="spend", reference=reference))
 
 
-def take_payment(
-    session: Session, *, order: Order, payment: PaymentIn, device_kind: DeviceKind,
-    gateway: PaymentGateway, due_cents: int, caller: Caller | None = None,
-) -> Payment:
-    """Apply one tender to what is due; the caller settles the order afterwards."""
+def check_tender(payment: PaymentIn, *, device_kind: DeviceKind, due_cents: int) -> None:
+    """What refuses a payment before any money moves (and before a card is charged)."""
     if payment.tender not in TENDERS_BY_DEVICE.get(device_kind, set()):
         raise Forbidden(f"{payment.tender.value.replace('_', ' ').capitalize()} cannot be "
                         f"taken on this device.", code="tender_not_allowed")
     if due_cents <= 0:
         raise Conflict("Nothing is left to pay on this order.", code="nothing_due")
+    if payment.tender is not Tender.CASH and payment.amount_cents > due_cents:
+        raise InvalidInput(
+            f"Only {due_cents / 100:.2f} is due; a {payment.tender.value.replace('_', ' ')} "
+            "payment cannot be more.", code="overpayment")
+
+
+def take_payment(
+    session: Session, *, order: Order, payment: PaymentIn, device_kind: DeviceKind,
+    gateway: PaymentGateway, due_cents: int, caller: Caller | None = None,
+    card_result: GatewayResult | None = None,
+) -> Payment:
+    """Apply one tender to what is due; the caller settles the order afterwards.
+
+    ``card_result``: what the card terminal answered, asked before this transaction
+    began (:mod:`core.orders.paying`), so no write lock waits on a terminal. Without
+    it a card is charged here, inside the transaction.
+    """
+    check_tender(payment, device_kind=device_kind, due_cents=due_cents)
     if payment.tender is Tender.CASH:
         tendered = payment.tendered_cents if payment.tendered_cents is not None \
             else payment.amount_cents
@@ -124,14 +139,10 @@ def take_payment(
                       tendered_cents=tendered, change_cents=tendered - amount,
                       status=PaymentStatus.APPROVED, message="Cash")
     else:
-        if payment.amount_cents > due_cents:
-            raise InvalidInput(
-                f"Only {due_cents / 100:.2f} is due; a {payment.tender.value.replace('_', ' ')} "
-                "payment cannot be more.", code="overpayment")
         amount = payment.amount_cents
         if payment.tender is Tender.CARD:
-            result = gateway.charge(amount_cents=amount, order_number=order.number,
-                                    card_token=payment.card_token)
+            result = card_result or gateway.charge(amount_cents=amount, order_number=order.number,
+                                                   card_token=payment.card_token)
             row = Payment(order_id=order.id, tender=Tender.CARD, amount_cents=amount,
                           status=result.status, reference=result.reference,
                           message=result.message)
@@ -175,7 +186,12 @@ def give_back(session: Session, *, order: Order, payment: Payment, amount: int,
     tills.record(session, caller=caller, kind="refund", tender=payment.tender,
                  amount_cents=-amount, reference=order.number)
     if payment.tender == Tender.CARD:
-        gateway.refund(reference=payment.reference, amount_cents=amount)
+        result = gateway.refund(reference=payment.reference, amount_cents=amount)
+        if result.status != PaymentStatus.APPROVED:
+            # Nothing of this refund is recorded: the money is still on the card's side.
+            raise PaymentFailed(f"The card terminal did not refund {amount / 100:.2f}: "
+                                f"{result.message} Try again, or refund in another tender.",
+                                code="card_refund_failed")
     elif payment.tender in (Tender.STORE_CREDIT, Tender.GIFT_CARD):
         issue_credit(session, card_number=payment.reference, amount_cents=amount,
                      reason="refund", reference=order.number)
