@@ -24,11 +24,12 @@ from core.orders.models import Order, OrderLine
 from core.problems import Forbidden, InvalidInput, NotFound
 from core.reports.pickups import pickup_figures
 from core.returns.models import Return
-from core.stock.models import StockLevel
+from core.stock.models import StockLevel, StockMovement
 from core.stores.models import Location
 from shared.schemas.enums import OrderStatus, Role, StoreKind
 from shared.schemas.reports import (
     ChannelFigures,
+    Discrepancy,
     HourFigures,
     Kpis,
     LowStockItem,
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
 MAX_DAYS = 400
 """A little over a year: longer ranges are an export's job, not a screen's."""
 LOW_STOCK_ITEMS = 200
+DISCREPANCIES = 200
+COUNT_REASONS = ("count", "count_correction")
 NOT_SALES = (OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED)
 
 
@@ -195,6 +198,7 @@ def kpis(session: Session, *, store: str | None, channel: str | None, date_from:
         low_stock_units=low_stock_units,
         stock_outs=sum(s.stock_outs for s in stock), low_stock=sum(s.low_stock for s in stock),
         stock=stock, low_stock_items=low_items,
+        discrepancies=_discrepancies(session, starts=starts, ends=ends, store=store),
     )
 
 
@@ -244,3 +248,19 @@ def _stock(session: Session, *, store: str | None, units: int,
         [LowStockItem(store=c, sku=s, name=n, on_hand=h, reserved=r, available=h - r)
          for c, s, n, h, r in items],
     )
+
+
+def _discrepancies(session: Session, *, starts: datetime, ends: datetime, store: str | None,
+                   ) -> list[Discrepancy]:
+    where: list[ColumnElement[bool]] = [
+        StockMovement.reason.in_(COUNT_REASONS), StockMovement.created_at >= starts,
+        StockMovement.created_at < ends]
+    if store is not None:
+        where.append(StockMovement.location_code == store)
+    rows = session.execute(
+        select(StockMovement, Product.name).join(Product, Product.sku == StockMovement.sku)
+        .where(*where).order_by(StockMovement.created_at.desc(), StockMovement.id.desc())
+        .limit(DISCREPANCIES)).all()
+    return [Discrepancy(at=m.created_at, store=m.location_code, sku=m.sku, name=name,
+                        delta=m.delta, reason=m.reason, reference=m.reference)
+            for m, name in rows]

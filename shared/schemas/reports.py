@@ -9,8 +9,8 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 __all__ = [
-    "ChannelFigures", "HourFigures", "Kpis", "LeadTimeBucket", "LowStockItem", "PickupFigures",
-    "StaffFigures", "StockFigures", "StoreFigures", "StoreKindFigures",
+    "ChannelFigures", "Discrepancy", "HourFigures", "Kpis", "LeadTimeBucket", "LowStockItem",
+    "PickupFigures", "StaffFigures", "StockFigures", "StoreFigures", "StoreKindFigures",
 ]
 
 
@@ -88,6 +88,19 @@ class LowStockItem(BaseModel):
     available: int
 
 
+class Discrepancy(BaseModel):
+    """A count that differed from the books: a stock count, or goods sold at a
+    till while the count said there were none (``count_correction``)."""
+
+    at: datetime
+    store: str
+    sku: str
+    name: str
+    delta: int = Field(description="Units the count moved by (+ found, - missing).")
+    reason: str
+    reference: str
+
+
 class Kpis(BaseModel):
     store: str | None = Field(description="The store asked for; none is the whole chain.")
     channel: str | None
@@ -121,3 +134,5 @@ class Kpis(BaseModel):
     stock: list[StockFigures]
     low_stock_items: list[LowStockItem] = Field(
         description="The lowest first, at most 200.")
+    discrepancies: list[Discrepancy] = Field(
+        description="Count corrections in the range, newest first, at most 200.")
