@@ -14,7 +14,8 @@ from shared.receipt import WIDTH, rows, wrap
 from shared.schemas.tills import TillReport
 
 TENDERS = {"cash": "Cash", "card": "Card", "store_credit": "Store credit",
-           "gift_card": "Gift card", "loyalty_points": "Loyalty points"}
+           "gift_card": "Gift card", "loyalty_points": "Loyalty points",
+           "exchange_credit": "Exchange credit"}
 
 
 def report_lines(report: TillReport, money: Callable[[int], str],

@@ -34,6 +34,7 @@ from shared.schemas.catalog import (
     StoreOut,
 )
 from shared.schemas.common import Health
+from shared.schemas.exchanges import ExchangeCreate, ExchangeOut
 from shared.schemas.fiscal import FiscalDocument
 from shared.schemas.giftcards import GiftCardCheck
 from shared.schemas.orders import (
@@ -305,6 +306,13 @@ class Api:
     @staticmethod
     def refund_return(number: str) -> Call[ReturnOut]:
         return Call("POST", f"/v1/returns/{_p(number)}/refund", ReturnOut)
+
+    @staticmethod
+    def exchange(number: str, body: ExchangeCreate, idempotency_key: str) -> Call[ExchangeOut]:
+        """The approved return pays for a new sale; all or nothing (see
+        :mod:`shared.schemas.exchanges`)."""
+        return Call("POST", f"/v1/returns/{_p(number)}/exchange", ExchangeOut, body=body,
+                    headers={"Idempotency-Key": idempotency_key})
 
     @staticmethod
     def customers(q: str) -> Call[list[CustomerOut]]:

@@ -50,7 +50,8 @@ WIDTH = 42
 INDENT = "    "
 
 TENDER_NAMES = {"cash": "Contanti", "card": "Carta", "store_credit": "Credito negozio",
-                "gift_card": "Carta regalo", "loyalty_points": "Punti"}
+                "gift_card": "Carta regalo", "loyalty_points": "Punti",
+                "exchange_credit": "Credito cambio"}
 CONDITIONS = {"resellable": "integro", "damaged": "danneggiato"}
 
 

@@ -25,7 +25,7 @@ from shared.schemas.enums import DeviceKind, PaymentStatus, Tender
 from shared.schemas.orders import PaymentIn
 
 TENDERS_BY_DEVICE = {
-    DeviceKind.POS: set(Tender),
+    DeviceKind.POS: set(Tender) - {Tender.EXCHANGE_CREDIT},  # only an exchange gives it
     DeviceKind.WEB: {Tender.CARD, Tender.GIFT_CARD, Tender.STORE_CREDIT},
     DeviceKind.KIOSK: set(),
 }

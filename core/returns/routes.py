@@ -6,12 +6,16 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
+from sqlalchemy.exc import IntegrityError
 
 from core.auth.lockout import code_attempt
 from core.deps import DbDep, MaybeStaffDep, SettingsDep, StaffDep
-from core.orders.routes import gateway_of
+from core.orders import service as orders
+from core.orders.routes import IdempotencyKey, gateway_of
+from core.returns import exchange as exchanges
 from core.returns import kiosk, service
+from shared.schemas.exchanges import ExchangeCreate, ExchangeOut
 from shared.schemas.returns import (
     OPEN_RETURN_STATUSES,
     ReturnCreate,
@@ -84,3 +88,39 @@ def refund(number: str, request: Request, db: DbDep, settings: SettingsDep, call
         ret, clawed = service.refund(session, caller=caller, number=number,
                                      gateway=gateway_of(request))
         return service.return_out(session, ret, settings=settings, clawed=clawed)
+
+
+@router.post("/{number}/exchange", response_model=ExchangeOut,
+             status_code=status.HTTP_201_CREATED,
+             summary="Exchange an approved return: its value pays for a new sale; only the "
+             "difference is paid or refunded; all or nothing")
+def exchange(number: str, body: ExchangeCreate, key: IdempotencyKey, request: Request,
+             response: Response, db: DbDep, settings: SettingsDep, caller: StaffDep
+             ) -> ExchangeOut:
+    digest = exchanges.request_hash(number, body, caller)
+
+    def replayed() -> ExchangeOut | None:
+        with db.read() as session:
+            order = orders.find_by_key(session, key, device_id=caller.device_id)
+            ret = exchanges.from_order(session, order) if order is not None else None
+            if order is None or ret is None:
+                return None
+            response.status_code = status.HTTP_200_OK
+            return exchanges.exchange_out(session, orders.check_replay(order, digest), ret,
+                                          caller=caller, settings=settings)
+
+    if (done := replayed()) is not None:
+        return done
+    try:
+        with db.write() as session:
+            order, ret, clawed = exchanges.exchange(
+                session, caller=caller, number=number, body=body,
+                key=orders.scoped_key(caller.device_id, key), digest=digest,
+                settings=settings, gateway=gateway_of(request))
+            return exchanges.exchange_out(session, order, ret, caller=caller,
+                                          settings=settings, clawed=clawed)
+    except IntegrityError:
+        # The same exchange sent twice at once: the first one's answer.
+        if (done := replayed()) is None:
+            raise
+        return done

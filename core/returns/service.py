@@ -34,7 +34,7 @@ from core.stock import service as stock
 from core.stock.models import StockMovement
 from core.timeutil import aware, utcnow
 from shared.codes import CodeKind, parse_code
-from shared.schemas.enums import DeviceKind, Role
+from shared.schemas.enums import DeviceKind, Role, Tender
 from shared.schemas.returns import (
     OPEN_RETURN_STATUSES,
     ReturnCreate,
@@ -209,11 +209,14 @@ def withdrawing(ret: Return, caller: Caller, *, approve: bool) -> bool:
 def decide(session: Session, *, caller: Caller, number: str, approve: bool,
            settings: CoreSettings, note: str = "") -> Return:
     ret = get_return(session, number, lock=True)
-    if ret.status != "requested":
+    # An approved return nothing was paid for yet (an exchange given up at the
+    # till) is cancelled as a request is withdrawn: it must not hold its items.
+    cancelled = not approve and ret.status == "approved"
+    if ret.status != "requested" and not cancelled:
         raise Conflict(f"Return {ret.number} is already {ret.status}.", code="already_decided")
     if approve:
         kiosk.refuse_if_expired(session, ret)
-    withdrawn = withdrawing(ret, caller, approve=approve)
+    withdrawn = withdrawing(ret, caller, approve=approve) or cancelled
     minimum = Role.SUPERVISOR if needs_supervisor(session, ret, settings) and not withdrawn \
         else Role.CASHIER
     caller.require_staff(minimum, "approve this return" if approve else "reject this return")
@@ -248,24 +251,7 @@ def refund(session: Session, *, caller: Caller, number: str, gateway: PaymentGat
         raise Forbidden(f"Return {ret.number} is refunded at {ret.store_code}.",
                         code="other_store")
     order = session.get(Order, ret.order_id) if ret.order_id else None
-    clawed = 0
-    for rline in ret.lines:
-        if rline.condition == "resellable":
-            stock.receive(session, location=ret.store_code, sku=rline.sku, qty=rline.qty,
-                          reason="return", reference=ret.number, staff_id=staff.staff_id)
-        else:
-            session.add(StockMovement(location_code=ret.store_code, sku=rline.sku, delta=0,
-                                      reason="return_written_off", reference=ret.number,
-                                      note=f"{rline.qty} damaged", staff_id=staff.staff_id))
-            emit(session, "stock.written_off", store=ret.store_code, subject=rline.sku,
-                 sku=rline.sku, qty=rline.qty, reference=ret.number)
-        if order is not None and rline.order_line_id is not None:
-            line = session.get(OrderLine, rline.order_line_id)
-            assert line is not None
-            line.qty_returned += rline.qty
-            if order.customer_id is not None:
-                clawed += loyalty.claw_back(session, customer_id=order.customer_id, line=line,
-                                            qty=rline.qty, return_number=ret.number)[0]
+    clawed = take_back(session, ret, order, staff_id=staff.staff_id)
     if ret.refund_to == "store_credit" or order is None:
         _to_store_credit(session, ret, order, caller)
     else:
@@ -282,31 +268,67 @@ def refund(session: Session, *, caller: Caller, number: str, gateway: PaymentGat
     return ret, clawed
 
 
+def take_back(session: Session, ret: Return, order: Order | None, *, staff_id: int) -> int:
+    """The goods of a return come back: resellable ones to this store's stock,
+    damaged ones written off; the sale's lines count them returned and the points
+    they earned are clawed back. Returns the points clawed back."""
+    clawed = 0
+    for rline in ret.lines:
+        if rline.condition == "resellable":
+            stock.receive(session, location=ret.store_code, sku=rline.sku, qty=rline.qty,
+                          reason="return", reference=ret.number, staff_id=staff_id)
+        else:
+            session.add(StockMovement(location_code=ret.store_code, sku=rline.sku, delta=0,
+                                      reason="return_written_off", reference=ret.number,
+                                      note=f"{rline.qty} damaged", staff_id=staff_id))
+            emit(session, "stock.written_off", store=ret.store_code, subject=rline.sku,
+                 sku=rline.sku, qty=rline.qty, reference=ret.number)
+        if order is not None and rline.order_line_id is not None:
+            line = session.get(OrderLine, rline.order_line_id)
+            assert line is not None
+            line.qty_returned += rline.qty
+            if order.customer_id is not None:
+                clawed += loyalty.claw_back(session, customer_id=order.customer_id, line=line,
+                                            qty=rline.qty, return_number=ret.number)[0]
+    return clawed
+
+
 def _to_store_credit(session: Session, ret: Return, order: Order | None,
-                     caller: Caller) -> None:
+                     caller: Caller, amount: int | None = None) -> None:
+    """``amount`` (default: the whole refund) on the customer's card, else a new one."""
+    amount = ret.refund_cents if amount is None else amount
     customer = session.get(Customer, order.customer_id) if order and order.customer_id else None
     card = customer.loyalty_card if customer and customer.loyalty_card else \
         "SC" + "".join(secrets.choice("0123456789") for _ in range(12))
-    payments.issue_credit(session, card_number=card, amount_cents=ret.refund_cents,
+    payments.issue_credit(session, card_number=card, amount_cents=amount,
                           reason="return", reference=ret.number,
                           customer_id=customer.id if customer else None, caller=caller)
     ret.credit_card_number = card
-    if ret.refund_cents > 0:
-        ret.refunds.append(ReturnRefund(tender="store_credit", amount_cents=ret.refund_cents,
+    if amount > 0:
+        ret.refunds.append(ReturnRefund(tender="store_credit", amount_cents=amount,
                                         card_number=card))
 
 
 def _to_original_tenders(session: Session, ret: Return, order: Order,
-                         gateway: PaymentGateway, caller: Caller) -> None:
-    """Back the way it came, never more than each tender paid (net of refunds)."""
-    left = ret.refund_cents
+                         gateway: PaymentGateway, caller: Caller, amount: int | None = None
+                         ) -> None:
+    """Back the way it came, never more than each tender paid (net of refunds).
+
+    What an exchange's credit paid (the sale was an exchange) goes back as store
+    credit: the first sale's money was already settled against its return, and
+    paying it out in cash would turn a card payment into cash over the counter."""
+    left = ret.refund_cents if amount is None else amount
     rows = [p for p in payments.payments_of(session, order) if p.status == "approved"]
     if sum(p.amount_cents - p.refunded_cents for p in rows) < left:
         raise Conflict("This refund is more than is left to refund on the order.",
                        code="refund_exceeds_paid")
     for payment in sorted(rows, key=lambda p: p.tender != "card"):
         part = min(left, payment.amount_cents - payment.refunded_cents)
-        if part > 0:
+        if part > 0 and payment.tender == Tender.EXCHANGE_CREDIT:
+            payment.refunded_cents += part
+            _to_store_credit(session, ret, order, caller, part)
+            left -= part
+        elif part > 0:
             payments.give_back(session, order=order, payment=payment, amount=part,
                                gateway=gateway, caller=caller)
             ret.refunds.append(ReturnRefund(

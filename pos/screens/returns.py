@@ -27,6 +27,7 @@ from shared.client import Api
 from shared.errors import CommerceError, NotFound
 from shared.receipt import print_return_receipt, return_receipt_lines
 from shared.schemas.catalog import ProductOut
+from shared.schemas.exchanges import ExchangeOut
 from shared.schemas.orders import OrderOut
 from shared.schemas.returns import ReturnCreate, ReturnLineIn, ReturnOut
 
@@ -72,6 +73,9 @@ class ReturnsScreen(Screen[None]):
         Binding("f4", "refund_to", "Refund to", id="return_refund_to",
                 tooltip="Original tender or store credit, for this return only"),
         Binding("f5", "refund", "Refund", id="return_refund"),
+        Binding("f7", "exchange", "Exchange", id="return_exchange",
+                tooltip="Swap: what comes back pays for the replacement; only the "
+                "difference is paid or given back"),
         Binding("f6", "open_returns", "Open returns", id="return_open",
                 tooltip="The store's returns still waiting: take one to the desk or "
                 "withdraw it"),
@@ -297,8 +301,9 @@ class ReturnsScreen(Screen[None]):
                             order_number=None if self.receipt else self.order.number,
                             lines=lines, refund_to=self.refund_to)
 
-    @work(exclusive=True, group="returns")
-    async def action_refund(self) -> None:
+    async def approved(self) -> ReturnOut | None:
+        """The return on the desk, asked for and approved (a supervisor's PIN when
+        needed), or None (the cashier was told why). Must run in a worker."""
         app = self.app
         client = app.client  # type: ignore[attr-defined]
         ret = self.pending
@@ -307,7 +312,7 @@ class ReturnsScreen(Screen[None]):
                 body = self._request()
                 if body is None:
                     self.say("Choose what comes back (F2 on a line).", error=True)
-                    return
+                    return None
                 ret = await client.call(Api.create_return(body))
                 if ret.status == "requested":
                     # Over the cashier's limit (or without a receipt) a supervisor types
@@ -316,18 +321,57 @@ class ReturnsScreen(Screen[None]):
                         ret = await app.call_approved(Api.approve_return(ret.number))  # type: ignore[attr-defined]
                     except CommerceError as error:
                         await self.withdraw(ret, error)
-                        return
+                        return None
             elif ret.status == "requested":
                 ret = await app.call_approved(Api.approve_return(ret.number))  # type: ignore[attr-defined]
+        except CommerceError as error:
+            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.show_return_lines()
+            return None
+        return ret
+
+    @work(exclusive=True, group="returns")
+    async def action_refund(self) -> None:
+        app = self.app
+        ret = await self.approved()
+        if ret is None:
+            return
+        try:
             # Approved: if the refund fails now, F5 tries it again on this return.
             self.start(pending=ret)
             self.refund_to = ret.refund_to
-            ret = await client.call(Api.refund_return(ret.number))
+            ret = await app.client.call(Api.refund_return(ret.number))  # type: ignore[attr-defined]
         except CommerceError as error:
             self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
             self.show_return_lines()
             return
         await self.refunded(ret)
+
+    @work(exclusive=True, group="returns")
+    async def action_exchange(self) -> None:
+        """F7: the return, approved here, pays for a replacement on the exchange screen."""
+        from pos.screens.exchange import ExchangeScreen
+
+        names = {line.sku: line.name for line in self.order.lines} if self.order else {}
+        names |= {item.sku: item.name for item in self.loose.values()}
+        ret = await self.approved()
+        if ret is None:
+            return
+        self.start(pending=ret)
+        self.show_return_lines()
+        self.app.push_screen(ExchangeScreen(ret, names), self.exchanged)
+
+    def exchanged(self, result: tuple[ExchangeOut, str] | None) -> None:
+        """Back from the exchange screen: done, or given up (the return withdrawn)."""
+        ret = self.pending
+        self.start()
+        if result is None:
+            self.done = f"Exchange given up: return {ret.number if ret else ''} withdrawn."
+            self.say(self.done)
+        else:
+            self.done = result[1]
+            self.say(self.done)
+        self.show_return_lines()
 
     async def withdraw(self, ret: ReturnOut, why: CommerceError) -> None:
         """Take back a request this desk just made and nobody approved, so it does

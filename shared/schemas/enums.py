@@ -65,6 +65,9 @@ class Tender(StrEnum):
     GIFT_CARD = "gift_card"
     STORE_CREDIT = "store_credit"
     LOYALTY_POINTS = "loyalty_points"
+    EXCHANGE_CREDIT = "exchange_credit"
+    """What an exchange's return is worth, credited to its new sale (the payment's
+    reference is the return): never taken as a tender of its own."""
 
 
 class PaymentStatus(StrEnum):

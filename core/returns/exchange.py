@@ -1,0 +1,165 @@
+"""An exchange: an approved return credited to a new sale, in one transaction.
+
+How Shopify POS and Medusa model it: the return and the new items are one
+exchange, the return's value is a credit on the new sale, and only the
+difference moves money. Here the return is asked for and approved at the
+returns desk as any return (same policy, same supervisor rules); the exchange
+then does, all at once or not at all:
+
+- the new sale (a till sale of carry-out goods, from this store's stock);
+- an ``exchange_credit`` payment on it worth the return, up to the sale's total,
+  referencing the return (the till's X/Z lists it as its own tender, never cash);
+- the returned goods restocked or written off, their points clawed back;
+- if the return is worth more, the rest refunded as any refund of that return
+  (original tenders, cards first, or store credit);
+- if the sale costs more, the shopper's payments for the difference; together
+  they must cover it. A declined card or a short payment refuses the whole
+  exchange: the return stays approved, uncredited, and can still be withdrawn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from sqlalchemy.orm import Session
+
+from core.catalog.models import Product
+from core.deps import Caller
+from core.events.service import emit
+from core.orders import service as orders
+from core.orders import views
+from core.orders.models import Order, OrderLine
+from core.payments import service as payments
+from core.payments.gateway import PaymentGateway
+from core.payments.models import Payment
+from core.problems import Conflict, Forbidden, InvalidInput
+from core.returns import service as returns
+from core.returns.models import Return, ReturnRefund
+from core.settings import CoreSettings
+from core.tills import service as tills
+from core.timeutil import utcnow
+from shared.schemas.enums import OrderStatus, PaymentStatus, Role, Tender
+from shared.schemas.exchanges import ExchangeCreate, ExchangeLineOut, ExchangeOut
+from shared.schemas.orders import OrderCreate
+from shared.schemas.returns import ReturnRefundOut
+
+PAY_ORDER = {Tender.CASH: 0, Tender.STORE_CREDIT: 1, Tender.GIFT_CARD: 1,
+             Tender.LOYALTY_POINTS: 1, Tender.CARD: 2}
+"""Card last: once the terminal approves, nothing after it may refuse."""
+
+
+def exchange(session: Session, *, caller: Caller, number: str, body: ExchangeCreate,
+             key: str, digest: str, settings: CoreSettings, gateway: PaymentGateway
+             ) -> tuple[Order, Return, int]:
+    """The completed new sale, the refunded return, the points clawed back."""
+    staff = caller.require_staff(Role.CASHIER, "make an exchange")
+    ret = returns.get_return(session, number, lock=True)
+    if ret.status != "approved":
+        raise Conflict(f"Return {ret.number} is {ret.status}; only an approved return can be "
+                       "exchanged.", code="not_approved")
+    if ret.store_code != caller.store_code:
+        raise Forbidden(f"Return {ret.number} is handled at {ret.store_code}.",
+                        code="other_store")
+    first = session.get(Order, ret.order_id) if ret.order_id else None
+    customer_id = body.customer_id or (first.customer_id if first else None)
+    order = orders.place_order(
+        session, caller=caller, key=key, digest=digest, settings=settings, gateway=gateway,
+        body=OrderCreate(lines=body.lines, customer_id=customer_id))
+    credit = min(ret.refund_cents, order.total_cents)
+    due = order.total_cents - credit
+    _check_covers(body, due)
+    if credit:
+        session.add(Payment(order_id=order.id, tender=Tender.EXCHANGE_CREDIT,
+                            amount_cents=credit, status=PaymentStatus.APPROVED,
+                            reference=ret.number, message=f"Exchange {ret.number}"))
+        tills.record(session, caller=caller, kind="sale", tender=Tender.EXCHANGE_CREDIT,
+                     amount_cents=credit, reference=order.number)
+        tills.record(session, caller=caller, kind="refund", tender=Tender.EXCHANGE_CREDIT,
+                     amount_cents=-credit, reference=ret.number)
+        ret.refunds.append(ReturnRefund(tender=Tender.EXCHANGE_CREDIT, amount_cents=credit))
+    clawed = returns.take_back(session, ret, first, staff_id=staff.staff_id)
+    rest = ret.refund_cents - credit
+    if rest > 0:
+        if ret.refund_to == "store_credit" or first is None:
+            returns._to_store_credit(session, ret, first, caller, rest)
+        else:
+            returns._to_original_tenders(session, ret, first, gateway, caller, rest)
+    session.flush()
+    for payment in sorted(body.payments, key=lambda p: PAY_ORDER.get(p.tender, 1)):
+        left = order.total_cents - payments.paid_cents(payments.payments_of(session, order))
+        if left <= 0:
+            break
+        row = payments.take_payment(session, order=order, payment=payment,
+                                    device_kind=caller.device_kind, gateway=gateway,
+                                    due_cents=left, caller=caller)
+        if row.status != PaymentStatus.APPROVED:
+            raise Conflict(f"The card was not approved ({row.message}): nothing of the exchange "
+                           "was done; the return waits. Try again or take another tender.",
+                           code=f"card_{row.status}")
+    orders.settle(session, order=order, caller=caller,
+                  points_per_euro=settings.loyalty_points_per_euro)
+    if order.status != OrderStatus.COMPLETED:
+        raise Conflict("The difference is not fully paid: nothing of the exchange was done.",
+                       code="difference_unpaid")
+    ret.status, ret.refunded_at, ret.refunded_staff_id = "refunded", utcnow(), staff.staff_id
+    session.flush()
+    emit(session, "return.refunded", store=ret.store_code, subject=ret.number,
+         number=ret.number, refund_cents=ret.refund_cents, refund_to=ret.refund_to,
+         exchange=order.number,
+         refunds=[{"tender": r.tender, "amount_cents": r.amount_cents} for r in ret.refunds])
+    return order, ret, clawed
+
+
+def request_hash(number: str, body: ExchangeCreate, caller: Caller) -> str:
+    """What an ``Idempotency-Key`` stands for: this return, these goods, these tenders."""
+    canonical = json.dumps({"device": caller.device_id, "exchange": number.upper(),
+                            "body": body.model_dump(mode="json")}, sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _check_covers(body: ExchangeCreate, due: int) -> None:
+    """Refuse before any tender is taken, so a card is never charged for an exchange
+    that would then be refused for want of the rest."""
+    offered = sum(max(p.amount_cents, p.tendered_cents or 0) if p.tender is Tender.CASH
+                  else p.amount_cents for p in body.payments)
+    if offered < due:
+        raise InvalidInput(f"The new sale costs {due / 100:.2f} more than the return: take "
+                           "that much as the difference.", code="difference_unpaid",
+                           due_cents=due)
+    if due == 0 and body.payments:
+        raise InvalidInput("Nothing is left to pay: the return covers the new sale.",
+                           code="nothing_due")
+
+
+def from_order(session: Session, order: Order) -> Return | None:
+    """The return an exchange sale was paid with (its credit's reference)."""
+    credit = next((p for p in payments.payments_of(session, order)
+                   if p.tender == Tender.EXCHANGE_CREDIT), None)
+    return returns.get_return(session, credit.reference) if credit and credit.reference \
+        else None
+
+
+def exchange_out(session: Session, order: Order, ret: Return, *, caller: Caller,
+                 settings: CoreSettings, clawed: int = 0) -> ExchangeOut:
+    credit = sum(r.amount_cents for r in ret.refunds if r.tender == Tender.EXCHANGE_CREDIT)
+    return ExchangeOut(
+        order=views.order_out(session, order, caller=caller, settings=settings),
+        returned=returns.return_out(session, ret, settings=settings, clawed=clawed),
+        returned_lines=[ExchangeLineOut(sku=sku, name=name, qty=qty, amount_cents=amount)
+                        for sku, name, qty, amount in _returned_lines(session, ret)],
+        credit_cents=credit, difference_cents=order.total_cents - ret.refund_cents,
+        refunds=[ReturnRefundOut(tender=r.tender, amount_cents=r.amount_cents,
+                                 card_number=r.card_number)
+                 for r in ret.refunds if r.tender != Tender.EXCHANGE_CREDIT])
+
+
+def _returned_lines(session: Session, ret: Return) -> list[tuple[str, str, int, int]]:
+    """(sku, name, qty, amount) of each line taken back, by the name it was sold under."""
+    out = []
+    for rline in ret.lines:
+        line = session.get(OrderLine, rline.order_line_id) if rline.order_line_id else None
+        product = None if line else session.get(Product, rline.sku)
+        name = line.name if line else product.name if product else rline.sku
+        out.append((rline.sku, name, rline.qty, rline.refund_cents))
+    return out

@@ -1,0 +1,266 @@
+"""The exchange screen: the returns desk's F7 brings an approved return here.
+
+What comes back is listed first, as a credit; the cashier scans the
+replacement, and the screen shows the one figure that matters: the difference.
+F2 (cash) or F3 (card) takes it when the new sale costs more; F10 completes when
+it costs the same or less (the rest goes back as the return's refund would).
+The core does it all in one step or not at all (see ``core/returns/exchange``),
+so a declined card leaves the return waiting here to try again; Esc gives the
+exchange up and withdraws the return, so it holds nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label
+
+from pos.printing import kick_drawer, print_document
+from pos.till_report import TENDERS
+from shared.client import Api
+from shared.errors import CommerceError, Unavailable
+from shared.exchange_receipt import exchange_receipt_lines
+from shared.receipt import print_lines
+from shared.schemas.catalog import ProductOut
+from shared.schemas.exchanges import ExchangeCreate, ExchangeOut
+from shared.schemas.orders import LineIn, PaymentIn
+from shared.schemas.returns import ReturnOut
+
+
+@dataclass(slots=True)
+class NewItem:
+    sku: str
+    name: str
+    price_cents: int
+    qty: int = 1
+
+
+class ExchangeScreen(Screen[tuple[ExchangeOut, str] | None]):
+    """Dismissed with the exchange done and what to tell the cashier, or None when
+    given up (the return withdrawn)."""
+
+    BINDINGS = [
+        Binding("f2", "pay_cash", "Cash", id="exchange_cash",
+                tooltip="Take the difference in cash (asks what was handed over)"),
+        Binding("f3", "pay_card", "Card", id="exchange_card",
+                tooltip="Take the difference on the card terminal"),
+        Binding("f7", "less", "−1", id="exchange_less",
+                tooltip="One fewer of the replacement line under the cursor"),
+        Binding("f10", "complete", "Complete", id="exchange_complete",
+                tooltip="No difference to pay: complete (a lower price is given back)"),
+        Binding("escape", "give_up", "Give up", id="exchange_give_up",
+                tooltip="No exchange: the return is withdrawn, nothing moves"),
+    ]
+
+    def __init__(self, ret: ReturnOut, names: dict[str, str]) -> None:
+        super().__init__()
+        self.ret = ret
+        self.names = names
+        """What the returned SKUs were sold as, for the screen."""
+        self.items: dict[str, NewItem] = {}
+        self.key = uuid.uuid4().hex
+        """One Idempotency-Key per exchange: a retry after a lost answer is the same."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="exchange"):
+            yield Label(f"Exchange · return {self.ret.number}", classes="title")
+            yield Input(placeholder="Scan the replacement (or type its SKU)", id="scan")
+            yield DataTable(id="exchange-lines", cursor_type="row", zebra_stripes=True)
+            yield Label("", id="exchange-summary", classes="title")
+            yield Label("Scan the replacement. Esc gives the exchange up.", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#exchange-lines", DataTable).add_columns("", "Item", "Qty", "Value")
+        self.query_one("#scan", Input).focus()
+        self.show_lines()
+
+    def say(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#status", Label)
+        status.update(text)
+        status.set_class(error, "-error")
+
+    def difference(self) -> int:
+        """New sale minus the return, at catalog prices (the core's figure is final)."""
+        return sum(i.price_cents * i.qty for i in self.items.values()) - self.ret.refund_cents
+
+    def show_lines(self) -> None:
+        money = self.app.money  # type: ignore[attr-defined]
+        table = self.query_one("#exchange-lines", DataTable)
+        table.clear()
+        for n, line in enumerate(self.ret.lines, start=1):
+            table.add_row("back", self.names.get(line.sku, line.sku), str(-line.qty),
+                          "-" + money(line.refund_cents), key=f"back-{n}")
+        for item in self.items.values():
+            table.add_row("new", item.name, str(item.qty), money(item.price_cents * item.qty),
+                          key=item.sku)
+        difference = self.difference()
+        if not self.items:
+            said = f"Credit {money(self.ret.refund_cents)}: scan the replacement"
+        elif difference > 0:
+            said = f"Difference to pay {money(difference)} (F2 cash, F3 card)"
+        elif difference < 0:
+            said = f"Difference to give back {money(-difference)} (F10 completes)"
+        else:
+            said = "Even exchange: nothing to pay (F10 completes)"
+        self.query_one("#exchange-summary", Label).update(said)
+        if self.items:
+            table.move_cursor(row=table.row_count - 1)
+
+    @on(Input.Submitted, "#scan")
+    def scanned(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        event.input.value = ""
+        if text:
+            self.add(text)
+
+    @work(exclusive=True, group="exchange")
+    async def add(self, text: str) -> None:
+        client = self.app.client  # type: ignore[attr-defined]
+        product: ProductOut | None = None
+        try:
+            found = await client.call(Api.scan(text))
+            product = found.product if found.kind == "product" else None
+        except Unavailable as error:
+            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            return
+        except CommerceError:
+            pass  # not a code: a SKU typed by hand, perhaps
+        if product is None:
+            try:
+                product = await client.call(Api.product(text.upper()))
+            except CommerceError:
+                self.say(f"{text} is not an item.", error=True)
+                return
+        item = self.items.setdefault(product.sku, NewItem(product.sku, product.name,
+                                                          product.price_cents, 0))
+        item.qty += 1
+        self.say(f"{product.name} added.")
+        self.show_lines()
+
+    def action_less(self) -> None:
+        table = self.query_one("#exchange-lines", DataTable)
+        if not table.row_count:
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        item = self.items.get(str(row_key.value))
+        if item is None:
+            self.say("Move to a replacement line: what comes back is changed at the desk.",
+                     error=True)
+            return
+        item.qty -= 1
+        if not item.qty:
+            del self.items[item.sku]
+        self.show_lines()
+
+    def _ready(self) -> bool:
+        if not self.items:
+            self.say("Scan the replacement first.", error=True)
+            return False
+        return True
+
+    def action_pay_cash(self) -> None:
+        from pos.dialogs.cash import CashDialog
+
+        if not self._ready():
+            return
+        due = self.difference()
+        if due <= 0:
+            self.finish([])
+            return
+
+        def tendered(cents: int | None) -> None:
+            if cents is None:
+                return
+            if cents < due:
+                self.say("An exchange takes the whole difference in one tender.", error=True)
+                return
+            self.finish([PaymentIn(tender="cash", amount_cents=due, tendered_cents=cents)])
+
+        self.app.push_screen(CashDialog(due, self.app.money(due)), tendered)  # type: ignore[attr-defined]
+
+    def action_pay_card(self) -> None:
+        if not self._ready():
+            return
+        due = self.difference()
+        if due <= 0:
+            self.say("Nothing to pay by card: F10 completes.", error=True)
+            return
+        self.say("Card: follow the terminal…")
+        self.finish([PaymentIn(tender="card", amount_cents=due)])
+
+    def action_complete(self) -> None:
+        if not self._ready():
+            return
+        due = self.difference()
+        if due > 0:
+            self.say(f"Take the difference first: {self.app.money(due)} "  # type: ignore[attr-defined]
+                     "(F2 cash, F3 card).", error=True)
+            return
+        self.finish([])
+
+    @work(exclusive=True, group="exchange")
+    async def finish(self, payments: list[PaymentIn]) -> None:
+        app = self.app
+        body = ExchangeCreate(lines=[LineIn(sku=i.sku, qty=i.qty) for i in self.items.values()],
+                              payments=payments)
+        try:
+            done = await app.client.call(Api.exchange(self.ret.number, body, self.key))  # type: ignore[attr-defined]
+        except CommerceError as error:
+            # Nothing of it happened: a new attempt is a new exchange.
+            self.key = uuid.uuid4().hex
+            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            return
+        cash = any(p.tender == "cash" for p in done.order.payments) or \
+            any(p.tender == "cash" for p in done.refunds)
+        drawer = await kick_drawer(app) if cash else None  # type: ignore[arg-type]
+        store, locale = app.store, app.settings.locale  # type: ignore[attr-defined]
+
+        def layout(width: int) -> list[str]:
+            return exchange_receipt_lines(done, store, locale=locale, width=width)
+
+        _, printed = await print_document(app, layout(42),  # type: ignore[arg-type]
+                                          lambda printer: print_lines(printer, layout),
+                                          document=done.order.number)
+        told = [outcome(done, app.money), drawer, printed]  # type: ignore[attr-defined]
+        self.dismiss((done, " ".join(x for x in told if x)))
+
+    @work(exclusive=True, group="exchange")
+    async def action_give_up(self) -> None:
+        app = self.app
+        try:
+            await app.client.call(Api.reject_return(  # type: ignore[attr-defined]
+                self.ret.number, note="exchange given up at the till"))
+        except CommerceError as error:
+            self.say(f"Return {self.ret.number} still waits ({app.explain(error)}): the "  # type: ignore[attr-defined]
+                     "returns desk's F6 withdraws it.", error=True)
+            return
+        self.dismiss(None)
+
+
+def outcome(done: ExchangeOut, money: object) -> str:
+    """The sentence the cashier acts on: what to take or hand out."""
+    def m(cents: int) -> str:
+        return money(cents)  # type: ignore[operator]
+
+    said = f"Exchange {done.order.number} done (return {done.returned.number})."
+    if done.difference_cents > 0:
+        paid = ", ".join(f"{TENDERS.get(p.tender, p.tender)} {m(p.amount_cents)}"
+                         for p in done.order.payments if p.tender != "exchange_credit")
+        said += f" Difference {m(done.difference_cents)} paid: {paid}."
+        if done.order.change_cents:
+            said += f" Change {m(done.order.change_cents)}."
+    elif done.difference_cents < 0:
+        back = ", ".join(("Cash to hand out " if r.tender == "cash"
+                          else f"{TENDERS.get(r.tender, r.tender)} ") + m(r.amount_cents)
+                         for r in done.refunds)
+        said += f" Difference {m(-done.difference_cents)} back: {back}."
+    else:
+        said += " Even: nothing to pay."
+    return said
