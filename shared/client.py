@@ -16,6 +16,7 @@ Pass ``transport=`` (``httpx.MockTransport``, ``httpx.ASGITransport``) in tests.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 from urllib.parse import quote
@@ -24,6 +25,7 @@ import httpx
 from pydantic import BaseModel, TypeAdapter
 
 from shared.errors import CommerceError, Unavailable, error_from_problem
+from shared.schemas.audit import AuditPage
 from shared.schemas.auth import DeviceUnlock, StaffSession, UnlockResult, Whoami
 from shared.schemas.catalog import (
     Availability,
@@ -59,6 +61,7 @@ from shared.schemas.orders import (
     TransferOut,
     Transition,
 )
+from shared.schemas.reports import Kpis
 from shared.schemas.returns import (
     CreditOut,
     CustomerHistory,
@@ -365,6 +368,25 @@ class Api:
     @staticmethod
     def till_session(session_id: int) -> Call[TillReport]:
         return Call("GET", f"/v1/till/sessions/{_p(session_id)}", TillReport)
+
+    # -- back office ------------------------------------------------------------
+
+    @staticmethod
+    def kpis(store: str | None = None, date_from: date | None = None,
+             date_to: date | None = None, channel: str | None = None) -> Call[Kpis]:
+        """A supervisor's store or, for a manager, any store or the chain (no store)."""
+        params = {"store": store, "from": date_from.isoformat() if date_from else None,
+                  "to": date_to.isoformat() if date_to else None, "channel": channel}
+        return Call("GET", "/v1/reports/kpis", Kpis,
+                    params={k: v for k, v in params.items() if v is not None})
+
+    @staticmethod
+    def audit(store: str | None = None, since: datetime | None = None,
+              until: datetime | None = None, limit: int = 100) -> Call[AuditPage]:
+        params = {"store": store, "since": since.isoformat() if since else None,
+                  "until": until.isoformat() if until else None, "limit": limit}
+        return Call("GET", "/v1/audit", AuditPage,
+                    params={k: v for k, v in params.items() if v is not None})
 
     # -- events ---------------------------------------------------------------
 

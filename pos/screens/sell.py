@@ -28,6 +28,7 @@ from pos.widgets.scan_field import ScanField
 from shared.client import Api, Call
 from shared.errors import CommerceError, NotFound, Unavailable
 from shared.money import POINT_VALUE_CENTS
+from shared.schemas.enums import Role
 from shared.schemas.orders import (
     CartCreate,
     CartLineOut,
@@ -84,6 +85,8 @@ class SellScreen(OfflineSelling, Screen[None]):
         # A back-office key: listed under F1, kept out of the cashier's footer.
         Binding("ctrl+k", "stock_desk", "Stock", id="stock_desk", priority=True, show=False,
                 tooltip="Stock desk: counts, goods received, damage, transfers"),
+        Binding("ctrl+o", "manager", "Office", id="manager", priority=True, show=False,
+                tooltip="Back office: figures, plots, low stock, audit (supervisor, manager)"),
         Binding("ctrl+r", "offline_review", "Review", id="offline_review", show=False,
                 tooltip="Refused offline sales: a supervisor resubmits or writes off"),
         Binding("f8", "reprint", "Reprint", id="reprint", tooltip="Print the last receipt"),
@@ -615,6 +618,17 @@ class SellScreen(OfflineSelling, Screen[None]):
         from pos.screens.stock_desk import StockDeskScreen
 
         self.app.push_screen(StockDeskScreen())
+
+    def action_manager(self) -> None:
+        """Ctrl+O: the back office, for a supervisor (their store) or a manager."""
+        from pos.screens.manager import ManagerScreen
+
+        staff = self.app.staff
+        if staff is None or not staff.role.at_least(Role.SUPERVISOR):
+            self.say("The back office is for a supervisor or a manager: sign in as one "
+                     "(F10) to open it.", error=True)
+            return
+        self.app.push_screen(ManagerScreen())
 
     def action_detach(self) -> None:
         if self.customer is None:

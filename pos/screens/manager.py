@@ -1,0 +1,287 @@
+"""The back office on the till: a store's (or, for a manager, the chain's)
+figures for today, the last seven days or a range of days.
+
+A supervisor sees their own store; a manager picks a store or the whole
+chain. Plots of sales by hour and by channel and of how long pickups took;
+tables of low stock, count discrepancies and the audit trail, each exported to
+a CSV file in the till's data folder with F5 (the screen says where).
+
+The figures are the core's (``GET /v1/reports/kpis`` and ``GET /v1/audit``),
+read in a worker; the screen changes only when they arrive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Input,
+    Label,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
+from pos.csv_export import exports_folder, write_csv
+from pos.widgets.bar_plot import BarPlot
+from shared.client import Api
+from shared.errors import CommerceError
+from shared.schemas.audit import AuditPage
+from shared.schemas.enums import Role
+from shared.schemas.reports import Kpis
+
+CHAIN = "chain"
+"""The store picker's value for the whole chain."""
+
+TABLES = {
+    "low-stock": ("Store", "SKU", "Item", "On hand", "Reserved", "Available"),
+    "discrepancies": ("When", "Store", "SKU", "Item", "Units", "Why", "Reference"),
+    "audit": ("When", "Store", "What", "Subject", "Who", "Approved by", "Device"),
+}
+"""Each table's columns, on screen and in its CSV file."""
+
+
+def euros(cents: int) -> str:
+    """Plain euros for a CSV or an axis: 1234.50 (a spreadsheet reads it)."""
+    return f"{cents / 100:.2f}"
+
+
+class ManagerScreen(Screen[None]):
+    CSS_PATH = "manager.tcss"
+    BINDINGS = [
+        Binding("f2", "today", "Today", id="range_today", tooltip="Today's figures"),
+        Binding("f3", "week", "Week", id="range_week", tooltip="The last seven days"),
+        Binding("f4", "range", "Range", id="range_days",
+                tooltip="Type the first and last day (YYYY-MM-DD), Enter"),
+        Binding("f5", "export", "CSV", id="export_csv",
+                tooltip="Save the table shown as a CSV file in the till's data folder"),
+        Binding("escape", "back", "Back", id="back", tooltip="Back to the sale"),
+        Binding("f1", "app.keys", "Keys", id="keys", tooltip="Every key of this screen"),
+    ]
+
+    @dataclass
+    class FiguresRead(Message):
+        """The core's figures and audit trail for the range on screen."""
+
+        kpis: Kpis
+        audit: AuditPage
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kpis: Kpis | None = None
+        self.audit: AuditPage | None = None
+        self.first: date | None = None
+        self.last: date | None = None
+        self.today: date | None = None
+        """The store's today, as the core last said it."""
+
+    @property
+    def manager(self) -> bool:
+        staff = self.app.staff  # type: ignore[attr-defined]
+        return staff is not None and Role(staff.role).at_least(Role.MANAGER)
+
+    @property
+    def own_store(self) -> str:
+        return self.app.store.code if self.app.store else ""  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="manager"):
+            with Horizontal(id="manager-head"):
+                yield Label("Back office", id="manager-title", classes="title")
+                yield Select([(f"Store {self.own_store}", self.own_store)],
+                             value=self.own_store, allow_blank=False, id="store",
+                             disabled=not self.manager)
+                yield Input(placeholder="from YYYY-MM-DD", id="from", max_length=10)
+                yield Input(placeholder="to YYYY-MM-DD", id="to", max_length=10)
+            yield Static("Reading the figures…", id="figures")
+            with Horizontal(id="plots"):
+                yield BarPlot(id="by-hour")
+                yield BarPlot(id="by-channel")
+                yield BarPlot(id="lead-times")
+            with TabbedContent(id="tables"):
+                with TabPane("Low stock", id="low-stock"):
+                    yield DataTable(id="low-stock-table", zebra_stripes=True)
+                with TabPane("Discrepancies", id="discrepancies"):
+                    yield DataTable(id="discrepancies-table", zebra_stripes=True)
+                with TabPane("Audit trail", id="audit"):
+                    yield DataTable(id="audit-table", zebra_stripes=True)
+            yield Label("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for name, columns in TABLES.items():
+            self.query_one(f"#{name}-table", DataTable).add_columns(*columns)
+        if self.manager:
+            self.load_stores()
+        self.action_today()
+
+    def say(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#status", Label)
+        status.update(text)
+        status.set_class(error, "-error")
+
+    # -- what to read ---------------------------------------------------------------
+
+    @property
+    def store(self) -> str | None:
+        value = self.query_one("#store", Select).value
+        return None if value == CHAIN or not isinstance(value, str) else value
+
+    def action_today(self) -> None:
+        self.first = self.last = None  # the core's today, in the store's time
+        self.load()
+
+    def action_week(self) -> None:
+        today = self.today or date.today()
+        self.first, self.last = today - timedelta(days=6), today
+        self.load()
+
+    def action_range(self) -> None:
+        self.query_one("#from", Input).focus()
+
+    @on(Input.Submitted, "#from")
+    def from_typed(self) -> None:
+        self.query_one("#to", Input).focus()
+
+    @on(Input.Submitted, "#to")
+    def range_typed(self) -> None:
+        try:
+            first = date.fromisoformat(self.query_one("#from", Input).value.strip())
+            text = self.query_one("#to", Input).value.strip()
+            last = date.fromisoformat(text) if text else first
+        except ValueError:
+            self.say("Type the days as YYYY-MM-DD, e.g. 2026-11-02.", error=True)
+            return
+        self.first, self.last = first, last
+        self.load()
+
+    @on(Select.Changed, "#store")
+    def store_picked(self) -> None:
+        if self.kpis is not None:
+            self.load()
+
+    @work(exclusive=True, group="manager-stores")
+    async def load_stores(self) -> None:
+        try:
+            stores = await self.app.client.call(Api.stores())  # type: ignore[attr-defined]
+        except CommerceError as error:
+            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            return
+        picker = self.query_one("#store", Select)
+        current = picker.value
+        options = [("Whole chain", CHAIN)] + [(f"{s.code} {s.name}", s.code) for s in stores
+                                              if s.kind != "warehouse"]
+        with picker.prevent(Select.Changed):
+            picker.set_options(options)
+            picker.value = current
+
+    @work(exclusive=True, group="manager")
+    async def load(self) -> None:
+        self.say("Reading the figures…")
+        client = self.app.client  # type: ignore[attr-defined]
+        store = self.store if self.manager else self.own_store
+        try:
+            kpis = await client.call(Api.kpis(store, self.first, self.last))
+            audit = await client.call(Api.audit(store, kpis.starts_at, kpis.ends_at, 200))
+        except CommerceError as error:
+            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            return
+        self.post_message(self.FiguresRead(kpis, audit))
+
+    # -- showing them ---------------------------------------------------------------
+
+    @on(FiguresRead)
+    def show(self, event: FiguresRead) -> None:
+        k = self.kpis = event.kpis
+        self.audit = event.audit
+        if self.last is None:
+            self.today = k.date_to
+        money = self.app.money  # type: ignore[attr-defined]
+        where = k.store or "Whole chain"
+        days = (f"{k.date_from:%d/%m/%Y}" if k.date_from == k.date_to
+                else f"{k.date_from:%d/%m/%Y} – {k.date_to:%d/%m/%Y}")
+        p = k.pickups
+
+        def minutes(value: int | None) -> str:
+            return "–" if value is None else f"{value // 60}h{value % 60:02d}"
+
+        self.query_one("#figures", Static).update("\n".join([
+            f"{where} · {days}",
+            f"Net sales {money(k.net_sales_cents)} · {k.orders} orders · "
+            f"basket {money(k.average_basket_cents)} · returns {money(k.returns_cents)} "
+            f"({k.returns_rate:.1%}) · from another location {k.other_location_share:.0%}",
+            f"Pickups {p.orders} · collected {p.collected} · no-shows {p.no_shows} "
+            f"({p.no_show_rate:.0%}) · to ready median {minutes(p.order_to_ready_median_minutes)}"
+            f" p90 {minutes(p.order_to_ready_p90_minutes)} · to collected median "
+            f"{minutes(p.order_to_collected_median_minutes)} p90 "
+            f"{minutes(p.order_to_collected_p90_minutes)}",
+            f"Points issued {k.loyalty_points_issued} · redeemed {k.loyalty_points_redeemed} · "
+            f"stock-outs {k.stock_outs} · low stock {k.low_stock} · "
+            + " · ".join(f"{s.kind} {money(s.sales_cents)}" for s in k.by_store_kind),
+        ]))
+        hours = [h for h in k.by_hour if 7 <= h.hour <= 21 or h.orders]
+        self.query_one("#by-hour", BarPlot).show(
+            "Sales by hour (€)", [str(h.hour) for h in hours],
+            [h.sales_cents / 100 for h in hours])
+        self.query_one("#by-channel", BarPlot).show(
+            "Sales by channel (€)", [c.channel for c in k.by_channel],
+            [c.sales_cents / 100 for c in k.by_channel])
+        self.query_one("#lead-times", BarPlot).show(
+            "Pickups: order to hand-over", [b.label.replace(" to ", "-")
+                                             for b in p.order_to_collected],
+            [b.orders for b in p.order_to_collected])
+        for name in TABLES:
+            table = self.query_one(f"#{name}-table", DataTable)
+            table.clear()
+            table.add_rows([tuple(str(c) for c in row) for row in self.rows(name)])
+        self.say(f"{where}: figures of {days}. F5 saves the table shown as CSV.")
+
+    def rows(self, name: str) -> list[tuple[object, ...]]:
+        """A table's rows, as on screen and in its CSV."""
+        if self.kpis is None or self.audit is None:
+            return []
+        if name == "low-stock":
+            return [(i.store, i.sku, i.name, i.on_hand, i.reserved, i.available)
+                    for i in self.kpis.low_stock_items]
+        if name == "discrepancies":
+            return [(f"{d.at:%Y-%m-%d %H:%M}", d.store, d.sku, d.name, d.delta,
+                     d.reason.replace("_", " "), d.reference) for d in self.kpis.discrepancies]
+        return [(f"{e.at:%Y-%m-%d %H:%M}", e.store_code or "", e.kind, e.subject,
+                 e.staff_name or e.actor, e.approver_name, e.device_name)
+                for e in self.audit.entries]
+
+    # -- export ---------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        if self.kpis is None:
+            self.say("The figures are not in yet.", error=True)
+            return
+        name = self.query_one("#tables", TabbedContent).active or "low-stock"
+        k = self.kpis
+        stem = f"{name}-{k.store or 'chain'}-{k.date_from}" + (
+            f"-{k.date_to}" if k.date_to != k.date_from else "")
+        try:
+            path, count = write_csv(exports_folder(self.app.settings),  # type: ignore[attr-defined]
+                                    stem, TABLES[name], self.rows(name))
+        except OSError as error:
+            self.say(f"Could not save the CSV: {error.strerror or error}.", error=True)
+            return
+        self.exported = path
+        self.say(f"Saved {count} rows to {path.resolve()}")
+
+    exported: Path | None = None
+    """The last CSV written (tests read it)."""
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
