@@ -53,6 +53,7 @@ class KioskApp(App[None]):
         self.client = client
         self.settings = settings
         self.language: str = settings.language
+        client.language = self.language
         self.basket = Basket(client)
         self.setup_problem: SetupProblem | None = None
         self.store_names: dict[str, str] = {}
@@ -167,7 +168,7 @@ class KioskApp(App[None]):
         from kiosk.screens.attract import AttractScreen
 
         self.abandon_basket()
-        self.language = self.settings.language
+        self.language = self.client.language = self.settings.language
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(AttractScreen())
@@ -175,8 +176,9 @@ class KioskApp(App[None]):
     async def action_language(self, language: str) -> None:
         """Only the words change: every screen is drawn again from what it holds
         (the product, the order, the lines chosen), and what the shopper typed
-        is put back in its field."""
-        self.language = language
+        is put back in its field. What the catalog says in words (names, descriptions,
+        departments) is asked for again in the new language (``words_changed``)."""
+        self.language = self.client.language = language
         for screen in self.screen_stack[1:]:
             typed = {field.id: field.value for field in screen.query(Input) if field.id}
             await screen.recompose()
@@ -184,6 +186,9 @@ class KioskApp(App[None]):
                 if field.id in typed:
                     with field.prevent(Input.Changed):
                         field.value = typed[field.id]
+            words_changed = getattr(screen, "words_changed", None)
+            if callable(words_changed):
+                words_changed()
 
     def action_contrast(self) -> None:
         self.toggle_class("-high-contrast")

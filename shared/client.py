@@ -235,14 +235,14 @@ class Api:
                     body=ReceiptEmail(email=email))
 
     @staticmethod
-    def transition(number: str, body: Transition) -> Call[OrderOut]:
-        return Call("POST", f"/v1/orders/{_p(number)}/transitions", OrderOut, body=body)
-
-    @staticmethod
     def fiscal_document(number: str, document: FiscalDocument) -> Call[OrderOut]:
         """What the store's fiscal printer (RT) printed for the sale."""
         return Call("POST", f"/v1/orders/{_p(number)}/fiscal-document", OrderOut,
                     body=document)
+
+    @staticmethod
+    def transition(number: str, body: Transition) -> Call[OrderOut]:
+        return Call("POST", f"/v1/orders/{_p(number)}/transitions", OrderOut, body=body)
 
     @staticmethod
     def pick(number: str, body: Pick) -> Call[OrderOut]:
@@ -441,6 +441,9 @@ class _Base:
     def __init__(self, device_token: str | None) -> None:
         self.device_token = device_token
         self.staff_token: str | None = None
+        self.language: str | None = None
+        """Sent as ``Accept-Language``: the catalog answers in it (a kiosk sets it to
+        the language on screen)."""
 
     def _request_headers_for_stream(self) -> dict[str, str]:
         headers = _headers(self.device_token) | {"Accept": "text/event-stream"}
@@ -452,6 +455,8 @@ class _Base:
         headers = _headers(self.device_token) | call.headers
         if self.staff_token:
             headers["X-Staff-Token"] = self.staff_token
+        if self.language:
+            headers["Accept-Language"] = self.language
         return headers
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base
@@ -19,6 +20,9 @@ class Category(Base):
     name: Mapped[str] = mapped_column(String(80))
     final_sale: Mapped[bool] = mapped_column(Boolean, default=False)
     """Goods of a final-sale category are never taken back."""
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
+    """``{"it": {"name": "Abbigliamento"}, ...}``: ``name`` in the other languages
+    (see ``catalog.translations``)."""
 
 
 class Product(Base):
@@ -42,6 +46,10 @@ class Product(Base):
     price_cents: Mapped[int] = mapped_column(Integer)
     vat_rate_bp: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
+    """``{"it": {"name": ..., "description": ..., "colour": ...}, "es": {...}}``: the
+    shopper-facing words in the other languages; the columns hold the catalog's own
+    (English). A missing language or field falls back to the column."""
     search_text: Mapped[str] = mapped_column(Text, default="")
     """Accent-folded words the search index reads (see ``catalog.search``)."""
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

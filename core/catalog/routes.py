@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Header, Query
 from sqlalchemy import select, text
 
 from core import __version__
 from core.catalog import service
+from core.catalog.translations import LANGUAGES, choose_language
 from core.deps import DbDep, DeviceDep, SettingsDep
 from core.returns.service import window_days
 from core.stores.models import Location
@@ -22,6 +23,20 @@ from shared.schemas.catalog import (
 from shared.schemas.common import Health
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
+
+
+def shopper_language(
+    lang: Annotated[str | None, Query(
+        max_length=16, description=f"Language of names and descriptions: one of "
+        f"{', '.join(LANGUAGES)} (wins over `Accept-Language`; English otherwise)")] = None,
+    accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> str:
+    """The catalog's words in the shopper's language: ``?lang=`` or the
+    ``Accept-Language`` a browser or a kiosk sends."""
+    return choose_language(lang, accept_language)
+
+
+LanguageDep = Annotated[str, Depends(shopper_language)]
 
 
 @router.get("/health", response_model=Health, summary="Liveness and database reachability")
@@ -46,15 +61,16 @@ def stores(db: DbDep, caller: DeviceDep, settings: SettingsDep) -> list[StoreOut
 
 
 @router.get("/categories", response_model=list[CategoryOut], summary="Categories to browse")
-def categories(db: DbDep, caller: DeviceDep) -> list[CategoryOut]:
+def categories(db: DbDep, caller: DeviceDep, language: LanguageDep) -> list[CategoryOut]:
     with db.read() as session:
-        return service.list_categories(session)
+        return service.list_categories(session, language)
 
 
 @router.get("/products", response_model=ProductPage, summary="Search and browse, paged")
 def products(
     db: DbDep,
     caller: DeviceDep,
+    language: LanguageDep,
     q: Annotated[str | None, Query(max_length=100, description="Words to search for")] = None,
     category: Annotated[str | None, Query(max_length=32)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -65,13 +81,14 @@ def products(
 ) -> ProductPage:
     with db.read() as session:
         return service.list_products(session, q=q, category=category, limit=limit, cursor=cursor,
-                                     group=group)
+                                     group=group, language=language)
 
 
 @router.get("/products/{sku}", response_model=ProductDetail, summary="Product with variants")
-def product(db: DbDep, caller: DeviceDep, sku: str) -> ProductDetail:
+def product(db: DbDep, caller: DeviceDep, language: LanguageDep, sku: str) -> ProductDetail:
     with db.read() as session:
-        return service.product_detail(session, sku, store_code=caller.store_code)
+        return service.product_detail(session, sku, store_code=caller.store_code,
+                                      language=language)
 
 
 @router.get(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from core.catalog import search
 from core.catalog.models import Category, Product
+from core.catalog.translations import BASE, word
 from core.catalog.variants import size_key, style_name
 from core.problems import InvalidInput, NotFound
 from core.stock.models import StockLevel
@@ -53,19 +54,31 @@ def _categories(session: Session) -> dict[str, Category]:
     return {c.code: c for c in session.scalars(select(Category))}
 
 
-def product_out(product: Product, category: Category | None) -> ProductOut:
+def _colour_name(product: Product, language: str) -> str | None:
+    if product.colour is None:
+        return None
+    return word(product.translations, language, "colour", product.colour)
+
+
+def product_out(product: Product, category: Category | None, language: str = BASE
+                ) -> ProductOut:
+    """The product in ``language`` (its own words where it has no translation)."""
+    name = word(product.translations, language, "name", product.name)
+    colour_name = _colour_name(product, language)
     return ProductOut(
         sku=product.sku,
         gtin=product.gtin,
-        name=product.name,
-        description=product.description,
+        name=name,
+        description=word(product.translations, language, "description", product.description),
         category=product.category_code,
-        category_name=category.name if category else product.category_code,
+        category_name=(word(category.translations, language, "name", category.name)
+                       if category else product.category_code),
         brand=product.brand,
         style=product.style,
-        style_name=style_name(product.name, product.colour, product.size),
+        style_name=style_name(name, colour_name, product.size),
         size=product.size,
         colour=product.colour,
+        colour_name=colour_name,
         price_cents=product.price_cents,
         vat_rate_bp=product.vat_rate_bp,
         final_sale=bool(category and category.final_sale),
@@ -73,9 +86,10 @@ def product_out(product: Product, category: Category | None) -> ProductOut:
     )
 
 
-def products_out(session: Session, products: Sequence[Product]) -> list[ProductOut]:
+def products_out(session: Session, products: Sequence[Product], language: str = BASE
+                 ) -> list[ProductOut]:
     categories = _categories(session)
-    return [product_out(p, categories.get(p.category_code)) for p in products]
+    return [product_out(p, categories.get(p.category_code), language) for p in products]
 
 
 def _style_key() -> ColumnElement[str]:
@@ -103,9 +117,18 @@ def _with_style_figures(session: Session, items: list[ProductOut]) -> list[Produ
     ]
 
 
+def _name_in(language: str) -> ColumnElement[str]:
+    """A product's name as the shopper reads it, so a list is in alphabetical order
+    in their language (the JSON path reads the same on SQLite and PostgreSQL)."""
+    if language == BASE:
+        return Product.name.expression
+    translated = Product.translations[(language, "name")].as_string()
+    return func.coalesce(translated, Product.name)
+
+
 def list_products(
     session: Session, *, q: str | None, category: str | None, limit: int, cursor: str | None,
-    group: str | None = None,
+    group: str | None = None, language: str = BASE,
 ) -> ProductPage:
     """Search (ranked, by offset) or browse (by name, keyset) one page of products.
 
@@ -123,7 +146,8 @@ def list_products(
         if skus is not None:
             found = {p.sku: p for p in session.scalars(
                 select(Product).where(Product.sku.in_(skus[:limit])))}
-            items = products_out(session, [found[s] for s in skus[:limit] if s in found])
+            items = products_out(session, [found[s] for s in skus[:limit] if s in found],
+                                 language)
             more = len(skus) > limit
             return ProductPage(
                 items=_with_style_figures(session, items) if by_style else items,
@@ -134,15 +158,17 @@ def list_products(
         filters.append(Product.category_code == category)
     name: ColumnElement[str]
     sku: ColumnElement[str]
+    read_name = _name_in(language)
     if by_style:
         first = func.row_number().over(partition_by=_style_key(),
-                                       order_by=(Product.name, Product.sku))
-        firsts = select(Product.sku, Product.name, first.label("n")).where(*filters).subquery()
+                                       order_by=(read_name, Product.sku))
+        firsts = select(Product.sku, read_name.label("name"), first.label("n")
+                        ).where(*filters).subquery()
         name, sku = firsts.c.name, firsts.c.sku
         keys = select(name, sku).where(firsts.c.n == 1)
     else:
-        name, sku = Product.name.expression, Product.sku.expression
-        keys = select(name, sku).where(*filters)
+        name, sku = read_name, Product.sku.expression
+        keys = select(name.label("name"), sku).where(*filters)
     after = position.get("k")
     if isinstance(after, list) and len(after) == 2:
         keys = keys.where((name > after[0]) | ((name == after[0]) & (sku > after[1])))
@@ -151,7 +177,7 @@ def list_products(
     page = page[:limit]
     found = {p.sku: p for p in session.scalars(
         select(Product).where(Product.sku.in_([row.sku for row in page])))}
-    items = products_out(session, [found[row.sku] for row in page])
+    items = products_out(session, [found[row.sku] for row in page], language)
     return ProductPage(
         items=_with_style_figures(session, items) if by_style else items,
         next_cursor=_encode_cursor({"k": [page[-1].name, page[-1].sku]}) if more else None,
@@ -165,8 +191,8 @@ def get_product(session: Session, sku: str) -> Product:
     return product
 
 
-def product_detail(session: Session, sku: str, *, store_code: str | None = None
-                   ) -> ProductDetail:
+def product_detail(session: Session, sku: str, *, store_code: str | None = None,
+                   language: str = BASE) -> ProductDetail:
     """The product and every variant of its style, colours by name and sizes in
     size order, each with what the asking store has of it (so a shopper sees
     which sizes are here before choosing one)."""
@@ -184,11 +210,12 @@ def product_detail(session: Session, sku: str, *, store_code: str | None = None
                 StockLevel.location_code == store_code,
                 StockLevel.sku.in_([v.sku for v in variants])))
         }
-    base = product_out(product, category)
+    base = product_out(product, category, language)
     return ProductDetail(
         **base.model_dump(),
         variants=[
-            VariantOut(sku=v.sku, size=v.size, colour=v.colour, price_cents=v.price_cents,
+            VariantOut(sku=v.sku, size=v.size, colour=v.colour,
+                       colour_name=_colour_name(v, language), price_cents=v.price_cents,
                        available_here=here.get(v.sku, 0) if store_code else None)
             for v in variants
         ],
@@ -207,7 +234,8 @@ def product_by_gtin(session: Session, gtin: str) -> Product:
     return product
 
 
-def list_categories(session: Session) -> list[CategoryOut]:
+def list_categories(session: Session, language: str = BASE) -> list[CategoryOut]:
+    """Departments by their name in ``language``."""
     counts = dict(
         session.execute(
             select(Product.category_code, func.count())
@@ -215,11 +243,12 @@ def list_categories(session: Session) -> list[CategoryOut]:
             .group_by(Product.category_code)
         ).all()
     )
-    return [
-        CategoryOut(code=c.code, name=c.name, final_sale=c.final_sale,
-                    product_count=counts.get(c.code, 0))
-        for c in session.scalars(select(Category).order_by(Category.name))
+    found = [
+        CategoryOut(code=c.code, name=word(c.translations, language, "name", c.name),
+                    final_sale=c.final_sale, product_count=counts.get(c.code, 0))
+        for c in session.scalars(select(Category))
     ]
+    return sorted(found, key=lambda c: (c.name.casefold(), c.code))
 
 
 def _distance_km(a: Location, b: Location) -> float:

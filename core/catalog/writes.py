@@ -3,6 +3,8 @@ so the search text always matches what is shown."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from core.catalog.models import Category, Product
@@ -27,9 +29,13 @@ def upsert_location(session: Session, **fields: object) -> Location:
     return location
 
 
-def upsert_category(session: Session, *, code: str, name: str, final_sale: bool) -> Category:
+def upsert_category(session: Session, *, code: str, name: str, final_sale: bool,
+                    translations: dict[str, Any] | None = None) -> Category:
+    """``translations``: the name in other languages (``None`` keeps what it had)."""
     category = session.get(Category, code) or Category(code=code)
     category.name, category.final_sale = name, final_sale
+    if translations is not None:
+        category.translations = translations
     session.add(category)
     return category
 
@@ -49,7 +55,11 @@ def upsert_product(
     size: str | None = None,
     colour: str | None = None,
     active: bool = True,
+    translations: dict[str, Any] | None = None,
 ) -> Product:
+    """``translations``: name, description and colour in other languages (see
+    ``catalog.translations``; ``None`` keeps what the product had). Their names are
+    searchable too, so "cotone" finds the tee in an Italian kiosk."""
     if price_cents < 0:
         raise InvalidInput(f"{sku}: a price cannot be negative.")
     if gtin is not None and not is_valid_ean13(gtin):
@@ -63,8 +73,13 @@ def upsert_product(
     product.vat_rate_bp, product.gtin, product.description = vat_rate_bp, gtin, description
     product.brand, product.style, product.size, product.colour = brand, style, size, colour
     product.active = active
-    product.search_text = search_text_for(name, brand, category.name, category.code, sku,
-                                          description)
+    if translations is not None:
+        product.translations = translations
+    translated = [words.get("name") for words in (product.translations or {}).values()
+                  if isinstance(words, dict)]
+    product.search_text = " ".join(
+        [search_text_for(name, brand, category.name, category.code, sku, description)]
+        + [search_text_for(words) for words in translated if words])
     session.add(product)
     return product
 

@@ -35,13 +35,15 @@ def seed_catalog(session: Session, data: DemoData) -> None:
         )
     for category in data.categories:
         writes.upsert_category(session, code=category.code, name=category.name,
-                               final_sale=category.final_sale)
+                               final_sale=category.final_sale,
+                               translations=category.translations)
     session.flush()
     for p in data.products:
         writes.upsert_product(
             session, sku=p.sku, gtin=p.gtin, name=p.name, description=p.description,
             category_code=p.category, brand=p.brand, style=p.style, size=p.size,
             colour=p.colour, price_cents=p.price_cents, vat_rate_bp=p.vat_rate_bp,
+            translations=p.translations,
         )
     session.flush()
     for s in data.stock:

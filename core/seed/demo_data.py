@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,8 @@ class DemoCategory:
     code: str
     name: str
     final_sale: bool
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    """The name in Italian and Spanish (``assets/demo/catalog_i18n.json``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,8 @@ class DemoProduct:
     colour: str | None
     price_cents: int
     vat_rate_bp: int
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Name, description and colour in Italian and Spanish."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +123,23 @@ def _expand(family: dict[str, Any]) -> list[tuple[str | None, str | None]]:
     return [(size, colour) for colour in colours for size in sizes]
 
 
-def _products(families: list[dict[str, Any]]) -> list[DemoProduct]:
+def _translated(family: dict[str, Any], colour: str | None, size: str | None,
+                i18n: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The variant's words in each other language, its name built as the English
+    one is ("T-shirt in cotone biologico, Blu navy, M")."""
+    words: dict[str, dict[str, str]] = {}
+    for language, own in i18n.get("families", {}).get(family["style"], {}).items():
+        local_colour = i18n.get("colours", {}).get(colour, {}).get(language, colour)
+        variant = ", ".join(p for p in (local_colour, size) if p)
+        words[language] = {"name": f"{own['name']}, {variant}" if variant else own["name"],
+                           "description": own["description"]}
+        if local_colour:
+            words[language]["colour"] = local_colour
+    return words
+
+
+def _products(families: list[dict[str, Any]], i18n: dict[str, Any] | None = None
+              ) -> list[DemoProduct]:
     products = []
     counter = 0
     for family in sorted(families, key=lambda f: f["style"]):
@@ -137,6 +157,7 @@ def _products(families: list[dict[str, Any]]) -> list[DemoProduct]:
                 description=family["description"], category=family["category"],
                 brand=family["brand"], style=family["style"], size=size, colour=colour,
                 price_cents=int(family["price_cents"]), vat_rate_bp=int(family["vat_rate_bp"]),
+                translations=_translated(family, colour, size, i18n or {}),
             ))
     return products
 
@@ -167,8 +188,10 @@ def load_demo_data(seed: int = 2026, assets_dir: Path | None = None) -> DemoData
     read = lambda name: json.loads((folder / name).read_text(encoding="utf-8"))  # noqa: E731
     stores = [DemoStore(**s) for s in read("stores.json")]
     catalog = read("catalog.json")
-    categories = [DemoCategory(**c) for c in catalog["categories"]]
-    products = _products(catalog["families"])
+    i18n = read("catalog_i18n.json") if (folder / "catalog_i18n.json").exists() else {}
+    categories = [DemoCategory(**c, translations=i18n.get("categories", {}).get(c["code"], {}))
+                  for c in catalog["categories"]]
+    products = _products(catalog["families"], i18n)
     customers = [
         DemoCustomer(**c, loyalty_card=_ean(f"{LOYALTY_PREFIX}{n:010d}"))
         for n, c in enumerate(read("customers.json"), start=1001)

@@ -181,6 +181,11 @@ class BrowseScreen(Screen[None]):
             self.show()
             self._again("categories", self.load_categories)
             return
+        if self.department is not None:  # the same department, named in today's words
+            code = self.department.code
+            self.department = next((c for c in self.categories if c.code == code),
+                                   self.department)
+            self.query_one("#results-title", Label).update(self._heading())
         grid = self.query_one("#categories", Grid)
         await grid.remove_children()
         await grid.mount_all(self._tiles())
@@ -215,6 +220,12 @@ class BrowseScreen(Screen[None]):
         self.show(highlight=first_new if more else None)
         if not self.categories:
             self.load_categories()
+
+    def words_changed(self) -> None:
+        """The language changed: departments and the styles listed, in its words."""
+        self.load_categories()
+        if self.words or self.department is not None:
+            self.find()
 
     @on(BasketChanged)
     def basket_changed(self) -> None:

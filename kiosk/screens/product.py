@@ -133,6 +133,11 @@ class ProductScreen(Screen[None]):
         self.detail, self.availability, self.trouble = detail, availability, None
         await self.render_detail()
 
+    def words_changed(self) -> None:
+        """The language changed: the name and description in its words."""
+        if self.detail is not None:
+            self.load()
+
     @on(StockChanged)
     def stock_changed(self, message: StockChanged) -> None:
         if self.detail is not None and message.sku in {v.sku for v in self.detail.variants}:

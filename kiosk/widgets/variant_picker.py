@@ -55,6 +55,11 @@ class VariantPicker(Vertical):
         variants = self.detail.variants
         return next((v for v in variants if v.sku == self.sku), variants[0])
 
+    def _colour_name(self, colour: str | None) -> str:
+        """The colour in the shopper's language (the core's ``colour_name``)."""
+        return next((v.colour_name for v in self.detail.variants
+                     if v.colour == colour and v.colour_name), colour or "")
+
     def _of_colour(self, colour: str | None) -> list[VariantOut]:
         return [v for v in self.detail.variants if v.colour == colour]
 
@@ -68,13 +73,13 @@ class VariantPicker(Vertical):
         t = self.app.t  # type: ignore[attr-defined]
         current, crossed = self.current, False
         if self.detail.colours:
-            yield Label(f"{t('product.colour')}: [b]{current.colour or ''}[/b]",
+            yield Label(f"{t('product.colour')}: [b]{self._colour_name(current.colour)}[/b]",
                         classes="section", id="colour-label")
             with ItemGrid(id="colours", min_column_width=14, max_column_width=22):
                 for index, colour in enumerate(self.detail.colours):
                     out = _out(self._of_colour(colour))
                     crossed |= out
-                    yield self._button(colour, f"colour-{index}", "colour",
+                    yield self._button(self._colour_name(colour), f"colour-{index}", "colour",
                                        selected=colour == current.colour, out=out,
                                        why=t("product.none_here") if out else "")
         if self.detail.sizes:

@@ -45,6 +45,9 @@ class ProductOut(Schema):
     vat_rate_bp: int
     final_sale: bool
     active: bool
+    colour_name: str | None = Field(
+        default=None, description="`colour` as the shopper reads it, in the language asked "
+                                  "for (`colour` itself is the key variants are chosen by).")
     style_name: str | None = Field(
         default=None, description="The style's name, without this variant's colour and size.")
     variant_count: int | None = Field(
@@ -91,6 +94,8 @@ class VariantOut(Schema):
     sku: str
     size: str | None
     colour: str | None
+    colour_name: str | None = Field(
+        default=None, description="`colour` in the language asked for.")
     price_cents: int
     available_here: int | None = Field(
         default=None, description="Units available in the asking device's store; null "
