@@ -16,6 +16,7 @@ from pos.offline import OfflineTill, default_data_dir
 from pos.settings import PosSettings
 from shared.client import AsyncCommerceClient, Call
 from shared.errors import CommerceError, Unavailable
+from shared.fiscal import FiscalPrinter, fiscal_printer_from_config
 from shared.money import format_money
 from shared.printers import printer_from_config
 from shared.schemas.auth import StaffOut
@@ -34,7 +35,8 @@ class PosApp(App[None]):
 
     def __init__(self, client: AsyncCommerceClient, settings: PosSettings,
                  printer_factory: Callable[[], Escpos | None] | None = None,
-                 offline: OfflineTill | None = None) -> None:
+                 offline: OfflineTill | None = None,
+                 fiscal_printer: FiscalPrinter | None = None) -> None:
         super().__init__()
         self.client = client
         self.settings = settings
@@ -42,6 +44,9 @@ class PosApp(App[None]):
         """The local store for selling while the core is out of reach (None: no
         offline mode)."""
         self.printer_factory = printer_factory or (lambda: printer_from_config(settings.printer))
+        self.fiscal_printer = fiscal_printer or fiscal_printer_from_config(
+            settings.fiscal_printer)
+        """The RT that prints each sale's documento commerciale (None: no RT)."""
         self.staff: StaffOut | None = None
         self.store: StoreOut | None = None
         self.last_order: OrderOut | None = None
@@ -130,11 +135,12 @@ class PosApp(App[None]):
 
 
 def make_pos(settings: PosSettings, transport: httpx.AsyncBaseTransport | None = None,
-             printer_factory: Callable[[], Escpos | None] | None = None) -> PosApp:
+             printer_factory: Callable[[], Escpos | None] | None = None,
+             fiscal_printer: FiscalPrinter | None = None) -> PosApp:
     """The till; with ``settings.data_dir`` it keeps a local store and sells offline."""
     client = AsyncCommerceClient(settings.core_url, settings.device_token, transport=transport)
     offline = OfflineTill.open(settings) if settings.data_dir else None
-    return PosApp(client, settings, printer_factory, offline)
+    return PosApp(client, settings, printer_factory, offline, fiscal_printer)
 
 
 def run(settings: PosSettings) -> None:

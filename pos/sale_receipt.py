@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pos.fiscal import issue_sale_document
 from pos.messages import Problem
 from pos.printing import copy_time, print_document
 from shared.client import Api
@@ -41,10 +42,17 @@ async def print_order(app: Any, order: OrderOut, saved: str) -> tuple[bool, str]
 
 
 async def reprint_last(app: Any, saved: str) -> tuple[bool, str]:
-    """F8: the last receipt again (marked as a copy); ``(found, sentence)``."""
+    """F8: the last receipt again (marked as a copy); ``(found, sentence)``. With a
+    fiscal printer, a sale it has not printed yet (it was out of paper) is printed
+    there now; one it has printed gets a courtesy copy, never a second document."""
     order = app.last_order
     if order is None:
         return False, "No receipt to reprint yet."
+    if app.fiscal_printer is not None and order.fiscal_document is None:
+        app.last_order, fiscal = await issue_sale_document(app, order, saved)
+        if fiscal and not fiscal.endswith("already."):
+            return True, fiscal  # printed now, or said why not
+        order = app.last_order
     _, outcome = await print_order(app, order, saved)
     return True, outcome
 
@@ -54,11 +62,16 @@ async def offer_receipt(app: Any, order: OrderOut, headline: str, saved: str) ->
     for the cashier. Must run in a worker: it waits for the customer's answer."""
     from pos.dialogs.receipt_choice import ReceiptChoiceDialog
 
+    order, fiscal = await issue_sale_document(app, order, saved)
     app.last_order = order
     choice, email = await app.push_screen_wait(ReceiptChoiceDialog(
         headline, email=order.contact_email))
     if choice == "print":
+        if fiscal is not None:  # the fiscal printer's paper is the receipt
+            return fiscal
         return (await print_order(app, order, saved))[1]
+    if fiscal is not None:
+        app.notify(fiscal)
     if choice == "email":
         try:
             await app.client.call(Api.receipt_email(order.number, email))

@@ -22,6 +22,12 @@ class PosSettings(BaseSettings):
     `file:/path` or `none`; add `,profile=NAME` for the paper width (`TM-T88V`, the
     default, 42 columns; `TM-T20II`, 48; `NT-5890K`, 58 mm, 32)."""
 
+    fiscal_printer: str = ""
+    """Fiscal printer (Italian RT) that prints every sale's documento commerciale:
+    `http://HOST` for an Epson RT (Fiscal ePOS-Print XML), options after commas:
+    `departments=2200:1/1000:2/400:3` (VAT rate in basis points to RT department),
+    `timeout=20`. Empty: no RT, and the receipt printer's paper says it is not fiscal."""
+
     locale: str = "it_IT"
     """Locale for money on screen and on receipts."""
 

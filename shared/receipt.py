@@ -140,6 +140,15 @@ def _non_fiscal(width: int) -> list[str]:
     return [out for text in NON_FISCAL for out in centred(text, width)]
 
 
+def _fiscal_reference(order: OrderOut, width: int) -> list[str]:
+    """A courtesy copy of a sale the RT printed names the fiscal document."""
+    document = order.fiscal_document
+    if document is None:
+        return []
+    number = f"{document.closure_number:04d}-{document.document_number:04d}"
+    return centred(f"Rif. documento commerciale {number}", width)
+
+
 def _when(moment: datetime, store: StoreOut) -> str:
     return moment.astimezone(ZoneInfo(store.timezone)).strftime("%d/%m/%Y %H:%M")
 
@@ -158,7 +167,7 @@ def receipt_lines(order: OrderOut, store: StoreOut, *, locale: str = "it_IT",
     """The sale receipt; ``copy_at`` marks a reprint (COPIA) with its time."""
     money = _money(order.currency, locale)
     rule = "-" * width
-    lines = [*_header(store, width), *_non_fiscal(width),
+    lines = [*_header(store, width), *_non_fiscal(width), *_fiscal_reference(order, width),
              *centred(f"Scontrino {order.number}", width),
              *centred(_when(order.created_at, store), width), *_copy(copy_at, store, width),
              rule]

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
 from pos.dialogs.open_returns import OpenReturnChoice, OpenReturnsDialog
+from pos.fiscal import issue_refund_document
 from pos.printing import copy_time, kick_drawer, print_document, return_items
 from pos.till_report import TENDERS
 from shared.client import Api
@@ -400,13 +401,14 @@ class ReturnsScreen(Screen[None]):
         if any(part.tender == "cash" for part in ret.refunds):
             drawer = await kick_drawer(app)  # type: ignore[arg-type]
         self.last_return = ret
+        fiscal = await issue_refund_document(app, ret)  # the reso on the RT, if there is one
         printed = await self.print_return(ret)
         self.start()
         self.done = f"Refunded {ret.number}: {paid_back}"
         said = f"Return {ret.number} refunded: {money(ret.refund_cents)}."
         if paid_back:
             said += f" {paid_back}."
-        self.say(" ".join(x for x in (said, drawer, printed) if x))
+        self.say(" ".join(x for x in (said, drawer, fiscal, printed) if x))
         self.show_return_lines()
 
     async def print_return(self, ret: ReturnOut) -> str:

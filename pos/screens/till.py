@@ -25,6 +25,7 @@ from textual.widgets import Footer, Label, Static
 
 from pos.dialogs.amount import AmountDialog
 from pos.dialogs.supervisor import SupervisorDialog
+from pos.fiscal import close_fiscal_day
 from pos.printing import kick_drawer, print_document
 from pos.till_report import report_lines
 from shared.client import Api
@@ -155,7 +156,9 @@ class TillScreen(Screen[None]):
             return
         self.show(report)
         self.query_one("#till-title", Label).update("Till closed — Z report")
-        self.say("Till closed. F8 prints the Z report; Esc signs out.")
+        fiscal = await close_fiscal_day(app)  # the RT's own daily closure, with the till's
+        self.say(" ".join(x for x in ("Till closed.", fiscal,
+                                      "F8 prints the Z report; Esc signs out.") if x))
 
     @work(group="print")
     async def action_print(self) -> None:
