@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from shared.client import Api
-from shared.errors import CommerceError
+from shared.errors import CommerceError, Unavailable
 from shared.schemas.enums import Role
 
 
@@ -42,8 +42,15 @@ class SupervisorDialog(ModalScreen[str | None]):
     @work(exclusive=True)
     async def check(self, pin: str) -> None:
         app = self.app
+        offline = getattr(app, "offline", None)
         try:
             session = await app.client.call(Api.staff_sign_in(pin))  # type: ignore[attr-defined]
+        except Unavailable as error:
+            if offline is None:
+                self.query_one("#supervisor-error", Label).update(app.explain(error))  # type: ignore[attr-defined]
+                return
+            await self.check_offline(pin)
+            return
         except CommerceError as error:
             self.query_one("#supervisor-error", Label).update(app.explain(error))  # type: ignore[attr-defined]
             return
@@ -52,7 +59,24 @@ class SupervisorDialog(ModalScreen[str | None]):
             self.query_one("#supervisor-error", Label).update(
                 "That PIN cannot approve this: a supervisor's PIN is needed.")
             return
+        if offline is not None:
+            await offline.remember(pin, session)  # so they can approve here offline
         self.dismiss(session.token)
+
+    async def check_offline(self, pin: str) -> None:
+        """The core does not answer: the PIN opens a supervisor's sign-in kept on
+        this till, or not (see :mod:`pos.offline.approvals`)."""
+        offline = self.app.offline  # type: ignore[attr-defined]
+        offline.went_offline()
+        approval = await offline.approve(pin)
+        if approval is None:
+            self.query_one("#supervisor-error", Label).update(
+                "Offline: approval locked for a few minutes after wrong PINs."
+                if offline.approvers.locked() else
+                "Offline, only a supervisor who typed their PIN on this till today can "
+                "approve.")
+            return
+        self.dismiss(approval.token)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -19,12 +19,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pos.offline.approvals import Approval, Approvers
 from pos.offline.catalog_sync import apply_changes, catalog_total, full_copy
 from pos.offline.replay import replay
 from pos.offline.store import REVIEW, Builder, LocalStore, OutboxEntry
 from pos.settings import PosSettings
 from shared.client import Api, AsyncCommerceClient
 from shared.errors import CommerceError, Unavailable
+from shared.schemas.auth import StaffSession
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -64,6 +66,8 @@ class OfflineTill:
         self.review = store.count(REVIEW)
         """Sales the core refused, waiting for a supervisor (Ctrl+R on the sale screen)."""
         self.till = store.get("till") or ""
+        self.approvers = Approvers(store)
+        """Supervisors' sign-ins sealed under their PINs: approvals offline."""
         self._listeners: list[Callable[[], None]] = []
         self._wake = asyncio.Event()
         self._client: AsyncCommerceClient | None = None
@@ -139,6 +143,14 @@ class OfflineTill:
         done = self.store.mark_handled(entry_id, by=by, note=note)
         self._changed()
         return done
+
+    async def remember(self, pin: str, session: StaffSession) -> None:
+        """A supervisor typed their PIN here online: they can approve here offline."""
+        await asyncio.to_thread(self.approvers.remember, pin, session)
+
+    async def approve(self, pin: str) -> Approval | None:
+        """The supervisor approval a PIN gives while offline, or None."""
+        return await asyncio.to_thread(self.approvers.check, pin)
 
     # -- the background worker -----------------------------------------------------
 

@@ -76,6 +76,32 @@ def set_qty(cart: CartOut, sku: str, qty: int, product: ProductOut | None = None
     return _with_lines(cart, lines)
 
 
+DISCOUNT_LIMIT_PERCENT = 20
+"""The cashier's own limit, as the core has it (``core.carts.service``; a test keeps
+the two equal): over it, a supervisor approves. The core checks again on replay."""
+
+
+def over_limit(line: CartLineOut, percent: int, amount: int) -> bool:
+    """Worth more than the cashier's limit (rounded to the cent as the core does)."""
+    gross = line.unit_price_cents * line.qty
+    discount, _ = _line_total(line.unit_price_cents, line.qty, percent, amount)
+    return discount > percent_of(gross, DISCOUNT_LIMIT_PERCENT * 100)
+
+
+def set_discount(cart: CartOut, sku: str, percent: int, amount: int) -> CartOut:
+    """The line for ``sku`` with this discount (percent, or an amount off the line)."""
+    lines = []
+    for line in cart.lines:
+        if line.sku == sku:
+            amount = min(amount, line.unit_price_cents * line.qty)
+            discount, total = _line_total(line.unit_price_cents, line.qty, percent, amount)
+            line = line.model_copy(update={
+                "discount_percent": percent, "discount_amount_cents": amount,
+                "discount_cents": discount, "total_cents": total})
+        lines.append(line)
+    return _with_lines(cart, lines)
+
+
 def _with_lines(cart: CartOut, lines: list[CartLineOut]) -> CartOut:
     breakdown = vat_breakdown([(line.total_cents, line.vat_rate_bp) for line in lines])
     return cart.model_copy(update={

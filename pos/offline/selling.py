@@ -15,7 +15,17 @@ import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from pos.offline.sale import is_local, local_cart, order_body, receipt_order, set_qty
+from pos.offline.sale import (
+    DISCOUNT_LIMIT_PERCENT,
+    is_local,
+    local_cart,
+    order_body,
+    over_limit,
+    receipt_order,
+    set_discount,
+    set_qty,
+)
+from shared.schemas.enums import Role
 from shared.schemas.orders import CartOut, PaymentIn
 
 if TYPE_CHECKING:
@@ -34,6 +44,9 @@ class OfflineSelling:
 
     replaces_cart: str | None = None
     """The core's basket this offline sale carries on from (closed by the replay)."""
+    offline_approver: str | None = None
+    """The supervisor's sign-in that approved a discount of this offline sale: it goes
+    with the sale, and the core checks it was valid when the sale was made."""
 
     cart: CartOut | None
     order: Any
@@ -84,6 +97,7 @@ class OfflineSelling:
             return False
         taken = self.cart if self.cart and self.cart.lines else None
         self.replaces_cart = taken.id if taken else None
+        self.offline_approver = None
         self.cart = local_cart(self.app.store.code if self.app.store else "", taken)
         return True
 
@@ -133,6 +147,47 @@ class OfflineSelling:
         self.say("")
         return sku
 
+    def discount_here(self) -> bool:
+        """A discount is given on the till alone: the sale is local, or the till is
+        offline and this sale can carry on locally."""
+        offline = self.offline_till
+        if offline is None:
+            return False
+        if self.offline_now():
+            return self._local_sale()
+        return offline.active and self.order is None and self._local_sale()
+
+    async def offline_discount(self, wanted: dict[str, tuple[int, int]]) -> None:
+        """Line or basket discounts on a local sale: within the cashier's limit at
+        once; over it, a supervisor's PIN checked on this till (their sign-in sealed
+        under it, see :mod:`pos.offline.approvals`), one approval for the basket."""
+        assert self.cart is not None
+        lines = {line.sku: line for line in self.cart.lines}
+        over = any(over_limit(lines[sku], *wanted[sku]) for sku in wanted if sku in lines)
+        if over and not await self._approved():
+            self.say("Discount not given: it needs a supervisor.", error=True)
+            return
+        cart = self.cart
+        for sku, (percent, amount) in wanted.items():
+            if sku in lines:
+                cart = set_discount(cart, sku, percent, amount)
+        self.cart = cart
+        self.say("Discount given." if any(p or a for p, a in wanted.values())
+                 else "Discount removed.")
+
+    async def _approved(self) -> bool:
+        """A supervisor answers for this sale's discounts: the one signed in, or one
+        who approves with their PIN on this till (asked once per sale)."""
+        from pos.dialogs.supervisor import SupervisorDialog
+
+        staff = self.app.staff
+        if staff is not None and Role(staff.role).at_least(Role.SUPERVISOR):
+            return True
+        if self.offline_approver is None:
+            self.offline_approver = await self.app.push_screen_wait(SupervisorDialog(
+                f"More than {DISCOUNT_LIMIT_PERCENT} % off needs a supervisor."))
+        return self.offline_approver is not None
+
     async def pay_offline(self, payment: PaymentIn) -> None:
         """Cash (or card within the store-and-forward limits) for the whole sale:
         kept in the outbox first, then the drawer, then the receipt."""
@@ -160,12 +215,20 @@ class OfflineSelling:
         if reason:
             self.say(reason, error=True)
             return
+        # A discount a supervisor gave online, on the basket this sale carries on
+        # from, needs their approval on the sale itself (the replay has no basket).
+        if any(over_limit(line, line.discount_percent, line.discount_amount_cents)
+               for line in self.cart.lines) and not await self._approved():
+            self.say("A discount on this sale needs a supervisor: approve it or take it "
+                     "off (Ctrl+T).", error=True)
+            return
         cart, sold_at, replaces = self.cart, datetime.now(UTC), self.replaces_cart
         entry = offline.keep(key=self.key, staff_token=self.app.client.staff_token,
                              build=lambda number: order_body(
                                  cart, payment, number=number, sold_at=sold_at,
-                                 replaces_cart=replaces))
-        self.replaces_cart = None
+                                 replaces_cart=replaces),
+                             approver_token=self.offline_approver)
+        self.replaces_cart = self.offline_approver = None
         order = receipt_order(cart, payment, number=entry.offline_number, sold_at=sold_at,
                               currency=self.app.store.currency if self.app.store else "EUR")
         if payment.tender == "cash":

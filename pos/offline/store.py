@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from shared.schemas.catalog import ProductOut
 from shared.schemas.orders import OrderCreate
@@ -124,6 +125,20 @@ class LocalStore:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+
+    # -- plain statements, for the till's other tables (see ``approvals``) -------------
+
+    def script(self, sql: str) -> None:
+        with self._lock:
+            self._db.executescript(sql)
+
+    def execute(self, sql: str, args: tuple[object, ...] = ()) -> None:
+        with self._transaction() as db:
+            db.execute(sql, args)
+
+    def rows(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return list(self._db.execute(sql, args).fetchall())
 
     # -- meta -------------------------------------------------------------------------
 

@@ -100,6 +100,8 @@ class LoginScreen(Screen[None]):
             self._say(self._explain(error))
             return
         app.staff = session.staff  # type: ignore[attr-defined]
+        if app.offline is not None:  # type: ignore[attr-defined]
+            await app.offline.remember(pin, session)  # type: ignore[attr-defined]
         app.store = next(s for s in stores if s.code == who.device.store_code)  # type: ignore[attr-defined]
         try:
             await client.call(Api.till_report())

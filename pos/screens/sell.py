@@ -375,6 +375,10 @@ class SellScreen(OfflineSelling, Screen[None]):
 
     async def _discount(self, wanted: dict[str, tuple[int, int]]) -> None:
         async with self._serial:
+            if self.discount_here():
+                await self.offline_discount(wanted)
+                self.render_sale()
+                return
             await self._discount_lines(wanted)
 
     async def _discount_lines(self, wanted: dict[str, tuple[int, int]]) -> None:
