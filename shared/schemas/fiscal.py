@@ -7,10 +7,10 @@ the RT printed, so that a refund months later can name the original document
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import AwareDatetime, Field, StringConstraints, field_validator
 
 from shared.schemas.common import Schema
 
@@ -27,4 +27,13 @@ class FiscalDocument(Schema):
                                 "number it belongs to.")
     serial: RtSerial = Field(description="The RT's serial number (matricola), e.g. "
                              "`99MEY012345`.")
-    printed_at: datetime = Field(description="When the RT printed it (its own clock).")
+    printed_at: AwareDatetime = Field(description="When the RT printed it (its own clock), "
+                                      "with its UTC offset.")
+
+    @field_validator("printed_at")
+    @classmethod
+    def _plausible(cls, value: datetime) -> datetime:
+        """RTs exist since 2019; a date far off is a wrong clock or a wrong field."""
+        if not datetime(2019, 1, 1, tzinfo=UTC) <= value <= datetime(2100, 1, 1, tzinfo=UTC):
+            raise ValueError("printed_at must be a date the RT could have printed on")
+        return value

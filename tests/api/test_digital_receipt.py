@@ -156,13 +156,15 @@ def test_the_till_records_what_the_rt_printed_once(http: TestClient, sale: Order
     with pytest.raises(Conflict) as refused:
         till.call(Api.fiscal_document(unpaid.number, RT))
     assert refused.value.code == "not_paid"
-    answer = http.post(f"/v1/orders/{sale.number}/fiscal-document",
-                       json={"document_number": 0, "closure_number": 7, "serial": "9 9",
-                             "printed_at": "2026-11-23T15:04:00Z"},
-                       headers={"Authorization": f"Bearer {till.device_token}",
-                                "X-Staff-Token": till.staff_token or ""})
-    assert answer.status_code == 422
-    assert answer.headers["content-type"].startswith("application/problem+json")
+    good = {"document_number": 1, "closure_number": 7, "serial": "99MEY012345",
+            "printed_at": "2026-11-23T15:04:00Z"}
+    for bad in ({"document_number": 0}, {"serial": "9 9"}, {"printed_at": "2026-11-23T15:04"},
+                {"printed_at": "0001-01-01T00:00:00+01:00"}):
+        answer = http.post(f"/v1/orders/{sale.number}/fiscal-document", json=good | bad,
+                           headers={"Authorization": f"Bearer {till.device_token}",
+                                    "X-Staff-Token": till.staff_token or ""})
+        assert answer.status_code == 422, bad
+        assert answer.headers["content-type"].startswith("application/problem+json")
 
 
 def test_a_franchise_sale_names_the_franchisee(http: TestClient, as_device,  # type: ignore[no-untyped-def]
