@@ -71,14 +71,18 @@ def add_device(session: Session, *, kind: DeviceKind, name: str, store_code: str
     return token
 
 
+def invalid_device_token() -> Unauthorized:
+    return Unauthorized(
+        "This device is not registered or its token was revoked; "
+        "ask an administrator for a new device token.",
+        code="invalid_device_token",
+    )
+
+
 def device_for_token(session: Session, token: str) -> Device:
     device = session.scalar(select(Device).where(Device.token_hash == hash_token(token)))
     if device is None or device.revoked_at is not None:
-        raise Unauthorized(
-            "This device is not registered or its token was revoked; "
-            "ask an administrator for a new device token.",
-            code="invalid_device_token",
-        )
+        raise invalid_device_token()
     return device
 
 

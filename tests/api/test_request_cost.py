@@ -1,0 +1,93 @@
+"""What a request costs the core beyond its own work (issue 17 item 3).
+
+Every sync dependency is a hop into the threadpool and back; a trivial one
+(the database handle, the settings) cost more than the health check's query.
+And an order looked its idempotency key up twice before it began.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import anyio.to_thread
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+
+from core.app import create_app
+from core.db import Database
+from tests.api.helpers import set_stock
+from tests.conftest import Seeded
+from tests.support import make_settings
+
+
+@pytest.fixture
+def core(seeded_sqlite: Seeded, tmp_path: Path) -> Iterator[tuple[TestClient, Database]]:
+    db = Database(seeded_sqlite.url)
+    with TestClient(create_app(make_settings(seeded_sqlite.url, tmp_path), database=db)) as http:
+        yield http, db
+    db.dispose()
+
+
+def _hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    hops: list[str] = []
+    original = anyio.to_thread.run_sync
+
+    async def counting(func: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(repr(func))
+        return await original(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counting)
+    return hops
+
+
+def _trivial(hops: list[str]) -> list[str]:
+    return [h for h in hops if "get_db" in h or "get_settings" in h]
+
+
+def test_health_hops_only_for_its_own_work(
+    core: tuple[TestClient, Database], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    http, _ = core
+    http.get("/v1/health").raise_for_status()
+    hops = _hops(monkeypatch)
+    http.get("/v1/health").raise_for_status()
+    assert _trivial(hops) == []
+    assert len(hops) == 2  # the endpoint, and FastAPI checking its response
+
+
+def test_a_device_request_hops_only_for_the_caller_and_the_work(
+    core: tuple[TestClient, Database], monkeypatch: pytest.MonkeyPatch, seeded_sqlite: Seeded,
+) -> None:
+    http, _ = core
+    auth = {"Authorization": f"Bearer {seeded_sqlite.tokens['MI01']['kiosk']}"}
+    hops = _hops(monkeypatch)
+    http.get("/v1/stores", headers=auth).raise_for_status()
+    assert _trivial(hops) == []
+    assert len(hops) == 3  # who calls, the endpoint, and FastAPI checking its response
+
+
+def test_an_order_looks_its_idempotency_key_up_once(
+    core: tuple[TestClient, Database], seeded_sqlite: Seeded,
+) -> None:
+    http, db = core
+    web = {"Authorization": f"Bearer {seeded_sqlite.tokens['WEB']['web']}"}
+    sku = http.get("/v1/products", params={"limit": 5}, headers=web).json()["items"][3]["sku"]
+    set_stock(seeded_sqlite.url, "WH01", sku, 5)
+    lookups: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if statement.lstrip().startswith("SELECT") and "idempotency_key" in \
+                statement.partition("WHERE")[2]:
+            lookups.append(statement)
+
+    event.listen(db.reader_engine, "before_cursor_execute", seen)
+    response = http.post("/v1/orders", headers=web | {"Idempotency-Key": uuid.uuid4().hex},
+                         json={"lines": [{"sku": sku, "qty": 1}], "fulfilment": "delivery",
+                               "delivery_address": "Via Roma 1, 20121 Milano",
+                               "contact": {"email": "a@example.it"}})
+    assert response.status_code == 201, response.text
+    assert len(lookups) == 1
