@@ -15,8 +15,8 @@ def banner_text(offline: OfflineTill) -> str:
     link = _link_text(offline)
     if not offline.review:
         return link
-    review = (f"{offline.review} refused sale{'s' if offline.review != 1 else ''} "
-              "need a supervisor (Ctrl+R)")
+    review = (f"{offline.review} refused sale{'s need' if offline.review != 1 else ' needs'}"
+              " a supervisor (Ctrl+R)")
     return f"{link} — {review}" if link else review
 
 

@@ -79,7 +79,7 @@ class OfflineReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#review", DataTable)
-        table.add_columns("Receipt", "Sold at", "Total", "Why the store system refused it")
+        table.add_columns("Receipt", "Sold at (UTC)", "Total", "Why the store system refused it")
         table.focus()
         self.refresh_rows()
         self._stop = self.offline.listen(self.refresh_rows)

@@ -65,7 +65,7 @@ async def test_a_refused_replay_waits_for_a_supervisor_who_resubmits_it(  # type
         await wait_until(app, pilot, lambda: offline.review == 1 and not offline.pending,
                          what="the refused replay set aside for review")
         await settle(app, pilot)
-        assert "1 refused sale need a supervisor (Ctrl+R)" in banner(app)
+        assert "1 refused sale needs a supervisor (Ctrl+R)" in banner(app)
         # It is not tried again on its own.
         await offline.step()
         assert offline.review == 1 and [e.offline_number for e in
