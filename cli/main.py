@@ -470,5 +470,52 @@ def _launcher(base: str, tokens: dict[str, dict[str, str]]) -> None:
             typer.secho(f"  the app stopped: {exc}", fg=typer.colors.RED)
 
 
+# -- customers' data (GDPR) ----------------------------------------------------------
+
+customers_app = typer.Typer(help="A customer's data: a copy of it, or erasure (GDPR).",
+                            no_args_is_help=True)
+app.add_typer(customers_app, name="customers")
+
+
+@customers_app.command("export")
+def customers_export(
+    customer_id: Annotated[int, typer.Argument(min=1, help="The customer's id")],
+    out: Annotated[Path | None, typer.Option(help="Write to this file, not the screen")] = None,
+) -> None:
+    """Everything held about a customer as JSON: profile, consents, loyalty ledger,
+    orders, returns, store credit (recorded in the audit trail)."""
+    from core.audit.service import command_line_actor
+    from core.customers import privacy
+
+    data = _admin(lambda s: privacy.export(s, customer_id=customer_id,
+                                           actor=command_line_actor()))
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if out is None:
+        typer.echo(text)
+        return
+    out.write_text(text + "\n", encoding="utf-8")
+    typer.echo(f"wrote {out} ({len(data['orders'])} orders, {len(data['returns'])} returns)")
+
+
+@customers_app.command("erase")
+def customers_erase(
+    customer_id: Annotated[int, typer.Argument(min=1, help="The customer's id")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask first")] = False,
+) -> None:
+    """Anonymise a customer: name, email, phone, city and loyalty card go, as do the
+    contact details on their orders; the orders and the accounting stay; the points
+    are zeroed by a ledger entry. Recorded in the audit trail; cannot be undone."""
+    from core.audit.service import command_line_actor
+    from core.customers import privacy
+
+    if not yes:
+        typer.confirm(f"Erase customer {customer_id}? This cannot be undone", abort=True)
+    done = _admin(lambda s: privacy.erase(s, customer_id=customer_id,
+                                          actor=command_line_actor()))
+    typer.echo(f"erased customer {customer_id}: {done['orders_kept']} orders kept, "
+               f"{done['points_zeroed']} points zeroed"
+               + (" (it had been erased before)" if done["already_erased"] else ""))
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

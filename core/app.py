@@ -16,6 +16,7 @@ from core.audit.routes import router as audit_router
 from core.auth.routes import router as auth_router
 from core.carts.routes import router as carts_router
 from core.catalog.routes import router as catalog_router
+from core.customers.privacy_routes import router as privacy_router
 from core.customers.routes import router as customers_router
 from core.db import Database
 from core.edge import EdgeChecks
@@ -39,7 +40,7 @@ log = logging.getLogger("omnitill.core")
 
 ROUTERS = [catalog_router, auth_router, scan_router, carts_router, orders_router, stock_router,
            events_router, returns_router, customers_router, tills_router, health_router,
-           audit_router, giftcards_router, reports_router]
+           audit_router, giftcards_router, reports_router, privacy_router]
 
 
 def run_sweep(db: Database, settings: CoreSettings, gateway: PaymentGateway) -> dict[str, int]:
