@@ -5,7 +5,9 @@ With ``OMNITILL_FISCAL_PRINTER`` set, every completed sale is printed on the RT
 (the law wants each sale recorded there, whatever receipt the customer chooses),
 in a thread so the screen keeps taking keys. What the RT answers (its document
 and closure numbers) goes to the core, so a refund can name the original
-document. A sale is never printed on the RT twice: a second attempt (F8) is only
+document. A sale made offline is printed on the RT too (the RT works without the core); its
+numbers are kept and sent once the core answers and has the sale. A sale is
+never printed on the RT twice: a second attempt (F8) is only
 made when the first did not print, and once printed a reprint is a courtesy copy
 on the ESC/POS printer. A fault (out of paper, not answering) is said to the
 cashier; the sale itself is already safe in the core.
@@ -20,7 +22,7 @@ from weakref import WeakKeyDictionary
 
 from pos.messages import Problem
 from shared.client import Api
-from shared.errors import CommerceError
+from shared.errors import CommerceError, NotFound, Unavailable
 from shared.fiscal import (
     FiscalError,
     FiscalPrinter,
@@ -32,16 +34,22 @@ from shared.schemas.orders import OrderOut
 from shared.schemas.returns import ReturnOut
 
 __all__ = ["FISCAL_RETRY_HINT", "close_fiscal_day", "fiscal_number", "issue_refund_document",
-           "issue_sale_document"]
+           "issue_sale_document", "printed_on_rt", "send_pending"]
 
 FISCAL_RETRY_HINT = "F8 tries the fiscal printer again."
 
 _issued: WeakKeyDictionary[Any, dict[str, FiscalReceipt]] = WeakKeyDictionary()
+_pending: WeakKeyDictionary[Any, dict[str, FiscalReceipt]] = WeakKeyDictionary()
 _locks: WeakKeyDictionary[Any, threading.Lock] = WeakKeyDictionary()
 
 
 def _lock(app: Any) -> threading.Lock:
     return _locks.setdefault(app, threading.Lock())
+
+
+def printed_on_rt(app: Any, order: OrderOut) -> bool:
+    """The RT has printed this sale (the core says so, or this till saw it)."""
+    return order.fiscal_document is not None or order.number in _issued.get(app, {})
 
 
 def fiscal_number(closure: int, document: int) -> str:
@@ -58,6 +66,7 @@ async def issue_sale_document(app: Any, order: OrderOut, saved: str
     printer: FiscalPrinter | None = app.fiscal_printer
     if printer is None:
         return order, None
+    await send_pending(app)
     if order.fiscal_document is not None:
         document = order.fiscal_document
         number = fiscal_number(document.closure_number, document.document_number)
@@ -81,12 +90,42 @@ async def issue_sale_document(app: Any, order: OrderOut, saved: str
         done[order.number] = receipt
         said = "printed."
     number = fiscal_number(receipt.closure_number, receipt.document_number)
-    try:  # F8 sends it again if the core did not take it now
-        order = await app.client.call(Api.fiscal_document(order.number, receipt.as_document()))
+    recorded = await _report(app, order.number, receipt)
+    if recorded is None:
+        return order, (f"Fiscal receipt {number} {said[:-1]}; the store system records it "
+                       "when it answers.")
+    return recorded, f"Fiscal receipt {number} {said}"
+
+
+async def _report(app: Any, number: str, receipt: FiscalReceipt) -> OrderOut | None:
+    """Tell the core what the RT printed; the order as recorded, or None when the
+    core cannot take it now (out of reach, or an offline sale not replayed yet):
+    it is then kept and sent again before the next document this till prints."""
+    pending = _pending.setdefault(app, {})
+    offline = getattr(app, "offline", None)
+    if offline is not None and offline.active:  # selling offline: no call to wait on
+        pending[number] = receipt
+        return None
+    try:
+        order: OrderOut = await app.client.call(Api.fiscal_document(number,
+                                                                    receipt.as_document()))
+    except (Unavailable, NotFound):
+        pending[number] = receipt
+        return None
     except CommerceError as error:
-        app.post_message(Problem(f"Fiscal receipt {number} printed, but the store system did "
-                                 f"not record it: {app.explain(error)} F8 sends it again."))
-    return order, f"Fiscal receipt {number} {said}"
+        pending.pop(number, None)
+        app.post_message(Problem(
+            f"Fiscal receipt {fiscal_number(receipt.closure_number, receipt.document_number)}"
+            f" printed, but the store system refused it: {app.explain(error)}"))
+        return None
+    pending.pop(number, None)
+    return order
+
+
+async def send_pending(app: Any) -> None:
+    """The RT documents the core has not recorded yet, sent again (in order)."""
+    for number, receipt in list(_pending.get(app, {}).items()):
+        await _report(app, number, receipt)
 
 
 async def issue_refund_document(app: Any, ret: ReturnOut) -> str | None:

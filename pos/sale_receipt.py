@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pos.fiscal import issue_sale_document
+from pos.fiscal import issue_sale_document, printed_on_rt
 from pos.messages import Problem
 from pos.printing import copy_time, print_document
 from shared.client import Api
@@ -49,8 +49,9 @@ async def reprint_last(app: Any, saved: str) -> tuple[bool, str]:
     if order is None:
         return False, "No receipt to reprint yet."
     if app.fiscal_printer is not None and order.fiscal_document is None:
+        printed_before = printed_on_rt(app, order)
         app.last_order, fiscal = await issue_sale_document(app, order, saved)
-        if fiscal and not fiscal.endswith("already."):
+        if fiscal and not printed_before:
             return True, fiscal  # printed now, or said why not
         order = app.last_order
     _, outcome = await print_order(app, order, saved)

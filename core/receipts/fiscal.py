@@ -4,18 +4,22 @@ printer (an Italian RT) printed for a sale.
 The RT numbers its documents itself, so the core learns them from the till
 after the paper is out. Recorded once: the same report again (a retry after a
 lost answer) is accepted as it is; a different one is refused, because a sale
-has one fiscal document and a refund must be able to name it.
+has one fiscal document and a refund must be able to name it. A sale the till
+made offline is found by its offline number too: the RT printed it while the
+core was out of reach, and the till reports it once the sale has been replayed.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core.deps import DbDep, SettingsDep, StaffDep
 from core.events.service import emit
 from core.orders import service, views
 from core.orders.models import Order
-from core.problems import Conflict, Forbidden
+from core.problems import Conflict, Forbidden, NotFound
 from shared.schemas.enums import OrderStatus
 from shared.schemas.fiscal import FiscalDocument
 from shared.schemas.orders import OrderOut
@@ -28,7 +32,7 @@ router = APIRouter(prefix="/v1", tags=["orders"])
 def record_fiscal_document(number: str, body: FiscalDocument, db: DbDep,
                            settings: SettingsDep, caller: StaffDep) -> OrderOut:
     with db.write() as session:
-        order = service.get_order(session, number, lock=True)
+        order = _order(session, number, store=caller.store_code)
         if order.store_code != caller.store_code:
             raise Forbidden("That order was not sold in this store.", code="not_your_order")
         if order.status in (OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED):
@@ -46,6 +50,19 @@ def record_fiscal_document(number: str, body: FiscalDocument, db: DbDep,
         emit(session, "order.fiscal_recorded", store=order.store_code, subject=order.number,
              order=order.number)
         return views.order_out(session, order, caller=caller, settings=settings)
+
+
+def _order(session: Session, number: str, *, store: str | None) -> Order:
+    """The order by its number, or a sale this store's till made offline by the
+    number its receipt (and its RT document) was printed with."""
+    try:
+        return service.get_order(session, number, lock=True)
+    except NotFound:
+        offline = session.scalar(select(Order).where(
+            Order.offline_number == number, Order.store_code == store).with_for_update())
+        if offline is None:
+            raise
+        return offline
 
 
 def _same(recorded: FiscalDocument, body: FiscalDocument) -> bool:

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from core.settings import CoreSettings
 from shared.client import Api, CommerceClient
-from shared.errors import Conflict, Forbidden
+from shared.errors import Conflict, Forbidden, NotFound
 from shared.money import format_money
 from shared.schemas.fiscal import FiscalDocument
 from shared.schemas.orders import LineIn, OrderCreate, OrderOut, PaymentIn
@@ -178,3 +178,21 @@ def test_a_franchise_sale_names_the_franchisee(http: TestClient, as_device,  # t
     stores = {s.code: s for s in turin.call(Api.stores())}
     assert stores["TO01"].vat_number == "09876540015"
     assert stores["MI01"].legal_name == "Portico Retail S.p.A."
+
+
+def test_an_offline_sale_is_found_by_the_number_its_rt_document_has(  # type: ignore[no-untyped-def]
+        till: CommerceClient, as_device, seeded: Seeded) -> None:
+    """The RT printed the sale while the core was out of reach; the till reports it
+    after the replay, by the number on that receipt."""
+    sku = some_sku(as_device("MI01", "kiosk"), 6)
+    set_stock(seeded.url, "MI01", sku, 5)
+    price = as_device("MI01", "kiosk").call(Api.product(sku)).price_cents
+    replayed = till.call(Api.place_order(OrderCreate(
+        lines=[LineIn(sku=sku, qty=1)], offline=True, offline_number="T1-77",
+        sold_at=datetime.now(UTC), payments=[PaymentIn(tender="cash", amount_cents=price)]),
+        key()))
+    recorded = till.call(Api.fiscal_document("T1-77", RT))
+    assert recorded.number == replayed.number and recorded.fiscal_document == RT
+    rome = sign_in(as_device("RM01", "pos"), "4111")
+    with pytest.raises(NotFound):  # another store's till: no such sale of its own
+        rome.call(Api.fiscal_document("T1-77", RT))

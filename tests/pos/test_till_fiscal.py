@@ -11,11 +11,13 @@ import pytest
 
 from pos.app import PosApp
 from pos.dialogs.receipt_choice import ReceiptChoiceDialog
-from pos.fiscal import close_fiscal_day, issue_refund_document
+from pos.fiscal import close_fiscal_day, issue_refund_document, issue_sale_document
 from pos.messages import Problem
 from pos.screens.sell import SellScreen
-from shared.client import Api
+from shared.client import Api, Call
+from shared.errors import Unavailable
 from shared.fiscal import EpsonFiscalPrinter, sale_from_order
+from shared.schemas.fiscal import FiscalDocument
 from shared.schemas.orders import OrderOut
 from tests.api.helpers import set_stock
 from tests.pos.pilot import settle, sign_in, status
@@ -94,9 +96,18 @@ class _Till:
         self.fiscal_printer = EpsonFiscalPrinter(rt.url, timeout=3)
         self.original = original
         self.client = self
+        self.offline = None
         self.notices: list[str] = []
+        self.core_down = False
+        self.recorded: dict[str, FiscalDocument] = {}
 
-    async def call(self, call: object) -> OrderOut:
+    async def call(self, call: Call[OrderOut]) -> OrderOut:
+        if isinstance(call.body, FiscalDocument):
+            if self.core_down:
+                raise Unavailable("The store system is not answering.")
+            number = call.path.split("/")[3]
+            self.recorded[number] = call.body
+            return sale().model_copy(update={"number": number, "fiscal_document": call.body})
         assert self.original is not None
         return self.original
 
@@ -132,3 +143,20 @@ async def test_a_return_the_rt_never_sold_is_a_credit_note(rt: FakeRT) -> None:
     assert said and "credit note" in said and rt.printed == []
     without_receipt = ret.model_copy(update={"order_number": None})
     assert "without a receipt" in (await issue_refund_document(_Till(rt), without_receipt) or "")
+
+
+async def test_numbers_the_core_could_not_take_are_sent_with_the_next_sale(rt: FakeRT) -> None:
+    till = _Till(rt)
+    till.core_down = True
+    first = sale().model_copy(update={"number": "T1-5"})  # sold offline
+    order, said = await issue_sale_document(till, first, "saved")
+    assert said == ("Fiscal receipt 0007-0001 printed; the store system records it when it "
+                    "answers.")
+    assert order.fiscal_document is None and till.recorded == {}
+    till.core_down = False
+    second = sale().model_copy(update={"number": "MI01-000200"})
+    order, said = await issue_sale_document(till, second, "saved")
+    assert said == "Fiscal receipt 0007-0002 printed." and order.fiscal_document
+    assert [(n, d.document_number) for n, d in till.recorded.items()] == [("T1-5", 1),
+                                                                          ("MI01-000200", 2)]
+    assert len(rt.printed) == 2 and till.notices == []
