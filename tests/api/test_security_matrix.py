@@ -212,6 +212,11 @@ MATRIX: list[Row] = [
     row("GET", "/v1/till/sessions/{session_id}", "401 403 403 401 200 200 200 404",
         url=lambda w: f"/v1/till/sessions/{w.till_session}"),
     row("GET", "/v1/audit", "401 403 403 401 403 200 200 403"),
+    row("GET", "/v1/reports/kpis", "401 403 403 401 403 200 200 403"),
+    row("GET", "/v1/customers/{customer_id}/export", "401 403 403 401 403 403 200 403",
+        url=lambda w: f"/v1/customers/{w.customer_id}/export"),
+    row("POST", "/v1/customers/{customer_id}/erase (no such customer)",
+        "401 403 403 401 403 403 404 403", url=lambda w: "/v1/customers/999999999/erase"),
     row("GET", "/r/{code}", "404 404 404 404 404 404 404 404",
         url=lambda w: "/r/NOT-A-CODE"),
 ]
