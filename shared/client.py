@@ -26,7 +26,13 @@ from pydantic import BaseModel, TypeAdapter
 
 from shared.errors import CommerceError, Unavailable, error_from_problem
 from shared.schemas.audit import AuditPage
-from shared.schemas.auth import DeviceUnlock, StaffSession, UnlockResult, Whoami
+from shared.schemas.auth import (
+    DeviceUnlock,
+    StaffSession,
+    StoreDevice,
+    UnlockResult,
+    Whoami,
+)
 from shared.schemas.catalog import (
     Availability,
     CategoryOut,
@@ -158,6 +164,18 @@ class Api:
     @staticmethod
     def whoami() -> Call[Whoami]:
         return Call("GET", "/v1/auth/whoami", Whoami)
+
+    @staticmethod
+    def store_devices() -> Call[list[StoreDevice]]:
+        """The kiosks and tills of this till's store, with their locks (staff signed in)."""
+        return Call("GET", "/v1/auth/devices", list[StoreDevice])
+
+    @staticmethod
+    def unlock_device(pin: str, device_id: int) -> Call[UnlockResult]:
+        """A supervisor's PIN typed on this till lifts the locks of another device of
+        its store (a kiosk locked by wrong codes)."""
+        return Call("POST", "/v1/auth/unlock", UnlockResult,
+                    body=DeviceUnlock(pin=pin, device_id=device_id))
 
     @staticmethod
     def unlock(pin: str) -> Call[UnlockResult]:

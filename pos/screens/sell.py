@@ -87,6 +87,8 @@ class SellScreen(OfflineSelling, Screen[None]):
                 tooltip="Stock desk: counts, goods received, damage, transfers"),
         Binding("ctrl+o", "manager", "Office", id="manager", priority=True, show=False,
                 tooltip="Back office: figures, plots, low stock, audit (supervisor, manager)"),
+        Binding("ctrl+u", "unlock_device", "Unlock", id="unlock_device", priority=True,
+                show=False, tooltip="Unlock a kiosk or till of this store (a supervisor's PIN)"),
         Binding("ctrl+r", "offline_review", "Review", id="offline_review", show=False,
                 tooltip="Refused offline sales: a supervisor resubmits or writes off"),
         Binding("f8", "reprint", "Reprint", id="reprint", tooltip="Print the last receipt"),
@@ -622,6 +624,12 @@ class SellScreen(OfflineSelling, Screen[None]):
         from pos.screens.stock_desk import StockDeskScreen
 
         self.app.push_screen(StockDeskScreen())
+
+    def action_unlock_device(self) -> None:
+        """Ctrl+U: a kiosk that told its shopper to ask staff is unlocked from here."""
+        from pos.dialogs.unlock_device import UnlockDeviceDialog
+
+        self.app.push_screen(UnlockDeviceDialog())
 
     def action_manager(self) -> None:
         """Ctrl+O: the back office, for a supervisor (their store) or a manager."""

@@ -42,9 +42,22 @@ class Whoami(Schema):
 
 
 class DeviceUnlock(Schema):
-    """A supervisor's PIN, typed on the locked till itself."""
+    """A supervisor's PIN, typed on the locked till itself, or on a till of the
+    store to unlock another of its devices (a kiosk)."""
 
     pin: Pin
+    device_id: int | None = Field(
+        default=None, ge=1, le=2**63 - 1,
+        description="A device of this till's store to unlock (from `GET /v1/auth/devices`); "
+                    "the till itself when absent.")
+
+
+class StoreDevice(DeviceOut):
+    """A device of the till's store, and what of it is locked now."""
+
+    locks: list[str] = Field(description="`pin` (staff sign-in), `codes` (pickup, receipt "
+                             "and loyalty codes); empty when nothing is locked.")
+    locked_until: datetime | None = Field(description="When the last of its locks runs out.")
 
 
 class UnlockResult(Schema):

@@ -114,6 +114,7 @@ MATRIX: list[Row] = [
     row("POST", "/v1/auth/unlock", "401 403 403 200 200 200 200 401",
         json=lambda w: {"pin": "2222"}),
     row("GET", "/v1/auth/whoami", "401 200 200 200 200 200 200 200"),
+    row("GET", "/v1/auth/devices", "401 403 403 401 200 200 200 200"),
     row("POST", "/v1/carts", "401 201 422 201 201 201 201 201", json=lambda w: {}),
     row("GET", "/v1/carts", "401 403 403 200 200 200 200 200"),
     row("GET", "/v1/carts/{cart_id} (a till's)", "401 403 403 200 200 200 200 403",
