@@ -262,18 +262,22 @@ def settle_attempt(db: Database, settings: CoreSettings, device_id: int, lock: L
     """After :func:`take_attempt`: a right attempt gives its charge back; a wrong one
     keeps it and, when it was the last one allowed, locks (raising ``Locked``)."""
     failures, until = _COLUMNS[lock]
+    # The device's row first, then the target's, as take_attempt does: two
+    # transactions taking the same two row locks in opposite orders deadlock.
     with db.write() as session:
-        target_locked = target is not None and _settle_target(session, settings, target,
-                                                              right=right)
         if right:
             session.execute(update(Device).where(Device.id == device_id, failures > 0)
                             .values({failures: failures - 1}))
+            if target is not None:
+                _settle_target(session, settings, target, right=True)
             return
         row = session.execute(select(failures, until).where(Device.id == device_id)
                               .with_for_update()).first()
         locked = row is not None and row[0] >= settings.lockout_attempts and _lock_now(
             session, device_id=device_id, lock=lock, minutes=settings.lockout_minutes,
             already_locked=row[1] is not None and row[1] > utcnow())
+        target_locked = target is not None and _settle_target(session, settings, target,
+                                                              right=False)
     if locked:
         raise lock_message(settings.lockout_minutes, lock)
     if target_locked:
