@@ -213,8 +213,10 @@ class ExchangeScreen(Screen[tuple[ExchangeOut, str] | None]):
         try:
             done = await app.client.call(Api.exchange(self.ret.number, body, self.key))  # type: ignore[attr-defined]
         except CommerceError as error:
-            # Nothing of it happened: a new attempt is a new exchange.
-            self.key = uuid.uuid4().hex
+            if not isinstance(error, Unavailable):
+                # Refused: nothing of it happened, a new attempt is a new exchange. (A
+                # lost answer keeps the key: the retry returns what was done, if it was.)
+                self.key = uuid.uuid4().hex
             self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
             return
         cash = any(p.tender == "cash" for p in done.order.payments) or \
