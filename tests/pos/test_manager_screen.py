@@ -116,3 +116,25 @@ def test_the_back_office_with_its_plots(snap_compare, till_factory, seeded_sqlit
 
     assert snap_compare(till_factory(), terminal_size=(140, 45), run_before=open_it)
 
+
+
+async def test_a_manager_picks_the_whole_chain(  # type: ignore[no-untyped-def]
+    till_factory, seeded_sqlite: Seeded
+) -> None:
+    write_history(seeded_sqlite.url)
+    app = till_factory()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await sign_in(app, pilot, "3333")
+        await _open_on_the_day(app, pilot)
+        assert text_of(app, "#figures").startswith("MI01 · 10/03/2021")
+        await pilot.click("#store")
+        await settle(app, pilot)
+        await pilot.press("home", "enter")
+        await settle(app, pilot)
+        await wait_until(app, pilot, lambda: text_of(app, "#figures").startswith("Whole chain"),
+                         what="the chain's figures")
+        figures = text_of(app, "#figures")
+        assert f"Net sales {app.money(31_500)} · 6 orders" in figures
+        assert f"franchise {app.money(4_000)}" in figures
+        assert f"partner {app.money(6_000)}" in figures
