@@ -281,6 +281,9 @@ class KioskApp(App[None]):
         except (Unavailable, TooManyAttempts) as error:
             self.post_message(Problem(self.explain(error)))
         except CommerceError as error:
+            if error.code == "card_number_typo":
+                self.post_message(Problem(self.t("scan.card_typo")))
+                return
             locked = error.code == "device_locked"
             self.post_message(Problem(self.explain(error) if locked else self.t("scan.unknown")))
 

@@ -26,6 +26,8 @@ def explain(error: CommerceError, t: Callable[..., str],
     context = error.context
     if isinstance(error, Unavailable):
         return t("error.offline")
+    if error.code == "target_locked":
+        return t("error.target_locked")
     if isinstance(error, TooManyAttempts) or error.code == "device_locked":
         return t("error.locked")
     if error.code == "out_of_stock":

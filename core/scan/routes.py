@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from core.auth.lockout import code_attempt, code_target, target_key
-from core.customers.cards import card_number
+from core.customers.cards import card_number, looks_like_card_number
 from core.deps import DbDep, MaybeStaffDep, SettingsDep
+from core.problems import InvalidInput
 from core.scan import service
 from shared.codes import SIGNED_KINDS, parse_code
 from shared.schemas.catalog import ScanRequest, ScanResult
@@ -23,6 +24,9 @@ def scan(body: ScanRequest, db: DbDep, settings: SettingsDep, caller: MaybeStaff
     counted per device and per what it names (the order, the card), so guesses at
     one order from many devices are bounded too."""
     number = card_number(body.code)
+    if number is None and looks_like_card_number(body.code):
+        raise InvalidInput("That loyalty card number has a typo (its last digit does not "
+                           "match); please check it.", code="card_number_typo")
     if number is not None:
         with code_attempt(db, settings, caller.device_id, target_key("loyalty", number)), \
                 db.read() as session:
