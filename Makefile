@@ -20,8 +20,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# make demo PORT=8090: the core on another port (also OMNITILL_PORT).
 demo: $(STAMP)
-	$(BIN)/omnitill demo
+	$(BIN)/omnitill demo $(if $(PORT),--port $(PORT))
 
 # Headless Chromium for the kiosk-in-a-browser test (Debian's package; needs root).
 browser:

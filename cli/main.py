@@ -303,13 +303,17 @@ TokenOption = Annotated[str | None, typer.Option(
 @app.command()
 def kiosk(url: UrlOption = None, token: TokenOption = None,
           web: Annotated[bool, typer.Option("--web", help="Serve in a browser")] = False,
-          port: Annotated[int, typer.Option(help="Port for --web")] = 8710) -> None:
+          port: Annotated[int, typer.Option(help="Port for --web")] = 8710,
+          host: Annotated[str, typer.Option(
+              help="Address for --web: this machine's address on the store network, or "
+                   "0.0.0.0 for every one, so a touch screen elsewhere can open it")
+          ] = "127.0.0.1") -> None:
     """Start the shoppers' kiosk (in this terminal, or in a browser with --web)."""
     _client_env(url, token)
     from kiosk.app import run
     from kiosk.settings import KioskSettings
 
-    run(_app_settings(KioskSettings), web=web, port=port)
+    run(_app_settings(KioskSettings), web=web, port=port, host=host)
 
 
 @app.command()
@@ -394,15 +398,14 @@ def web_order(
 
 @app.command()
 def demo(
-    port: Annotated[int, typer.Option()] = 8700,
+    port: Annotated[int, typer.Option(
+        envvar="OMNITILL_PORT", help="Port of the core (make demo PORT=8090)")] = 8700,
     serve_only: Annotated[bool, typer.Option(help="Start the core only, no launcher")] = False,
 ) -> None:
     """Set up the demo chain (first run) and start the core plus a launcher for the apps."""
     import subprocess
     import sys
     import time
-
-    import httpx
 
     from core.migrate import upgrade
     from core.settings import CoreSettings
@@ -413,6 +416,9 @@ def demo(
         typer.echo("loading the demo chain (first run)...")
         seed_demo()
     base = f"http://127.0.0.1:{port}"
+    if not _port_free(port):
+        raise _fail(f"Port {port} is in use by another program, so the demo's core cannot "
+                    f"start there; choose another: make demo PORT=8090 (or --port).")
     _ = settings.resolved_secret  # generated now (var/secret) for the core to read
     env = os.environ | {"OMNITILL_DATABASE_URL": settings.resolved_database_url}
     log = (settings.var_dir / "core.log").open("a")
@@ -420,13 +426,14 @@ def demo(
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         for _ in range(100):
-            try:
-                if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise _fail(f"the core did not start; see {settings.var_dir / 'core.log'}")
+            # Our core, not whatever else answers there: a core that could not
+            # bind the port has exited, and then nothing is "running".
+            if core.poll() is not None or _answers(f"{base}/v1/health"):
+                break
+            time.sleep(0.1)
+        if core.poll() is not None or not _answers(f"{base}/v1/health"):
+            raise _fail(f"The core did not start on port {port}; see "
+                        f"{settings.var_dir / 'core.log'}.")
         typer.echo(f"core running at {base} (API docs at {base}/docs)")
         if serve_only:
             core.wait()
@@ -436,6 +443,28 @@ def demo(
         core.terminate()
         core.wait(timeout=10)
         log.close()
+
+
+def _port_free(port: int) -> bool:
+    """Whether the core could listen on ``port`` of 127.0.0.1 now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _answers(url: str) -> bool:
+    import httpx
+
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def _launcher(base: str, tokens: dict[str, dict[str, str]]) -> None:
