@@ -71,8 +71,8 @@ def sale(till: CommerceClient, as_device, seeded: Seeded) -> OrderOut:  # type: 
     return _sale(till, seeded, "MI01", [some_sku(kiosk, 3), some_sku(kiosk, 11)])
 
 
-def test_the_page_shows_the_sale_as_the_core_recorded_it(http: TestClient,
-                                                         sale: OrderOut) -> None:
+def test_the_page_shows_the_sale_as_the_core_recorded_it(  # type: ignore[no-untyped-def]
+        http: TestClient, sale: OrderOut, till: CommerceClient, as_device) -> None:
     assert sale.receipt_url
     answer = http.get(_path(sale.receipt_url))  # no token: the customer's browser
     assert answer.status_code == 200
@@ -93,6 +93,17 @@ def test_the_page_shows_the_sale_as_the_core_recorded_it(http: TestClient,
     assert "DOCUMENTO NON FISCALE" in text and f"Scontrino {sale.number}" in text
     assert "<svg" in answer.text  # the return QR, for a return without paper
 
+    # Who is handed the link: staff and the till that sold (its display), not a kiosk.
+    assert sale.receipt_code
+    assert as_device("MI01", "kiosk").call(Api.by_receipt(sale.receipt_code)).receipt_url is None
+    assert as_device("MI01", "pos").call(Api.order(sale.number)).receipt_url == sale.receipt_url
+    # The e-receipt request carries the same link for the mailer, and no address.
+    till.call(Api.receipt_email(sale.number, "cliente@example.it"))
+    requested = [e for e in till.call(Api.events(limit=1000))
+                 if e.type == "order.receipt_requested" and e.subject == sale.number]
+    assert requested and requested[-1].payload["url"] == sale.receipt_url
+    assert "cliente@example.it" not in str(requested[-1].payload)
+
 
 def test_a_forged_or_altered_link_is_not_found(http: TestClient, sale: OrderOut,
                                                till: CommerceClient, as_device,  # type: ignore[no-untyped-def]
@@ -111,23 +122,6 @@ def test_a_forged_or_altered_link_is_not_found(http: TestClient, sale: OrderOut,
             assert "Ricevuta non trovata" in answer.text
             assert sale.lines[0].name not in answer.text
     assert http.get(path.lower()).status_code == 200  # typed by hand, any case
-
-
-def test_the_link_is_for_staff_and_the_till_that_sold_not_a_kiosk(
-        sale: OrderOut, as_device) -> None:  # type: ignore[no-untyped-def]
-    kiosk = as_device("MI01", "kiosk")
-    assert sale.receipt_code
-    assert kiosk.call(Api.by_receipt(sale.receipt_code)).receipt_url is None
-    bare_till = as_device("MI01", "pos")  # the display runs on the till's token
-    assert bare_till.call(Api.order(sale.number)).receipt_url == sale.receipt_url
-
-
-def test_the_email_request_carries_the_same_link(till: CommerceClient, sale: OrderOut) -> None:
-    till.call(Api.receipt_email(sale.number, "cliente@example.it"))
-    requested = [e for e in till.call(Api.events(limit=1000))
-                 if e.type == "order.receipt_requested" and e.subject == sale.number]
-    assert requested and requested[-1].payload["url"] == sale.receipt_url
-    assert "cliente@example.it" not in str(requested[-1].payload)
 
 
 RT = FiscalDocument(document_number=42, closure_number=7, serial="99MEY012345",

@@ -46,32 +46,11 @@ async def _sell_and_print(app: PosApp, pilot, seeded_sqlite) -> None:  # type: i
     await settle(app, pilot)
 
 
-async def test_a_sale_is_printed_on_the_rt_once_and_the_core_records_it(  # type: ignore[no-untyped-def]
+async def test_a_sale_is_printed_on_the_rt_once_a_fault_said_and_the_core_records_it(  # type: ignore[no-untyped-def]
         till_factory, seeded_sqlite, rt: FakeRT, printed, core_client) -> None:
-    app = till_factory()
-    app.fiscal_printer = EpsonFiscalPrinter(rt.url, timeout=3)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await _sell_and_print(app, pilot, seeded_sqlite)
-        order = app.last_order
-        assert "Fiscal receipt 0007-0001 printed." in status(app)
-        assert rt.refusals == [] and len(rt.printed) == 1
-        assert rt.printed[0].amount_cents == order.total_cents
-        assert rt.printed[0].payments == [(2, order.total_cents)]  # by card
-        assert not printed  # the RT's paper is the receipt: nothing on the ESC/POS printer
-        async with core_client("MI01", "pos") as other:
-            recorded = (await other.call(Api.order(order.number))).fiscal_document
-        assert recorded and (recorded.closure_number, recorded.document_number) == (7, 1)
-        assert recorded.serial == "99MEY012345"
-        await pilot.press("f8")  # a copy for the customer: never a second fiscal document
-        await settle(app, pilot)
-        assert len(rt.printed) == 1 and len(printed) == 1
-        paper = printed[0].output
-        assert b"DOCUMENTO NON FISCALE" in paper
-        assert b"Rif. documento commerciale 0007-0001" in paper
-
-
-async def test_rt_out_of_paper_is_said_and_f8_prints_it_there(  # type: ignore[no-untyped-def]
-        till_factory, seeded_sqlite, rt: FakeRT, printed) -> None:
+    """One flow: the RT is out of paper at the sale (said, nothing printed, the sale
+    safe); F8 with a new roll prints it there and the core records its numbers; F8
+    again is a courtesy copy on the receipt printer, never a second document."""
     app = till_factory()
     app.fiscal_printer = EpsonFiscalPrinter(rt.url, timeout=3)
     rt.fault = "paper_out"
@@ -84,8 +63,21 @@ async def test_rt_out_of_paper_is_said_and_f8_prints_it_there(  # type: ignore[n
         await pilot.press("f8")
         await settle(app, pilot)
         assert status(app) == "Fiscal receipt 0007-0001 printed."
-        assert len(rt.printed) == 1 and app.last_order.fiscal_document is not None
-        assert not printed
+        order = app.last_order
+        assert rt.refusals == ["paper end"] and len(rt.printed) == 1
+        assert rt.printed[0].amount_cents == order.total_cents
+        assert rt.printed[0].payments == [(2, order.total_cents)]  # by card
+        assert not printed  # the RT's paper is the receipt: nothing on the ESC/POS printer
+        async with core_client("MI01", "pos") as other:
+            recorded = (await other.call(Api.order(order.number))).fiscal_document
+        assert recorded and (recorded.closure_number, recorded.document_number) == (7, 1)
+        assert recorded.serial == "99MEY012345"
+        await pilot.press("f8")  # a copy for the customer
+        await settle(app, pilot)
+        assert len(rt.printed) == 1 and len(printed) == 1
+        paper = printed[0].output
+        assert b"DOCUMENTO NON FISCALE" in paper
+        assert b"Rif. documento commerciale 0007-0001" in paper
 
 
 class _Till:
