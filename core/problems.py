@@ -102,7 +102,8 @@ class Unavailable(CommerceProblem):
 
 
 def problem_response(
-    status: int, title: str, detail: str, code: str, request: Request, **extra: Any
+    status: int, title: str, detail: str, code: str, request: Request, *,
+    headers: dict[str, str] | None = None, **extra: Any
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": "about:blank",
@@ -113,8 +114,9 @@ def problem_response(
         "instance": request.url.path,
     }
     body.update({k: v for k, v in extra.items() if v is not None})
-    headers = {"Retry-After": "1"} if status == 503 else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    headers = dict(headers or {}) | ({"Retry-After": "1"} if status == 503 else {})
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON,
+                        headers=headers or None)
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -172,6 +174,8 @@ def install_problem_handlers(app: FastAPI) -> None:
             detail,
             {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error"),
             request,
+            # A 405 says which methods the address takes (``Allow``), as HTTP requires.
+            headers=dict(exc.headers or {}),
         )
 
     @app.exception_handler(IntegrityError)

@@ -17,6 +17,7 @@ from core.payments import service as payments
 from core.payments.models import StoreCreditAccount
 from core.problems import InvalidInput, NotFound
 from shared.codes import CodeKind, parse_code
+from shared.schemas.enums import Role
 from shared.schemas.returns import CreditOut, CustomerHistory, CustomerOut, LoyaltyOut
 
 router = APIRouter(prefix="/v1", tags=["customers"])
@@ -26,16 +27,24 @@ router = APIRouter(prefix="/v1", tags=["customers"])
             summary="Find customers by loyalty card, phone, email or name (staff)")
 def find(db: DbDep, settings: SettingsDep, caller: StaffDep,
          q: Annotated[str, Query(min_length=2, max_length=80)]) -> list[CustomerOut]:
+    chain_wide = caller.role is not None and caller.role.at_least(Role.MANAGER)
     with db.read() as session:
-        return [service.customer_out(c, full=True, secret=settings.resolved_secret)
+        return [service.customer_out(c, full=True, secret=settings.resolved_secret,
+                                     contact=service.knows_contact(
+                                         session, c, store=caller.store_code,
+                                         chain_wide=chain_wide, q=q))
                 for c in service.search(session, q)]
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerOut, summary="Profile (staff)")
 def read(customer_id: IdPath, db: DbDep, settings: SettingsDep, caller: StaffDep) -> CustomerOut:
+    chain_wide = caller.role is not None and caller.role.at_least(Role.MANAGER)
     with db.read() as session:
-        return service.customer_out(service.get_customer(session, customer_id), full=True,
-                                    secret=settings.resolved_secret)
+        customer = service.get_customer(session, customer_id)
+        return service.customer_out(customer, full=True, secret=settings.resolved_secret,
+                                    contact=service.knows_contact(
+                                        session, customer, store=caller.store_code,
+                                        chain_wide=chain_wide))
 
 
 @router.get("/customers/{customer_id}/orders", response_model=CustomerHistory,

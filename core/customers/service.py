@@ -20,7 +20,7 @@ from core.orders.models import Order
 from core.problems import NotFound
 from core.returns.models import Return
 from shared.codes import CodeKind
-from shared.masking import mask_name
+from shared.masking import mask_email, mask_name
 from shared.schemas.returns import (
     CustomerHistory,
     CustomerOut,
@@ -44,7 +44,37 @@ def by_card(session: Session, card: str) -> Customer:
     return customer
 
 
-def search(session: Session, q: str, limit: int = 20) -> list[Customer]:
+SEARCH_LIMIT = 10
+"""A name typed at a till names one person; more results than a screen holds only
+serve someone walking the customer list."""
+
+
+def knows_contact(session: Session, customer: Customer, *, store: str | None,
+                  chain_wide: bool, q: str | None = None) -> bool:
+    """Whether a till's staff see this customer's email, phone and card in full:
+    a manager chain-wide; anyone for a customer of their own store (home store, or
+    one who bought there), or one they found by an exact email, card or phone,
+    which they already had. A name search elsewhere shows them masked: enough for
+    the shopper to say "that's me", not a list a curious cashier can copy."""
+    if chain_wide or (store is not None and customer.home_store == store):
+        return True
+    if q is not None:
+        text = q.strip()
+        digits = re.sub(r"\D", "", text)
+        phone = re.sub(r"\D", "", customer.phone or "")
+        if text.lower() == (customer.email or "").lower() or text == customer.loyalty_card \
+                or (len(digits) >= 9 and phone.endswith(digits[-9:])):
+            return True
+    return store is not None and session.scalar(select(Order.id).where(
+        Order.customer_id == customer.id, Order.store_code == store).limit(1)) is not None
+
+
+def _mask_phone(phone: str | None) -> str | None:
+    digits = re.sub(r"\D", "", phone or "")
+    return f"*** *** {digits[-3:]}" if len(digits) >= 3 else None
+
+
+def search(session: Session, q: str, limit: int = SEARCH_LIMIT) -> list[Customer]:
     text = q.strip()
     digits = re.sub(r"\D", "", text)
     clauses = [Customer.email == text.lower(), Customer.loyalty_card == text]
@@ -53,19 +83,25 @@ def search(session: Session, q: str, limit: int = 20) -> list[Customer]:
     words = text.lower().split()
     if words and not digits:
         name = func.lower(Customer.first_name + " " + Customer.last_name)
-        clauses.append(func.lower(Customer.last_name).like(f"{words[-1]}%") if len(words) == 1
-                       else name.like(f"%{' '.join(words)}%"))
+        # autoescape: a typed % or _ is a character to find, not a LIKE wildcard
+        # (``%%`` listed every customer of the chain).
+        clauses.append(func.lower(Customer.last_name).startswith(words[-1], autoescape=True)
+                       if len(words) == 1 else name.contains(" ".join(words), autoescape=True))
     return list(session.scalars(select(Customer).where(or_(*clauses))
                                 .order_by(Customer.last_name, Customer.first_name).limit(limit)))
 
 
-def customer_out(customer: Customer, *, full: bool, secret: bytes) -> CustomerOut:
-    card = customer.loyalty_card
+def customer_out(customer: Customer, *, full: bool, secret: bytes, contact: bool = True
+                 ) -> CustomerOut:
+    """``contact=False``: name in full, email and phone masked, no card (see
+    :func:`knows_contact`)."""
+    card = customer.loyalty_card if contact else None
     return CustomerOut(
         id=customer.id,
         name=f"{customer.first_name} {customer.last_name}" if full
         else mask_name(customer.first_name, customer.last_name) or "",
-        email=customer.email if full else None, phone=customer.phone if full else None,
+        email=(customer.email if contact else mask_email(customer.email)) if full else None,
+        phone=(customer.phone if contact else _mask_phone(customer.phone)) if full else None,
         loyalty_card=card if full else None, city=customer.city if full else "",
         home_store=customer.home_store, consent_marketing=customer.consent_marketing,
         consent_email_receipts=customer.consent_email_receipts,

@@ -7,13 +7,13 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from shared.schemas.common import Schema
+from shared.schemas.common import Request, Schema
 from shared.schemas.enums import DeviceKind, Role
 
 Pin = Annotated[str, StringConstraints(pattern=r"^[0-9]{4,8}$")]
 
 
-class StaffLogin(Schema):
+class StaffLogin(Request):
     pin: Pin
 
 
@@ -41,7 +41,7 @@ class Whoami(Schema):
     staff: StaffOut | None
 
 
-class DeviceUnlock(Schema):
+class DeviceUnlock(Request):
     """A supervisor's PIN, typed on the locked till itself, or on a till of the
     store to unlock another of its devices (a kiosk)."""
 

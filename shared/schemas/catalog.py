@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from shared.schemas.common import Schema
+from shared.schemas.common import Request, Schema
 from shared.schemas.enums import StoreKind
 
 
@@ -114,7 +114,7 @@ class ProductDetail(ProductOut):
 ScanText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
-class ScanRequest(Schema):
+class ScanRequest(Request):
     code: ScanText
 
 

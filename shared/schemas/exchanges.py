@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from shared.schemas.common import Schema
+from shared.schemas.common import Request, Schema
 from shared.schemas.orders import Id, LineIn, OrderOut, PaymentIn
 from shared.schemas.returns import ReturnOut, ReturnRefundOut
 
 
-class ExchangeCreate(Schema):
+class ExchangeCreate(Request):
     lines: list[LineIn] = Field(min_length=1, max_length=100,
                                 description="The replacement, sold from this store's stock.")
     customer_id: Id | None = Field(

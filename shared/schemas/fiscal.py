@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, Field, StringConstraints, field_validator
 
-from shared.schemas.common import Schema
+from shared.schemas.common import Request
 
 __all__ = ["FiscalDocument"]
 
@@ -20,7 +20,7 @@ RtSerial = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True
                                             pattern=r"^[A-Z0-9]{6,16}$")]
 
 
-class FiscalDocument(Schema):
+class FiscalDocument(Request):
     document_number: int = Field(ge=1, le=9999, description="The RT's number of the "
                                  "document commerciale, counted within its closure.")
     closure_number: int = Field(ge=1, le=9999, description="The daily closure (Z report) "

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from shared.schemas.common import Schema
+from shared.schemas.common import Request
 
 __all__ = ["GiftCardCheck"]
 
 
-class GiftCardCheck(Schema):
+class GiftCardCheck(Request):
     card_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                                   max_length=24)] = Field(
         description="The 16 digits printed on the card (spaces allowed).")

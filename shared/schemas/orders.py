@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import EmailStr, Field, StringConstraints, model_validator
 
-from shared.schemas.common import Schema
+from shared.schemas.common import Request, Schema
 from shared.schemas.enums import CartStatus, Channel, Fulfilment, OrderStatus, PaymentStatus, Tender
 from shared.schemas.fiscal import FiscalDocument
 
@@ -21,7 +21,7 @@ StoreCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=Tru
                                              pattern=r"^[A-Z0-9]{2,8}$")]
 
 
-class LineIn(Schema):
+class LineIn(Request):
     sku: Sku
     qty: Qty
     discount_percent: int = Field(default=0, ge=0, le=100,
@@ -29,7 +29,7 @@ class LineIn(Schema):
     discount_cents: Cents = Field(default=0, description="Line discount as an amount.")
 
 
-class CartCreate(Schema):
+class CartCreate(Request):
     store: StoreCode | None = Field(
         default=None, description="Where the basket reserves stock; a kiosk or till's own store "
         "by default.")
@@ -37,14 +37,14 @@ class CartCreate(Schema):
     channel: Channel | None = Field(default=None, description="web or app, for the web device.")
 
 
-class CartLineSet(Schema):
+class CartLineSet(Request):
     sku: Sku
     qty: int = Field(ge=0, le=999, description="0 removes the line.")
     discount_percent: int = Field(default=0, ge=0, le=100)
     discount_cents: Cents = 0
 
 
-class CartPark(Schema):
+class CartPark(Request):
     label: Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] = ""
 
 
@@ -84,11 +84,11 @@ class CartOut(Schema):
                                        "if the basket is paid in money.")
 
 
-class CartCustomer(Schema):
+class CartCustomer(Request):
     customer_id: Id | None = Field(description="`null` takes the customer off the sale.")
 
 
-class ReceiptEmail(Schema):
+class ReceiptEmail(Request):
     email: EmailStr
 
 
@@ -99,7 +99,7 @@ class Handoff(Schema):
     expires_at: datetime
 
 
-class PaymentIn(Schema):
+class PaymentIn(Request):
     tender: Tender
     amount_cents: PositiveCents = Field(description="Amount to put towards the order.")
     tendered_cents: Cents | None = Field(
@@ -115,7 +115,7 @@ class PaymentIn(Schema):
                                description="Loyalty points to redeem.")
 
 
-class Contact(Schema):
+class Contact(Request):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                            max_length=120)] | None = None
     email: EmailStr | None = None
@@ -123,7 +123,7 @@ class Contact(Schema):
                      ] | None = None
 
 
-class OrderCreate(Schema):
+class OrderCreate(Request):
     cart_id: str | None = Field(default=None, description="Place the order from this basket.")
     lines: list[LineIn] = Field(default_factory=list, max_length=200)
     channel: Channel | None = Field(
@@ -254,17 +254,17 @@ class OrderOut(Schema):
         "read (no personal data on it); absent until the core's public URL is configured.")
 
 
-class Transition(Schema):
+class Transition(Request):
     to: OrderStatus
     note: Annotated[str, StringConstraints(max_length=200)] = ""
 
 
-class CollectLine(Schema):
+class CollectLine(Request):
     line_no: int = Field(ge=1, le=999)
     qty: Qty
 
 
-class Collect(Schema):
+class Collect(Request):
     code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)] | None = Field(
         default=None, description="The shopper's `OT1:O:` pickup code.")
     last_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] | None = \
@@ -275,7 +275,7 @@ class Collect(Schema):
                               description="Cancel and refund what is not collected now.")
 
 
-class CheckIn(Schema):
+class CheckIn(Request):
     code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)] | None = None
     order_number: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True,
                                                    max_length=20)] | None = None
@@ -307,16 +307,16 @@ class CheckInResult(Schema):
     due_cents: int
 
 
-class PickLine(Schema):
+class PickLine(Request):
     line_no: int = Field(ge=1, le=999)
     qty: int = Field(ge=0, le=999)
 
 
-class Pick(Schema):
+class Pick(Request):
     lines: list[PickLine]
 
 
-class AdjustmentIn(Schema):
+class AdjustmentIn(Request):
     location: StoreCode
     sku: Sku
     reason: str = Field(pattern=r"^(count|receipt|damage)$")
@@ -332,12 +332,12 @@ class StockLevelOut(Schema):
     available: int
 
 
-class TransferLineIn(Schema):
+class TransferLineIn(Request):
     sku: Sku
     qty: Qty
 
 
-class TransferCreate(Schema):
+class TransferCreate(Request):
     from_location: StoreCode
     to_location: StoreCode
     lines: list[TransferLineIn] = Field(min_length=1, max_length=200)

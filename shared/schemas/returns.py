@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from shared.schemas.common import Schema
+from shared.schemas.common import Request, Schema
 from shared.schemas.enums import Channel, OrderStatus, Tender
 from shared.schemas.orders import Sku
 
@@ -17,7 +17,7 @@ OPEN_RETURN_STATUSES: tuple[ReturnStatus, ...] = ("requested", "approved")
 """A return in one of these holds its items: they cannot be returned again."""
 
 
-class ReturnLineIn(Schema):
+class ReturnLineIn(Request):
     line_no: int | None = Field(default=None, ge=1, le=999,
                                 description="Line of the original order.")
     sku: Sku | None = Field(default=None, description="Without a receipt: the item.")
@@ -26,7 +26,7 @@ class ReturnLineIn(Schema):
     condition: Literal["resellable", "damaged"] = "resellable"
 
 
-class ReturnCreate(Schema):
+class ReturnCreate(Request):
     order_number: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True,
                                                    max_length=20)] | None = None
     receipt_code: Annotated[str, StringConstraints(strip_whitespace=True,
@@ -88,7 +88,7 @@ class ReturnOut(Schema):
         default="", description="What the supervisor wrote when approving or rejecting.")
 
 
-class ReturnDecision(Schema):
+class ReturnDecision(Request):
     note: Reason = ""
 
 

@@ -7,15 +7,15 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from shared.schemas.common import Schema
+from shared.schemas.common import Request, Schema
 from shared.schemas.orders import Cents, PositiveCents
 
 
-class TillOpen(Schema):
+class TillOpen(Request):
     float_cents: Cents = Field(description="Cash counted into the drawer at opening.")
 
 
-class CashMovementIn(Schema):
+class CashMovementIn(Request):
     kind: Literal["in", "out"] = Field(description="`in`: change added; `out`: a cash drop "
                                        "or a paid-out.")
     amount_cents: PositiveCents
@@ -23,7 +23,7 @@ class CashMovementIn(Schema):
                                              max_length=80)]
 
 
-class TillClose(Schema):
+class TillClose(Request):
     counted_cents: Cents = Field(description="Cash counted in the drawer at closing.")
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
 
