@@ -406,6 +406,16 @@ class Api:
         return Call("GET", "/v1/audit", AuditPage,
                     params={k: v for k, v in params.items() if v is not None})
 
+    @staticmethod
+    def customer_export(customer_id: int) -> Call[dict[str, Any]]:
+        """Everything held about a customer (manager; audited)."""
+        return Call("GET", f"/v1/customers/{_p(customer_id)}/export", dict[str, Any])
+
+    @staticmethod
+    def erase_customer(customer_id: int) -> Call[dict[str, Any]]:
+        """Anonymise a customer, keeping their orders (manager; audited)."""
+        return Call("POST", f"/v1/customers/{_p(customer_id)}/erase", dict[str, Any])
+
     # -- events ---------------------------------------------------------------
 
     @staticmethod

@@ -4,7 +4,9 @@ figures for today, the last seven days or a range of days.
 A supervisor sees their own store; a manager picks a store or the whole
 chain. Plots of sales by hour and by channel and of how long pickups took;
 tables of low stock, count discrepancies and the audit trail, each exported to
-a CSV file in the till's data folder with F5 (the screen says where).
+a CSV file in the till's data folder with F5 (the screen says where). A
+manager also answers a customer's data request here: F6 saves everything held
+about them as JSON, F7 erases them (GDPR).
 
 The figures are the core's (``GET /v1/reports/kpis`` and ``GET /v1/audit``),
 read in a worker; the screen changes only when they arrive.
@@ -12,6 +14,7 @@ read in a worker; the screen changes only when they arrive.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -40,6 +43,7 @@ from shared.errors import CommerceError
 from shared.schemas.audit import AuditPage
 from shared.schemas.enums import Role
 from shared.schemas.reports import Kpis
+from shared.schemas.returns import CustomerOut
 
 CHAIN = "chain"
 """The store picker's value for the whole chain."""
@@ -66,6 +70,10 @@ class ManagerScreen(Screen[None]):
                 tooltip="Type the first and last day (YYYY-MM-DD), Enter"),
         Binding("f5", "export", "CSV", id="export_csv",
                 tooltip="Save the table shown as a CSV file in the till's data folder"),
+        Binding("f6", "export_customer", "Cust. data", id="customer_export",
+                tooltip="A customer's data as JSON in the till's data folder (manager)"),
+        Binding("f7", "erase_customer", "Erase cust.", id="customer_erase",
+                tooltip="Anonymise a customer, keeping their orders (manager)"),
         Binding("escape", "back", "Back", id="back", tooltip="Back to the sale"),
         Binding("f1", "app.keys", "Keys", id="keys", tooltip="Every key of this screen"),
     ]
@@ -279,6 +287,57 @@ class ManagerScreen(Screen[None]):
             return
         self.exported = path
         self.say(f"Saved {count} rows to {path.resolve()}")
+
+    # -- a customer's data (GDPR) ---------------------------------------------------
+
+    def action_export_customer(self) -> None:
+        self.pick_customer(erase=False)
+
+    def action_erase_customer(self) -> None:
+        self.pick_customer(erase=True)
+
+    def pick_customer(self, *, erase: bool) -> None:
+        """Find the customer as on the sale screen (F9); F2 there chooses them."""
+        from pos.screens.customer_pick import PickCustomerScreen
+
+        def chosen(customer: CustomerOut | None) -> None:
+            if customer is not None:
+                self.customer_data(customer, erase=erase)
+
+        self.app.push_screen(PickCustomerScreen(), chosen)
+
+    @work(exclusive=True, group="manager-customer")
+    async def customer_data(self, customer: CustomerOut, *, erase: bool) -> None:
+        """Save the customer's data or, after asking, erase them. The core
+        refuses anyone but a manager, and says so."""
+        from pos.dialogs.confirm import ConfirmDialog
+
+        client = self.app.client  # type: ignore[attr-defined]
+        try:
+            if not erase:
+                data = await client.call(Api.customer_export(customer.id))
+                path = exports_folder(self.app.settings) / (  # type: ignore[attr-defined]
+                    f"customer-{customer.id}.json")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+                                encoding="utf-8")
+                self.exported = path
+                self.say(f"Saved {customer.name}'s data ({len(data['orders'])} orders) to "
+                         f"{path.resolve()}")
+                return
+            if not await self.app.push_screen_wait(ConfirmDialog(
+                    f"Erase {customer.name}? Their name, email, phone and card go; their "
+                    "orders stay; their points are zeroed. This cannot be undone.", "Erase")):
+                return
+            done = await client.call(Api.erase_customer(customer.id))
+        except CommerceError as error:
+            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            return
+        except OSError as error:
+            self.say(f"Could not save the file: {error.strerror or error}.", error=True)
+            return
+        self.say(f"Erased customer {customer.id}: {done['orders_kept']} orders kept, "
+                 f"{done['points_zeroed']} points zeroed.")
 
     exported: Path | None = None
     """The last CSV written (tests read it)."""

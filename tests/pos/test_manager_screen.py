@@ -6,6 +6,7 @@ looks, plots included."""
 from __future__ import annotations
 
 import csv
+import json
 import warnings
 from pathlib import Path
 
@@ -138,3 +139,35 @@ async def test_a_manager_picks_the_whole_chain(  # type: ignore[no-untyped-def]
         assert f"Net sales {app.money(31_500)} · 6 orders" in figures
         assert f"franchise {app.money(4_000)}" in figures
         assert f"partner {app.money(6_000)}" in figures
+
+
+async def test_a_manager_answers_a_customers_data_request(  # type: ignore[no-untyped-def]
+    till_factory, seeded_sqlite: Seeded, tmp_path: Path, monkeypatch
+) -> None:
+    from tests.api.test_privacy_api import _after_erasure, _with_history
+
+    person = _with_history(seeded_sqlite.url)
+    monkeypatch.chdir(tmp_path)
+    app = till_factory()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await sign_in(app, pilot, "3333")
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        for key in ("f6", "f7"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            await pilot.press(*person["email"], "enter")
+            await settle(app, pilot)
+            await pilot.press("f2")
+            await settle(app, pilot)
+            if key == "f7":
+                await pilot.press("y")
+                await settle(app, pilot)
+            assert isinstance(app.screen, ManagerScreen)
+        assert status(app) == (f"Erased customer {person['id']}: {person['orders']} orders kept, "
+                               f"{person['balance']} points zeroed.")
+    saved = list((tmp_path / "var").rglob(f"customer-{person['id']}.json"))
+    assert len(saved) == 1
+    assert json.loads(saved[0].read_text(encoding="utf-8"))["profile"]["email"] == person["email"]
+    assert _after_erasure(seeded_sqlite.url, person["id"])["customer"][2] is None
