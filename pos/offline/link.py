@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pos.offline.approvals import Approval, Approvers
-from pos.offline.catalog_sync import apply_changes, catalog_total, full_copy
+from pos.offline.catalog_sync import apply_changes, catalog_total, full_copy, resume
 from pos.offline.replay import replay
 from pos.offline.store import REVIEW, Builder, LocalStore, OutboxEntry
 from pos.settings import PosSettings
@@ -190,7 +190,10 @@ class OfflineTill:
                 self.till = till_label(who.device.name, who.device.id)
                 self.store.put("till", self.till)
             if not self.synced:
-                await self._copy_catalog(client)
+                if await resume(client, self.store):
+                    self.synced = True
+                else:
+                    await self._copy_catalog(client)
             elif (await apply_changes(client, self.store)).refresh:
                 self.synced = False  # the log says copy it all again
                 await self._copy_catalog(client)

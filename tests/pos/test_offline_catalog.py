@@ -9,7 +9,9 @@ from typing import Any
 from core.catalog import writes
 from core.db import Database
 from pos.offline.banner import banner_text
+from pos.offline.catalog_sync import POSITION_AT
 from pos.offline.link import OfflineTill
+from pos.offline.store import LocalStore
 from pos.screens.sell import SellScreen
 from tests.api.helpers import set_stock
 from tests.pos import test_offline_till as base
@@ -85,9 +87,35 @@ async def test_a_large_change_copies_the_catalog_again(  # type: ignore[no-untyp
 
 
 def test_progress_line_of_a_first_copy(tmp_path: Any) -> None:
-    from pos.offline.store import LocalStore
     from pos.settings import PosSettings
 
     offline = OfflineTill(LocalStore(tmp_path), PosSettings(device_token="x"))
     offline.copied, offline.total = 4_200, 100_000
     assert banner_text(offline) == "Copying the catalog to this till… 4,200 of 100,000 products"
+
+
+async def test_a_restarted_till_catches_up_from_the_log_instead_of_copying_again(  # type: ignore[no-untyped-def]
+    offline_till, link: Link, seeded_sqlite
+) -> None:
+    async def start(app: Any) -> OfflineTill:
+        async with app.run_test(size=(120, 36)) as pilot:
+            offline = app.offline
+            await wait_until(app, pilot, lambda: offline.synced, what="the catalog ready")
+        await app.client.aclose()
+        offline.store.close()
+        return offline  # type: ignore[no-any-return]
+
+    first = await start(offline_till())
+    assert first.copied > 0
+    folder = first.store.path.parent
+    _set_price(seeded_sqlite.url, MOKA, 777)  # while the till is off
+    offline = await start(offline_till())
+    assert offline.copied == 0, "no second copy"
+    store = LocalStore(folder)
+    product = store.product(MOKA)
+    assert product is not None and product.price_cents == 777
+    # A core restored from a backup no longer has the event the till stopped at.
+    store.put(POSITION_AT, "1999-01-01T00:00:00+00:00")
+    store.close()
+    offline = await start(offline_till())
+    assert offline.copied > 0, "copied again"
