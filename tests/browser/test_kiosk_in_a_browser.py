@@ -1,5 +1,6 @@
 """``omnitill kiosk --web`` serves the kiosk to a touch-screen browser: headless
-Chromium opens it and the screenshot shows the attract screen."""
+Chromium opens it, sees the attract screen, taps Start, searches, opens a product
+and sees its name and price, and no request leaves the machine (issue 12)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ import httpx
 import pytest
 from PIL import Image
 
-from tests.browser.cdp import chromium, screenshot_when
+from shared.client import Api, CommerceClient
+from shared.money import format_money
+from tests.browser.cdp import browser, chromium
 from tests.e2e.server import free_port, running_core
 from tests.support import SECRET, Seeded
+
+MOKA = "HO-MOK-05"
 
 pytestmark = [
     pytest.mark.slow,
@@ -36,6 +41,20 @@ def attract_screen_shown(image: Image.Image) -> bool:
     return green > 2000 and orange > 50
 
 
+def _green(r: int, g: int, b: int) -> bool:
+    return g > 150 and g > r + 50 and g > b + 30
+
+
+def start_button(image: Image.Image) -> tuple[float, float]:
+    """Where the green Start button is drawn (the attract screen's only green)."""
+    pixels = image.load()
+    assert pixels is not None
+    found = [(x, y) for y in range(0, image.height, 2) for x in range(0, image.width, 2)
+             if _green(*pixels[x, y])]
+    assert found, "no Start button on the screenshot"
+    return (sum(x for x, _ in found) / len(found), sum(y for _, y in found) / len(found))
+
+
 def test_the_kiosk_runs_in_a_browser(seeded_sqlite: Seeded, tmp_path: Path) -> None:
     with running_core(seeded_sqlite.url, tmp_path, secret=SECRET) as core:
         port = free_port()
@@ -52,9 +71,29 @@ def test_the_kiosk_runs_in_a_browser(seeded_sqlite: Seeded, tmp_path: Path) -> N
                         break
                 except httpx.HTTPError:
                     time.sleep(0.1)
-            png = tmp_path / "kiosk.png"
-            assert screenshot_when(url, png, ready=attract_screen_shown, timeout=40), \
-                f"no attract screen in {png}"
+            with CommerceClient(core, seeded_sqlite.tokens["MI01"]["kiosk"]) as client:
+                moka = client.call(Api.product(MOKA))
+            with browser(url) as page:
+                png = tmp_path / "kiosk.png"
+                attract = page.wait_for(png, attract_screen_shown, timeout=40)
+                assert attract is not None, f"no attract screen in {png}"
+                page.forget_screen()
+                page.tap(*start_button(attract))
+                assert page.wait_for_text("Reparti"), "Start did not open the departments"
+                page.type("moka")
+                assert page.wait_for_text("Moka 6 tazze"), "the search found no moka pot"
+                page.press("Enter")  # into the list, on its first row
+                page.forget_screen()
+                page.press("Enter")  # open it
+                price = format_money(moka.price_cents, locale="it_IT")
+                assert page.wait_for_text("Moka 6 tazze", price, "IVA inclusa"), (
+                    f"no product screen with its name and {price}: {page.screen_text()[-400:]!r}")
+                page.screenshot(tmp_path / "product.png")
+                here = f"127.0.0.1:{port}"
+                away = [u for u in page.requests
+                        if u.split("//", 1)[-1].split("/", 1)[0] != here
+                        and not u.startswith(("data:", "blob:", "about:"))]
+                assert page.requests and not away, f"requests that left the machine: {away}"
         finally:
             server.terminate()
             server.wait(timeout=10)
