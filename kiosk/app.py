@@ -256,6 +256,20 @@ class KioskApp(App[None]):
             event.input.value = ""
             self.scan(text)
 
+    async def card_on_basket(self, code: str) -> None:
+        """The scanned card goes on the shopper's basket (a new one if none yet), so
+        the points are earned wherever it is paid. A basket that can no longer
+        change keeps going without it: the points were shown all the same."""
+        try:
+            if self.basket.cart is None:
+                self.basket.cart = await self.client.call(Api.create_cart())
+            self.basket.cart = await self.client.call(
+                Api.basket_loyalty_card(self.basket.cart.id, code))
+        except (Unavailable, TooManyAttempts):
+            raise
+        except CommerceError:
+            return
+
     @work(exclusive=True, group="scan")
     async def scan(self, text: str) -> None:
         from kiosk.screens.pickup import PickupScreen
@@ -272,6 +286,7 @@ class KioskApp(App[None]):
                 view = await self.client.call(Api.loyalty_card(text))
                 self.notify(self.t("scan.loyalty", name=view.name, points=view.balance),
                             timeout=10)
+                await self.card_on_basket(text)
             elif result.kind == "receipt":
                 from kiosk.screens.returns import ReturnScreen
 

@@ -45,6 +45,7 @@ from shared.schemas.common import Health
 from shared.schemas.exchanges import ExchangeCreate, ExchangeOut
 from shared.schemas.fiscal import FiscalDocument
 from shared.schemas.giftcards import GiftCardCheck
+from shared.schemas.loyalty import LoyaltyCardIn
 from shared.schemas.orders import (
     AdjustmentIn,
     CartCreate,
@@ -354,6 +355,12 @@ class Api:
     @staticmethod
     def loyalty_card(code: str) -> Call[LoyaltyOut]:
         return Call("GET", f"/v1/loyalty/cards/{_p(code)}", LoyaltyOut)
+
+    @staticmethod
+    def basket_loyalty_card(cart_id: str, code: str) -> Call[CartOut]:
+        """The shopper's card (its QR or printed number) on their basket."""
+        return Call("PUT", f"/v1/carts/{_p(cart_id)}/loyalty", CartOut,
+                    body=LoyaltyCardIn(code=code))
 
     @staticmethod
     def credit(card_number: str) -> Call[CreditOut]:

@@ -13,7 +13,19 @@ signed code; it shows no more than the QR does (a masked name and points).
 
 from __future__ import annotations
 
-from shared.codes import is_valid_ean13
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from core import signing
+from core.auth.lockout import target_key
+from core.carts import service as carts
+from core.carts.models import Cart
+from core.customers.models import Customer
+from core.deps import Caller
+from core.events.service import emit
+from core.problems import Conflict, InvalidInput
+from shared.codes import CodeKind, ScanCode, is_valid_ean13, parse_code
 
 LOYALTY_PREFIX = "29"
 """In-store numbering range of EAN-13 used for loyalty card numbers."""
@@ -30,3 +42,44 @@ def card_number(text: str) -> str | None:
     """The card number typed or scanned, when it is one with a right check digit."""
     raw = text.strip().replace(" ", "")
     return raw if looks_like_card_number(raw) and is_valid_ean13(raw) else None
+
+
+def read_card(code: str) -> tuple[ScanCode | None, str | None]:
+    """The QR (parsed) or the printed number of a loyalty card, as sent; a number
+    with a wrong check digit is refused here as a typo, before any count."""
+    parsed = parse_code(code)
+    number = parsed.value if parsed is not None else card_number(code)
+    if number is None and looks_like_card_number(code):
+        raise InvalidInput("That card number has a typo (its last digit does not match); "
+                           "please check it.", code="card_number_typo")
+    return parsed, number
+
+
+def card_target(parsed: ScanCode | None, number: str | None) -> dict[str, Any]:
+    """What :func:`core.auth.lockout.code_attempt` counts a card attempt against."""
+    return {"target": target_key("loyalty", number) if number else None,
+            "signed": parsed is not None}
+
+
+def checked_number(parsed: ScanCode | None, number: str | None, secret: bytes) -> str:
+    """The card number, once its QR's signature is checked (inside the attempt)."""
+    if number is None or (parsed is not None and (
+            parsed.kind is not CodeKind.LOYALTY
+            or not signing.verify(secret, parsed.kind, parsed.value, parsed.mac))):
+        raise InvalidInput("That loyalty card code is not valid.", code="invalid_code")
+    return number
+
+
+def attach_to_basket(session: Session, *, caller: Caller, cart_id: str,
+                     customer: Customer) -> Cart:
+    """The shopper's card on their own basket (kiosk, web) or a till's sale: the
+    basket then earns their points wherever it is paid. The only way a kiosk or
+    the web shop names a customer: by a card they hold, never by an id."""
+    cart = carts.get_cart(session, cart_id, caller=caller, lock=True)
+    if cart.status != "open":
+        raise Conflict("This basket can no longer change; start a new one.",
+                       code=f"cart_{cart.status}")
+    cart.customer_id = customer.id
+    emit(session, "cart.updated", store=cart.store_code, subject=cart.id, cart_id=cart.id,
+         device_id=cart.device_id)
+    return cart

@@ -7,17 +7,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from core import signing
 from core.auth.lockout import code_attempt, target_key
-from core.customers import service
-from core.customers.cards import card_number, looks_like_card_number
-from core.deps import DbDep, DeviceDep, IdPath, SettingsDep, StaffDep, TillDep
+from core.carts.service import cart_out
+from core.customers import cards, service
+from core.deps import DbDep, DeviceDep, IdPath, MaybeStaffDep, SettingsDep, StaffDep, TillDep
 from core.giftcards.numbers import normalise
 from core.payments import service as payments
 from core.payments.models import StoreCreditAccount
-from core.problems import InvalidInput, NotFound
-from shared.codes import CodeKind, parse_code
+from core.problems import NotFound
 from shared.schemas.enums import Role
+from shared.schemas.loyalty import LoyaltyCardIn
+from shared.schemas.orders import CartOut
 from shared.schemas.returns import CreditOut, CustomerHistory, CustomerOut, LoyaltyOut
 
 router = APIRouter(prefix="/v1", tags=["customers"])
@@ -70,21 +70,28 @@ def card(code: str, db: DbDep, settings: SettingsDep, caller: DeviceDep) -> Loya
     are counted per device and per card, so neither can be used to walk the
     (sequential) card numbers. A number with a wrong check digit is a typo, said
     as such without counting: it names no card."""
-    parsed = parse_code(code)
-    number = parsed.value if parsed is not None else card_number(code)
-    if number is None and looks_like_card_number(code):
-        raise InvalidInput("That card number has a typo (its last digit does not match); "
-                           "please check it.", code="card_number_typo")
-    with code_attempt(db, settings, caller.device_id,
-                      target_key("loyalty", number) if number else None,
-                      signed=parsed is not None):
-        if number is None or (parsed is not None and (
-                parsed.kind is not CodeKind.LOYALTY or not signing.verify(
-                    settings.resolved_secret, parsed.kind, parsed.value, parsed.mac))):
-            raise InvalidInput("That loyalty card code is not valid.", code="invalid_code")
+    parsed, number = cards.read_card(code)
+    with code_attempt(db, settings, caller.device_id, **cards.card_target(parsed, number)):
+        number = cards.checked_number(parsed, number, settings.resolved_secret)
         with db.read() as session:
             return service.loyalty_view(session, service.by_card(session, number),
                                         full=False)
+
+
+@router.put("/carts/{cart_id}/loyalty", response_model=CartOut,
+            summary="Put the shopper's loyalty card (its QR or printed number) on their "
+            "basket; wrong ones count to the lockout")
+def basket_card(cart_id: str, body: LoyaltyCardIn, db: DbDep, settings: SettingsDep,
+                caller: MaybeStaffDep) -> CartOut:
+    """How a kiosk or web basket gets its customer: by a card the shopper holds
+    (``customer_id`` from those devices is refused)."""
+    parsed, number = cards.read_card(body.code)
+    with code_attempt(db, settings, caller.device_id, **cards.card_target(parsed, number)):
+        number = cards.checked_number(parsed, number, settings.resolved_secret)
+        with db.write() as session:
+            cart = cards.attach_to_basket(session, caller=caller, cart_id=cart_id,
+                                          customer=service.by_card(session, number))
+            return cart_out(session, cart, settings)
 
 
 @router.get("/credit/{card_number}", response_model=CreditOut,

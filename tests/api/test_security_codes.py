@@ -25,6 +25,7 @@ from shared import errors
 from shared.client import Api, CommerceClient
 from shared.schemas.enums import DeviceKind
 from shared.schemas.orders import (
+    CartCreate,
     CheckIn,
     Collect,
     LineIn,
@@ -181,6 +182,28 @@ def test_open_kiosk_requests_expire_after_two_hours(  # type: ignore[no-untyped-
         assert till.call(Api.approve_return(again.number)).status == "approved"
     finally:
         set_clock(None)
+
+
+# -- a customer on a kiosk basket: only by a card the shopper holds --------------------
+
+
+def test_a_kiosk_basket_gets_its_customer_only_from_a_card(  # type: ignore[no-untyped-def]
+    as_device, till: CommerceClient
+) -> None:
+    kiosk: CommerceClient = as_device("MI01", "kiosk")
+    rossi = till.call(Api.customers("rossi"))[0]
+    assert rossi.loyalty_card and rossi.loyalty_code
+    with pytest.raises(errors.Forbidden) as refused:
+        kiosk.call(Api.create_cart(CartCreate(customer_id=rossi.id)))
+    assert refused.value.code == "customer_id_not_allowed"
+    cart = kiosk.call(Api.create_cart())
+    by_number = kiosk.call(Api.basket_loyalty_card(cart.id, rossi.loyalty_card))
+    assert by_number.customer_id == rossi.id and by_number.customer_name != rossi.name
+    other = as_device("RM01", "kiosk").call(Api.create_cart())
+    with pytest.raises(errors.Forbidden):  # another device's basket
+        kiosk.call(Api.basket_loyalty_card(other.id, rossi.loyalty_code))
+    with pytest.raises(errors.InvalidRequest):
+        kiosk.call(Api.basket_loyalty_card(cart.id, _forged(rossi.loyalty_code)))
 
 
 # -- per target: many devices, one order -----------------------------------------------

@@ -21,10 +21,10 @@ def _messages(app: KioskApp) -> list[str]:
 
 
 async def _scan(app: KioskApp, pilot, text: str) -> None:  # type: ignore[no-untyped-def]
-    before = len(app._notifications)
+    app.clear_notifications()  # older ones expire on their own: count from none
     await pilot.press(*text, "enter")
     await settle(app, pilot)
-    await wait_until(app, pilot, lambda: len(app._notifications) > before,
+    await wait_until(app, pilot, lambda: len(app._notifications) > 0,
                      what=f"an answer to {text}")
 
 
@@ -76,3 +76,17 @@ async def test_guessed_card_numbers_lock_the_kiosks_codes_not_its_products(  # t
         product = (await app.client.call(Api.products(q="moka"))).items[0]
         assert product.gtin
         assert (await app.client.call(Api.scan(product.gtin))).reference == product.sku
+
+
+async def test_the_card_goes_on_the_shoppers_basket(  # type: ignore[no-untyped-def]
+    kiosk_factory: Callable[..., KioskApp]
+) -> None:
+    app = kiosk_factory(language="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _scan(app, pilot, ROSSI.loyalty_card)
+        await wait_until(app, pilot, lambda: app.basket.cart is not None
+                         and app.basket.cart.customer_id is not None,
+                         what="the card on the basket")
+        cart = app.basket.cart
+        assert cart is not None and cart.customer_name and "Rossi" not in cart.customer_name
+        assert cart.points_balance is not None
