@@ -484,8 +484,9 @@ def _launcher(base: str, tokens: dict[str, dict[str, str]]) -> None:
                        f"  .venv/bin/omnitill display --url {base} --token {tokens['MI01']['pos']}")
             continue
         if answer == "w":
-            typer.echo("  e.g. omnitill web-order --customer giulia.rossi@example.it "
-                       "--pickup-at MI01 SKU:1")
+            typer.echo("  e.g. omnitill web-order --customer giulia.rossi@example.com "
+                       "--name 'Giulia Rossi' --pickup-at MI01 HO-MOK-05:1 (the kiosk "
+                       "checks it in by its number and the surname Rossi)")
             continue
         if not answer.isdigit() or not 1 <= int(answer) <= len(choices):
             typer.echo("  please type a number from the list")
