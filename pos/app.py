@@ -59,6 +59,10 @@ class PosApp(App[None]):
         if self.offline is not None:
             self.offline.start(self)
         self.push_screen(LoginScreen())
+        if self.fiscal_printer is not None:
+            from pos.fiscal import check_fiscal_printer
+
+            self.run_worker(check_fiscal_printer(self), group="fiscal")
 
     def money(self, cents: int) -> str:
         return format_money(cents, locale=self.settings.locale)

@@ -33,8 +33,8 @@ from shared.fiscal import (
 from shared.schemas.orders import OrderOut
 from shared.schemas.returns import ReturnOut
 
-__all__ = ["FISCAL_RETRY_HINT", "close_fiscal_day", "fiscal_number", "issue_refund_document",
-           "issue_sale_document", "printed_on_rt", "send_pending"]
+__all__ = ["FISCAL_RETRY_HINT", "check_fiscal_printer", "close_fiscal_day", "fiscal_number",
+           "issue_refund_document", "issue_sale_document", "printed_on_rt", "send_pending"]
 
 FISCAL_RETRY_HINT = "F8 tries the fiscal printer again."
 
@@ -183,3 +183,27 @@ async def close_fiscal_day(app: Any) -> str | None:
         app.post_message(Problem(f"Fiscal closure not done: {error} Close it from the "
                                  "fiscal printer's keypad before the end of the day."))
         return f"Fiscal closure not done: {error}"
+
+
+async def check_fiscal_printer(app: Any) -> str | None:
+    """Ask the RT its status when the till starts, so a problem is known before the
+    first customer: offline or out of paper, in training mode (its documents are
+    not fiscal), files the tax authority rejected. A sentence, or None when all is
+    well (or there is no RT); a problem is also raised as a notice."""
+    printer: FiscalPrinter | None = app.fiscal_printer
+    if printer is None:
+        return None
+    try:
+        state = await asyncio.to_thread(printer.status)
+    except FiscalError as error:
+        problem: str | None = str(error)
+    else:
+        problem = state.problem
+        if problem is None and state.training:
+            problem = "The fiscal printer is in training mode: its receipts are not fiscal."
+        if problem is None and state.files_rejected:
+            problem = (f"The fiscal printer has {state.files_rejected} file(s) the tax "
+                       "authority rejected: call its technician.")
+    if problem:
+        app.post_message(Problem(problem))
+    return problem

@@ -11,7 +11,12 @@ import pytest
 
 from pos.app import PosApp
 from pos.dialogs.receipt_choice import ReceiptChoiceDialog
-from pos.fiscal import close_fiscal_day, issue_refund_document, issue_sale_document
+from pos.fiscal import (
+    check_fiscal_printer,
+    close_fiscal_day,
+    issue_refund_document,
+    issue_sale_document,
+)
 from pos.messages import Problem
 from pos.screens.sell import SellScreen
 from shared.client import Api, Call
@@ -152,3 +157,14 @@ async def test_numbers_the_core_could_not_take_are_sent_with_the_next_sale(rt: F
     assert [(n, d.document_number) for n, d in till.recorded.items()] == [("T1-5", 1),
                                                                           ("MI01-000200", 2)]
     assert len(rt.printed) == 2 and till.notices == []
+
+
+async def test_the_till_asks_the_rt_its_state_when_it_starts(rt: FakeRT) -> None:
+    till = _Till(rt)
+    assert await check_fiscal_printer(till) is None and till.notices == []
+    rt.fault = "paper_out"
+    said = await check_fiscal_printer(till)
+    assert said == "The fiscal printer is offline (out of paper or cover open)."
+    assert till.notices == [said]
+    rt.fault = "offline"
+    assert "not answering" in (await check_fiscal_printer(till) or "")
