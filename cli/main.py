@@ -547,5 +547,79 @@ def customers_erase(
                + (" (it had been erased before)" if done["already_erased"] else ""))
 
 
+# -- export for an ERP ---------------------------------------------------------------
+
+export_app = typer.Typer(help="Orders and stock for an ERP, as CSV or JSON.",
+                         no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+SinceOption = Annotated[str | None, typer.Option(
+    help="Only what changed from this date or time on (ISO 8601, UTC unless it says)")]
+StoreOption = Annotated[str | None, typer.Option(help="One store's (location's) code")]
+FormatOption = Annotated[str, typer.Option(
+    "--format", help="csv (a header row) or json (an array of objects)")]
+OutOption = Annotated[Path | None, typer.Option(help="Write to this file, not the screen")]
+
+
+def _export(kind: str, since: str | None, store: str | None, fmt: str, out: Path | None
+            ) -> None:
+    import csv
+    import sys
+    from datetime import UTC, datetime
+
+    from core.reports import erp_export
+
+    if fmt not in ("csv", "json"):
+        raise _fail(f"--format {fmt!r}: csv or json.")
+    try:
+        start = datetime.fromisoformat(since) if since else None
+    except ValueError as exc:
+        raise _fail(f"--since {since!r} is not a date or time (2026-11-23T09:00).") from exc
+    if start is not None and start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    rows, columns = ((erp_export.order_rows, erp_export.ORDER_COLUMNS) if kind == "orders"
+                     else (erp_export.stock_rows, erp_export.STOCK_COLUMNS))
+    _settings, db = _database()
+    target = out.open("w", newline="", encoding="utf-8") if out else sys.stdout
+    count = 0
+    try:
+        with db.read() as session:
+            if fmt == "csv":
+                writer = csv.DictWriter(target, fieldnames=columns)
+                writer.writeheader()
+                for row in rows(session, since=start, store=store):
+                    writer.writerow(row)
+                    count += 1
+            else:
+                target.write("[")
+                for row in rows(session, since=start, store=store):
+                    target.write((",\n" if count else "\n") + json.dumps(row, ensure_ascii=False))
+                    count += 1
+                target.write("\n]\n")
+    finally:
+        db.dispose()
+        if out:
+            target.close()
+    if out:
+        typer.echo(f"wrote {count} {'order lines' if kind == 'orders' else 'stock levels'} "
+                   f"to {out}")
+
+
+@export_app.command("orders")
+def export_orders(since: SinceOption = None, store: StoreOption = None,
+                  fmt: FormatOption = "csv", out: OutOption = None) -> None:
+    """Order lines (one row each, with their order's number, channel, store, status,
+    customer id and totals) of the orders placed or changed since --since."""
+    _export("orders", since, store, fmt, out)
+
+
+@export_app.command("stock")
+def export_stock(since: SinceOption = None, store: StoreOption = None,
+                 fmt: FormatOption = "csv", out: OutOption = None) -> None:
+    """Stock levels (on hand, reserved, available) per location and SKU; with --since
+    only those that moved since then."""
+    _export("stock", since, store, fmt, out)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
