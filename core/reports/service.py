@@ -107,9 +107,11 @@ def kpis(session: Session, *, store: str | None, channel: str | None, date_from:
     if channel is not None:
         sales.append(Order.channel == channel)
 
+    other = exists().where(OrderLine.order_id == Order.id,
+                           OrderLine.source_location != Order.store_code)
     by_store_channel = session.execute(
         select(Order.store_code, Location.kind, Order.channel, func.count(),
-               func.sum(Order.total_cents))
+               func.sum(Order.total_cents), func.sum(case((other, 1), else_=0)))
         .join(Location, Location.code == Order.store_code).where(*sales)
         .group_by(Order.store_code, Location.kind, Order.channel)).all()
     refunded: list[ColumnElement[bool]] = [
@@ -129,7 +131,9 @@ def kpis(session: Session, *, store: str | None, channel: str | None, date_from:
     stores: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     kinds: dict[str, str] = {}
     store_kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for code, kind, chan, count, cents in by_store_channel:
+    other_orders = 0
+    for code, kind, chan, count, cents, elsewhere in by_store_channel:
+        other_orders += int(elsewhere or 0)
         channels[chan][0] += count
         channels[chan][1] += int(cents or 0)
         stores[code][0] += count
@@ -152,11 +156,6 @@ def kpis(session: Session, *, store: str | None, channel: str | None, date_from:
     sales_cents = sum(s for _, s in channels.values())
     returns_count = sum(int(r[2]) for r in returns_by_store)
     returns_cents = sum(int(r[3] or 0) for r in returns_by_store)
-
-    other = exists().where(OrderLine.order_id == Order.id,
-                           OrderLine.source_location != Order.store_code)
-    other_orders = session.scalar(select(func.count()).select_from(Order)
-                                  .where(*sales, other)) or 0
 
     staff_rows = session.execute(
         select(Order.staff_id, Staff.name, func.count(), func.sum(Order.total_cents))
