@@ -10,10 +10,41 @@ from textual.widgets import Button, Label
 
 from kiosk.messages import BasketChanged, Problem
 from kiosk.widgets.nav import NavBar
+from shared.client import Api
 from shared.errors import CommerceError
 
 
 class BasketScreen(Screen[None]):
+    """The lines by their names in the shopper's language: a basket line keeps the
+    name it was added with (the catalog's own), so the screen asks the catalog for
+    each product's name in the language on screen, and again when it changes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: dict[str, str] = {}
+
+    def on_mount(self) -> None:
+        self.read_names()
+
+    def words_changed(self) -> None:
+        self.names = {}
+        self.read_names()
+
+    @work(exclusive=True, group="names")
+    async def read_names(self) -> None:
+        cart = self.app.cart  # type: ignore[attr-defined]
+        missing = [line.sku for line in cart.lines if line.sku not in self.names] \
+            if cart else []
+        if not missing:
+            return
+        for sku in missing:
+            try:
+                detail = await self.app.client.call(Api.product(sku))  # type: ignore[attr-defined]
+            except CommerceError:
+                return  # the line keeps the name it has; the next change asks again
+            self.names[sku] = detail.name
+        await self.recompose()
+
     def compose(self) -> ComposeResult:
         app = self.app
         t, money = app.t, app.money  # type: ignore[attr-defined]
@@ -25,7 +56,8 @@ class BasketScreen(Screen[None]):
                     yield Label(t("basket.empty"), id="basket-empty")
                 for line in cart.lines if cart else []:
                     with Horizontal(classes="basket-line"):
-                        yield Label(f"{line.qty} × {line.name}", classes="line-name")
+                        yield Label(f"{line.qty} × {self.names.get(line.sku, line.name)}",
+                                    classes="line-name")
                         yield Label(money(line.total_cents), classes="line-total")
                         yield Button(t("basket.less"), id=f"less-{line.sku}", classes="less")
                         yield Button(t("basket.more"), id=f"more-{line.sku}", classes="more")
@@ -45,6 +77,7 @@ class BasketScreen(Screen[None]):
     @on(BasketChanged)
     def basket_changed(self) -> None:
         self.refresh(recompose=True)
+        self.read_names()
 
     @on(Button.Pressed, "#pay")
     def pay(self) -> None:

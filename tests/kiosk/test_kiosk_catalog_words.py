@@ -7,8 +7,10 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Button, Label, OptionList, Static
 
+from kiosk.screens.basket import BasketScreen
 from kiosk.screens.browse import BrowseScreen
 from kiosk.screens.product import ProductScreen
+from tests.api.helpers import set_stock
 from tests.pos.pilot import settle, tap, wait_until
 
 TEE = "PT-TEE-01-NAV-M"
@@ -81,3 +83,24 @@ async def test_switching_language_asks_the_catalog_in_the_new_one(kiosk_factory)
                          and any(SEEN["es"][1] in r for r in rows(app)),
                          what="the Spanish departments and list")
         assert "Ropa" in text(app, "#results-title")
+
+
+async def test_the_basket_names_its_lines_in_the_shoppers_language(  # type: ignore[no-untyped-def]
+    kiosk_factory, seeded_sqlite
+) -> None:
+    set_stock(seeded_sqlite.url, "MI01", "HO-MOK-05", 3)
+    app = kiosk_factory(language="it")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.set_line("HO-MOK-05", 1)
+        await wait_until(app, pilot, lambda: app.basket_count() == 1, what="the moka pot added")
+        await settle(app, pilot)
+        app.push_screen(BasketScreen())
+
+        def line() -> str:
+            return " ".join(str(x.render()) for x in app.screen.query(".line-name")
+                            .results(Label))
+
+        await wait_until(app, pilot, lambda: "1 × Moka 6 tazze" in line(), what="Italian")
+        await tap(app, pilot, "#lang-es")
+        await wait_until(app, pilot, lambda: "1 × Cafetera moka 6 tazas" in line(),
+                         what="the line in Spanish")
