@@ -28,6 +28,8 @@ from schemathesis.checks import (
 from tests.e2e.server import running_core
 from tests.support import SECRET, Seeded
 
+pytestmark = pytest.mark.slow  # a real server; about a minute for both tokens
+
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 EXAMPLES = 4
