@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.auth.lockout import code_attempt, target_key
 from core.auth.service import hash_pin, verify_pin
+from core.customers.cards import looks_like_card_number
 from core.db import Database
 from core.deps import Caller
 from core.giftcards import numbers
@@ -106,6 +107,12 @@ def guard_card_payments(db: Database, settings: CoreSettings, *, caller: Caller,
             continue
         number = numbers.normalise(payment.card_number)
         _check_typo(number)
+        if looks_like_card_number(number):
+            # Store credit refunded onto a loyalty card has no PIN, and card numbers are
+            # sequential: it is spent at a till, card shown. Said before any look-up,
+            # so the answer tells nothing about which cards hold credit.
+            raise Forbidden("Store credit on a loyalty card is spent in store: show the card "
+                            "at a till.", code="credit_in_store_only")
         gift = payment.tender is Tender.GIFT_CARD
         if gift and not payment.card_pin:
             raise InvalidInput("Give the PIN under the card's scratch panel.",

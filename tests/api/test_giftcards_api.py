@@ -20,7 +20,8 @@ from core.seed.demo import DEMO_GIFT_CARDS
 from shared import errors
 from shared.client import Api, CommerceClient
 from shared.schemas.enums import DeviceKind
-from shared.schemas.orders import OrderOut, PaymentIn
+from shared.schemas.orders import LineIn, OrderCreate, OrderOut, PaymentIn
+from shared.schemas.returns import ReturnCreate, ReturnLineIn
 from tests.api.helpers import key, web_pickup
 from tests.support import Seeded
 
@@ -177,3 +178,24 @@ def test_a_card_sold_before_pins_is_spent_at_a_till_only(  # type: ignore[no-unt
                                                  card_number="GC-2026-0001",
                                                  card_pin="123456")))
     assert till.call(Api.credit("GC-2026-0001")).balance_cents == 2_000
+
+
+def test_store_credit_on_a_loyalty_card_is_not_spent_online_by_number(  # type: ignore[no-untyped-def]
+    as_device, sku: str, till: CommerceClient
+) -> None:
+    rossi = till.call(Api.customers("rossi"))[0]
+    sale = till.call(Api.place_order(OrderCreate(lines=[LineIn(sku=sku, qty=1)],
+                                                 customer_id=rossi.id), key()))
+    sale = till.call(Api.pay(sale.number, PaymentIn(tender="card",
+                                                    amount_cents=sale.total_cents)))
+    ret = till.call(Api.refund_return(till.call(Api.create_return(ReturnCreate(
+        order_number=sale.number, refund_to="store_credit",
+        lines=[ReturnLineIn(line_no=1, qty=1)]))).number))
+    assert ret.credit_card_number == rossi.loyalty_card  # sequential, printed on the card
+    web: CommerceClient = as_device("WEB", "web")
+    order = _web_order(web, sku)
+    with pytest.raises(errors.Forbidden) as refused:
+        web.call(Api.pay(order.number, PaymentIn(tender="store_credit", amount_cents=100,
+                                                 card_number=rossi.loyalty_card)))
+    assert refused.value.code == "credit_in_store_only"
+    assert till.call(Api.credit(rossi.loyalty_card)).balance_cents == ret.refund_cents
