@@ -40,6 +40,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+AFTER_WRITE = "omnitill_after_write"
+"""``Session.info`` key: callables run with the writer engine once the command has
+committed and given its connection back (:mod:`core.events` numbers its events
+there)."""
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -108,8 +113,13 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One command, one transaction: committed whole or rolled back whole."""
-        with self.write_queue or nullcontext(), self._writer() as session, session.begin():
-            yield session
+        with self.write_queue or nullcontext():
+            with self._writer() as session:
+                with session.begin():
+                    yield session
+                after = session.info.pop(AFTER_WRITE, [])
+            for hook in after:  # committed, and the connection is back in the pool
+                hook(self.writer_engine)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -41,6 +41,7 @@ def event_out(event: Event) -> EventOut:
 def recent(db: DbDep, caller: DeviceDep, after: Annotated[int, Query(ge=0, le=2**62)] = 0,
            store: Annotated[str | None, Query(max_length=8)] = None, types: TypesQuery = None,
            limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[EventOut]:
+    service.number_pending(db.writer_engine)
     with db.read() as session:
         rows = service.events_after(session, after=after, store=store, types=_types(types),
                                     limit=limit, visible=visible_to(caller))
@@ -66,6 +67,7 @@ async def stream(
     visible = visible_to(caller)
 
     def read_batch(position: int) -> list[Event]:
+        service.number_pending(db.writer_engine)
         with db.read() as session:
             return service.events_after(session, after=position, store=store, types=wanted,
                                         visible=visible)
