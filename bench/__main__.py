@@ -1,123 +1,147 @@
-"""Measure the core on the demo chain and print figures as ratios to a baseline.
+"""The benchmark suite (``make bench``): one table with the targets beside the
+figures, and the whole run as JSON under ``bench/results/``.
 
-Every figure is measured against ``GET /v1/health`` (one trivial database
-query through the same server, the same client, in the same run), so the
-ratios say what search, availability and ordering cost over the floor of
-HTTP + one query on this machine, whatever its speed today.
+- checkout (a web delivery order; a till cash sale of three lines) on spread
+  items and on one hot item, at 1, 8 and 32 clients, p50/p95/p99 and rate,
+  on SQLite with 1 worker and, given a PostgreSQL URL, with 1 and 2 workers,
+  beside the same server's ``GET /v1/health`` rate;
+- SQL statements, transactions and CPU per request (:mod:`bench.statements`);
+- the offline replay of a till's outbox (:mod:`bench.offline_replay`).
 
-    .venv/bin/python -m bench [--seconds 3] [--threads 8] [--postgres URL]
+The load comes from processes of its own (:mod:`bench.loadgen`), not from
+threads beside the code that counts.
+
+    .venv/bin/python -m bench [--postgres URL] [--seconds 4] [--quick]
+
+Without ``--postgres``, ``OMNITILL_BENCH_DATABASE_URL`` names the server; with
+neither, the PostgreSQL rows are skipped (and the table says so).
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
-import statistics
+import json
+import os
+import platform
 import tempfile
 import time
-import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import httpx
+from bench import checkout, statements
+from bench.pgdb import drop_database, fresh_database
 
-from core.db import Database
-from core.migrate import upgrade
-from core.seed.demo import seed_demo
-from tests.api.helpers import set_stock
-from tests.e2e.server import running_core
-
-SECRET = "bench-secret-" + "x" * 40
+RESULTS = Path(__file__).parent / "results"
 
 
-def _timed(call: Callable[[], httpx.Response], seconds: float, threads: int
-           ) -> tuple[float, list[float]]:
-    latencies: list[float] = []
-    deadline = time.perf_counter() + seconds
-
-    def loop() -> list[float]:
-        mine = []
-        while time.perf_counter() < deadline:
-            start = time.perf_counter()
-            response = call()
-            response.raise_for_status()
-            mine.append(time.perf_counter() - start)
-        return mine
-
-    began = time.perf_counter()
-    with ThreadPoolExecutor(threads) as pool:
-        for result in pool.map(lambda _: loop(), range(threads)):
-            latencies += result
-    return len(latencies) / (time.perf_counter() - began), latencies
+def _checkout(url: str | None, workers: int, seconds: float, clients: tuple[int, ...],
+              cases: tuple[str, ...]) -> list[checkout.Row]:
+    with tempfile.TemporaryDirectory() as folder:
+        db_url = fresh_database(url, "omnitill_bench") if url else \
+            f"sqlite:///{folder}/bench.db"
+        try:
+            return checkout.measure(db_url, Path(folder), workers=workers, seconds=seconds,
+                                    clients=clients, cases=cases)
+        finally:
+            if url:
+                drop_database(db_url)
 
 
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+def _find(rows: list[checkout.Row], database: str, workers: int, case: str,
+          clients: int) -> checkout.Row | None:
+    return next((r for r in rows if (r.database, r.workers, r.case, r.clients)
+                 == (database, workers, case, clients)), None)
 
 
-def run(url: str, var_dir: Path, seconds: float, threads: int, workers: int) -> None:
-    upgrade(url)
-    db = Database(url)
-    tokens = seed_demo(db, var_dir=var_dir)
-    db.dispose()
-    token = tokens["WEB"]["web"]
-    kiosk = tokens["MI01"]["kiosk"]
-    with running_core(url, var_dir, secret=SECRET, workers=workers) as base:
-        client = httpx.Client(base_url=base, timeout=30, limits=httpx.Limits(
-            max_connections=threads * 2))
-        sku = client.get("/v1/products", params={"limit": 1},
-                         headers={"Authorization": f"Bearer {kiosk}"}).json()["items"][0]["sku"]
-        set_stock(url, "MI01", sku, 10**6)
-        auth = {"Authorization": f"Bearer {kiosk}"}
-        cases: dict[str, Callable[[], httpx.Response]] = {
-            "baseline GET /v1/health": lambda: client.get("/v1/health"),
-            "search q=cotton": lambda: client.get("/v1/products", params={"q": "cott"},
-                                                  headers=auth),
-            "availability": lambda: client.get(f"/v1/products/{sku}/availability", headers=auth),
-            "place pickup order": lambda: client.post(
-                "/v1/orders", headers={"Authorization": f"Bearer {token}",
-                                       "Idempotency-Key": uuid.uuid4().hex},
-                json={"lines": [{"sku": sku, "qty": 1}], "fulfilment": "pickup",
-                      "pickup_store": "MI01", "contact": {"email": "bench@example.it"}}),
-        }
-        rows = []
-        base_rate = base_p50 = 0.0
-        for name, call in cases.items():
-            rate, lat = _timed(call, seconds, threads)
-            p50, p99 = _pct(lat, 0.5), _pct(lat, 0.99)
-            if not base_rate:
-                base_rate, base_p50 = rate, p50
-            rows.append((name, rate, rate / base_rate, p50, p99, p50 / base_p50,
-                         statistics.mean(lat) * 1000))
-    kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-    print(f"\n{kind}, {workers} worker(s), {threads} client threads, {seconds:.0f} s per case")
-    print(f"{'case':28} {'req/s':>8} {'x base':>7} {'p50 ms':>8} {'p99 ms':>8} {'p50 x':>6}")
-    for name, rate, ratio, p50, p99, p50_ratio, _mean in rows:
-        print(f"{name:28} {rate:8.0f} {ratio:7.2f} {p50:8.1f} {p99:8.1f} {p50_ratio:6.1f}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak RSS of the server process: {peak:.0f} MiB")
+def targets(rows: list[checkout.Row]) -> list[tuple[str, str, str, bool | None]]:
+    """(target, figure, wanted, met) for each target of issue 17 this run can judge."""
+    out: list[tuple[str, str, str, bool | None]] = []
+    top = max(r.clients for r in rows)
+    for case in ("web order, spread", "till sale, spread"):
+        one = _find(rows, "PostgreSQL", 1, case, top)
+        two = _find(rows, "PostgreSQL", 2, case, top)
+        if one and two:
+            ratio = two.rate / one.rate
+            out.append((f"PostgreSQL 2 workers / 1, {case}, {top} clients", f"{ratio:.2f}x",
+                        ">= 1.6x", ratio >= 1.6))
+        else:
+            out.append((f"PostgreSQL 2 workers / 1, {case}", "not run", ">= 1.6x", None))
+        sqlite = _find(rows, "SQLite", 1, case, top)
+        if sqlite:
+            tail = sqlite.p99 / sqlite.p50
+            out.append((f"SQLite p99 / p50, {case}, {top} clients", f"{tail:.1f}x", "<= 4x",
+                        tail <= 4))
+            share = sqlite.rate / sqlite.health
+            out.append((f"SQLite checkout / health rate, {case}, {top} clients",
+                        f"{share:.2f}", ">= 0.30", share >= 0.30))
+    return out
+
+
+def print_table(rows: list[checkout.Row], costs: list[statements.Cost],
+                judged: list[tuple[str, str, str, bool | None]], offline: dict[str, Any] | None
+                ) -> None:
+    print()
+    checkout.print_rows(rows)
+    print()
+    print(f"{'request (SQLite, in process)':32} {'statements':>10} {'transactions':>12} "
+          f"{'CPU ms':>7}")
+    for c in costs:
+        print(f"{c.case:32} {c.statements:10.1f} {c.transactions:12.1f} {c.cpu_ms:7.2f}")
+    if offline:
+        print(f"\noffline replay: {offline['sales']} sales in {offline['seconds']:.1f} s "
+              f"({offline['rate']:.0f}/s), duplicates {offline['duplicates']} (target 0)")
+    print(f"\n{'target':58} {'figure':>9} {'wanted':>9}  met")
+    for name, figure, wanted, met in judged:
+        verdict = {True: "yes", False: "NO", None: "-"}[met]
+        print(f"{name:58} {figure:>9} {wanted:>9}  {verdict}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=3.0)
-    parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--postgres", default="", help="an empty database URL to use")
-    parser.add_argument("--offline-sales", type=int, default=1000,
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=4.0, help="per measured case")
+    parser.add_argument("--postgres", default=os.environ.get("OMNITILL_BENCH_DATABASE_URL", ""),
+                        help="a PostgreSQL URL; a fresh database is made beside it per run")
+    parser.add_argument("--quick", action="store_true",
+                        help="web orders only, 8 and 32 clients (about 2 minutes)")
+    parser.add_argument("--offline-sales", type=int, default=500,
                         help="sales in the offline replay case (0 skips it)")
     args = parser.parse_args()
+    began = time.monotonic()
+    clients = (8, 32) if args.quick else checkout.CLIENTS
+    cases = ("web",) if args.quick else ("web", "till")
+    rows = _checkout(None, 1, args.seconds, clients, cases)
+    if args.postgres:
+        for workers in (1, 2):
+            rows += _checkout(args.postgres, workers, args.seconds, clients, cases)
     with tempfile.TemporaryDirectory() as folder:
-        if args.postgres:
-            run(args.postgres, Path(folder), args.seconds, args.threads, workers=2)
-        else:
-            run(f"sqlite:///{folder}/bench.db", Path(folder), args.seconds, args.threads, 1)
+        costs = statements.measure(f"sqlite:///{folder}/statements.db", Path(folder), 30)
+    offline: dict[str, Any] | None = None
     if args.offline_sales:
         from bench.offline_replay import run_offline
 
         with tempfile.TemporaryDirectory() as folder:
-            run_offline(f"sqlite:///{folder}/offline.db", Path(folder), args.offline_sales)
+            offline = run_offline(f"sqlite:///{folder}/offline.db", Path(folder),
+                                  args.offline_sales)
+    judged = targets(rows)
+    print_table(rows, costs, judged, offline)
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = RESULTS / f"bench-{stamp}.json"
+    path.write_text(json.dumps({
+        "when": stamp, "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                   "system": platform.platform(),
+                                   "load_average": os.getloadavg()},
+        "seconds_per_case": args.seconds, "checkout": [asdict(r) for r in rows],
+        "per_request": [asdict(c) for c in costs], "offline_replay": offline,
+        "targets": [dict(zip(("target", "figure", "wanted", "met"), t, strict=True))
+                    for t in judged],
+        "took_seconds": time.monotonic() - began,
+    }, indent=1))
+    print(f"\n{path} ({time.monotonic() - began:.0f} s; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import select
@@ -34,7 +35,7 @@ from tests.e2e.server import running_core
 SECRET = "bench-secret-" + "x" * 40
 
 
-def run_offline(url: str, var_dir: Path, sales: int) -> None:
+def run_offline(url: str, var_dir: Path, sales: int) -> dict[str, Any]:
     upgrade(url)
     db = Database(url)
     tokens = seed_demo(db, var_dir=var_dir)
@@ -74,6 +75,8 @@ def run_offline(url: str, var_dir: Path, sales: int) -> None:
           f"({sales / kept:.0f} outbox writes/s, each fsynced)")
     print(f"replayed {sent} (refused {refused}) in {took:.1f} s: {sent / took:.1f} sales/s; "
           f"orders on the core {len(numbers)}, duplicates {duplicates}")
+    return {"sales": sales, "kept_seconds": kept, "seconds": took, "rate": sent / took,
+            "sent": sent, "refused": refused, "orders": len(numbers), "duplicates": duplicates}
 
 
 def main() -> None:
