@@ -1,7 +1,7 @@
 """The core's refusals in the shopper's words: the kiosk speaks from a problem's
 ``code`` and ``context`` (in the language on screen, with store names, not
 codes), and falls back to the core's own sentence only for a refusal it does
-not know. "Only 1 of Moka Pot 6 Cups available at MI01" becomes "Solo quedan 1
+not know. "Only 1 of Moka Pot 6 Cups available at MI01" becomes "Solo queda 1
 en Portico Milano Duomo"."""
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ def explain(error: CommerceError, t: Callable[..., str],
         if not location:
             return t("problem.nowhere")
         available = int(context.get("available") or 0)
+        if available == 1:
+            return t("problem.only_one_left", store=store_name(location))
         if available > 0:
             return t("problem.only_left", available=available, store=store_name(location))
         return t("problem.none_left", store=store_name(location))

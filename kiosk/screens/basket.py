@@ -43,7 +43,13 @@ class BasketScreen(Screen[None]):
             except CommerceError:
                 return  # the line keeps the name it has; the next change asks again
             self.names[sku] = detail.name
-        await self.recompose()
+        # In place, not recomposed: a button under the shopper's finger stays put.
+        for line in cart.lines if cart else []:
+            for label in self.query(f"#name-{line.sku}").results(Label):
+                label.update(self._line_text(line.qty, line.sku, line.name))
+
+    def _line_text(self, qty: int, sku: str, name: str) -> str:
+        return f"{qty} × {self.names.get(sku, name)}"
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -56,8 +62,8 @@ class BasketScreen(Screen[None]):
                     yield Label(t("basket.empty"), id="basket-empty")
                 for line in cart.lines if cart else []:
                     with Horizontal(classes="basket-line"):
-                        yield Label(f"{line.qty} × {self.names.get(line.sku, line.name)}",
-                                    classes="line-name")
+                        yield Label(self._line_text(line.qty, line.sku, line.name),
+                                    id=f"name-{line.sku}", classes="line-name")
                         yield Label(money(line.total_cents), classes="line-total")
                         yield Button(t("basket.less"), id=f"less-{line.sku}", classes="less")
                         yield Button(t("basket.more"), id=f"more-{line.sku}", classes="more")
