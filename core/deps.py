@@ -17,12 +17,9 @@ from sqlalchemy import bindparam, select
 from core.auth.models import Device, Staff
 from core.auth.service import (
     StaffClaims,
-    check_not_locked,
     hash_token,
     invalid_device_token,
-    lock_message,
     read_staff_token,
-    record_failure,
 )
 from core.db import Database
 from core.problems import Forbidden, Unauthorized
@@ -179,24 +176,6 @@ def till_caller(caller: Annotated[Caller, Depends(device_caller)]) -> Caller:
     if caller.device_kind is not DeviceKind.POS:
         raise Forbidden("Only a till can do this.", code="till_only")
     return caller
-
-
-def count_failure(db: Database, settings: CoreSettings, device_id: int) -> None:
-    """Count a wrong PIN or code in its own transaction (the request itself fails);
-    raises the lockout problem when this failure locked the device."""
-    with db.write() as session:
-        locked = record_failure(session, device_id=device_id,
-                                attempts=settings.lockout_attempts,
-                                minutes=settings.lockout_minutes)
-    if locked:
-        raise lock_message(settings.lockout_minutes)
-
-
-def check_device_unlocked(db: Database, device_id: int) -> None:
-    with db.read() as session:
-        device = session.get(Device, device_id)
-        if device is not None:
-            check_not_locked(device)
 
 
 DeviceDep = Annotated[Caller, Depends(device_caller)]

@@ -325,23 +325,6 @@ def code_attempt(db: Database, settings: CoreSettings, device_id: int,
     settle_attempt(db, settings, device_id, Lock.CODES, right=True, target=target)
 
 
-def count_failure(db: Database, settings: CoreSettings, device_id: int, lock: Lock) -> None:
-    """Count a wrong PIN or code in its own transaction (the request itself fails);
-    raises the lockout problem when this failure locked the device."""
-    with db.write() as session:
-        locked = record_failure(session, device_id=device_id, attempts=settings.lockout_attempts,
-                                minutes=settings.lockout_minutes, lock=lock)
-    if locked:
-        raise lock_message(settings.lockout_minutes, lock)
-
-
-def check_unlocked(db: Database, device_id: int, lock: Lock) -> None:
-    with db.read() as session:
-        device = session.get(Device, device_id)
-        if device is not None:
-            check_not_locked(device, lock)
-
-
 def unlock(session: Session, *, device_id: int, by: Staff) -> list[Lock]:
     """Lift every lock of the device and clear its counts; returns the locks that
     were on. Only an unlock that lifted something is written to the event log.
