@@ -31,4 +31,4 @@ class LoyaltyEntry(Base):
     order_number: Mapped[str | None] = mapped_column(String(20))
     return_number: Mapped[str | None] = mapped_column(String(24))
     note: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

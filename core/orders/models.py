@@ -18,6 +18,8 @@ class Order(Base):
     __table_args__ = (
         Index("ix_orders_pickup_queue", "pickup_store_code", "status"),
         Index("ix_orders_customer", "customer_id", "created_at"),
+        Index("ix_orders_created_at", "created_at"),  # the KPIs' ranges (migration 0014)
+        Index("ix_orders_store_created_at", "store_code", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

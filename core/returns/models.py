@@ -31,7 +31,7 @@ class Return(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_note: Mapped[str] = mapped_column(String(200), default="", server_default="")
     refunded_staff_id: Mapped[int | None] = mapped_column(Integer)
-    refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     lines: Mapped[list[ReturnLine]] = relationship(order_by="ReturnLine.id", lazy="selectin")

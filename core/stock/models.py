@@ -71,7 +71,7 @@ class StockMovement(Base):
     reference: Mapped[str] = mapped_column(String(40), default="")
     note: Mapped[str] = mapped_column(String(200), default="")
     staff_id: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class Transfer(Base):
