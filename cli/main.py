@@ -17,6 +17,7 @@ from shared.schemas.enums import DeviceKind, Role
 
 if TYPE_CHECKING:
     from pydantic_settings import BaseSettings
+    from sqlalchemy.orm import Session
 
     from core.settings import CoreSettings
 
@@ -27,10 +28,12 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 seed_app = typer.Typer(help="Load data.", no_args_is_help=True)
 device_app = typer.Typer(help="Kiosks, tills and the web shop.", no_args_is_help=True)
 staff_app = typer.Typer(help="Staff who sign in on tills.", no_args_is_help=True)
+store_app = typer.Typer(help="Stores and who issues their receipts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(seed_app, name="seed")
 app.add_typer(device_app, name="device")
 app.add_typer(staff_app, name="staff")
+app.add_typer(store_app, name="store")
 
 
 def _fail(message: str) -> typer.Exit:
@@ -195,6 +198,24 @@ def staff_set_pin(
 
     name = _admin(lambda s: admin.set_pin(s, staff_id=staff_id, pin=pin).name)
     typer.echo(f"new PIN set for {name}")
+
+
+@store_app.command("legal")
+def store_legal(
+    code: Annotated[str, typer.Argument(help="Store code, e.g. TO01")],
+    name: Annotated[str, typer.Option(help="Legal name: Sabauda Moda S.r.l.")],
+    vat: Annotated[str, typer.Option(help="P.IVA, 11 digits (checked)")],
+    address: Annotated[str, typer.Option(help="Registered office")] = "",
+) -> None:
+    """Set the company that issues a store's receipts (printed on every one)."""
+    from core.stores.legal import set_legal_entity
+
+    def give(session: Session) -> str:
+        store = set_legal_entity(session, code=code, legal_name=name, vat_number=vat,
+                                 legal_address=address)
+        return f"{store.code}: {store.legal_name}, P.IVA {store.vat_number}"
+
+    typer.echo(_admin(give))
 
 
 @app.command()

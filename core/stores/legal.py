@@ -11,7 +11,13 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["format_partita_iva", "is_valid_partita_iva", "partita_iva_check_digit"]
+from sqlalchemy.orm import Session
+
+from core.problems import InvalidInput, NotFound
+from core.stores.models import Location
+
+__all__ = ["format_partita_iva", "is_valid_partita_iva", "partita_iva_check_digit",
+           "set_legal_entity"]
 
 _DIGITS = re.compile(r"^[0-9]{11}$")
 
@@ -51,3 +57,23 @@ def format_partita_iva(number: str) -> str:
 def _normalised(number: str) -> str:
     digits = number.replace(" ", "").upper()
     return digits[2:] if digits.startswith("IT") else digits
+
+
+def set_legal_entity(session: Session, *, code: str, legal_name: str, vat_number: str,
+                     legal_address: str = "") -> Location:
+    """Give a store the company that issues its receipts (``omnitill store legal``);
+    a P.IVA whose check digit is wrong is refused, not printed."""
+    store = session.get(Location, code.upper())
+    if store is None:
+        raise NotFound(f"There is no store {code.upper()!r}.", code="store_not_found")
+    name, address = " ".join(legal_name.split()), " ".join(legal_address.split())
+    if not name or len(name) > 120 or len(address) > 200:
+        raise InvalidInput("Give the legal name (up to 120 characters) and, if any, the "
+                           "registered office (up to 200).", code="invalid_legal_entity")
+    try:
+        store.vat_number = format_partita_iva(vat_number)
+    except ValueError as exc:
+        raise InvalidInput(f"{vat_number!r} is not a valid P.IVA: 11 digits, the last one a "
+                           "check digit.", code="invalid_vat_number") from exc
+    store.legal_name, store.legal_address = name, address
+    return store
