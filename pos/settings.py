@@ -26,7 +26,8 @@ class PosSettings(BaseSettings):
     """Fiscal printer (Italian RT) that prints every sale's documento commerciale:
     `http://HOST` for an Epson RT (Fiscal ePOS-Print XML), options after commas:
     `departments=2200:1/1000:2/400:3` (VAT rate in basis points to RT department),
-    `timeout=20`. Empty: no RT, and the receipt printer's paper says it is not fiscal."""
+    `timeout=20`, `serial=99MEY012345` (else asked of the RT). Empty: no RT, and the
+    receipt printer's paper says it is not fiscal."""
 
     locale: str = "it_IT"
     """Locale for money on screen and on receipts."""

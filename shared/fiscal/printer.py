@@ -5,7 +5,8 @@ asks of one, and the one setting that builds it.
 receipt marked non-fiscal) or ``epson:http://HOST`` / ``http://HOST`` for an
 Epson RT through Fiscal ePOS-Print XML, with options after commas:
 ``departments=2200:1/1000:2/400:3`` (VAT rate in basis points to the RT's
-department) and ``timeout=20`` (seconds).
+department), ``timeout=20`` (seconds) and ``serial=99MEY012345`` (the RT's
+serial, when its answer to the serial-number query is not the plain number).
 """
 
 from __future__ import annotations
@@ -69,11 +70,16 @@ def fiscal_printer_from_config(config: str) -> FiscalPrinter | None:
     if not target.startswith(("http://", "https://")):
         raise FiscalConfigError(f"fiscal printer {config!r}: give its address as "
                                 "http://HOST (Epson RT, Fiscal ePOS-Print XML)")
-    departments, timeout = dict(DEFAULT_DEPARTMENTS), 20.0
+    departments, timeout, serial = dict(DEFAULT_DEPARTMENTS), 20.0, None
     for option in options:
         name, _, value = option.partition("=")
         if name == "departments":
             departments = _departments(value)
+        elif name == "serial":
+            if not value.isalnum() or not 6 <= len(value) <= 16:
+                raise FiscalConfigError(f"serial={value!r}: the RT's serial number, as on "
+                                        "its label (e.g. 99MEY012345)")
+            serial = value.upper()
         elif name == "timeout":
             try:
                 timeout = float(value)
@@ -82,5 +88,5 @@ def fiscal_printer_from_config(config: str) -> FiscalPrinter | None:
                     from exc
         else:
             raise FiscalConfigError(f"unknown fiscal printer option {name!r}: the options are "
-                                    "departments= and timeout=")
-    return EpsonFiscalPrinter(target, departments=departments, timeout=timeout)
+                                    "departments=, timeout= and serial=")
+    return EpsonFiscalPrinter(target, departments=departments, timeout=timeout, serial=serial)

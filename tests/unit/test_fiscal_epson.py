@@ -164,6 +164,9 @@ def test_the_setting_builds_the_printer() -> None:
                                          "timeout=5")
     assert isinstance(printer, EpsonFiscalPrinter)
     assert printer.departments == {2200: 1, 1000: 3} and printer.timeout == 5
-    for bad in ("10.0.0.5", "http://10.0.0.5,departments=22", "http://h,colour=red"):
+    given = fiscal_printer_from_config("http://10.0.0.5,serial=99mey012345")
+    assert given is not None and given.serial_number() == "99MEY012345"  # no query
+    for bad in ("10.0.0.5", "http://10.0.0.5,departments=22", "http://h,colour=red",
+                "http://h,serial=9 9"):
         with pytest.raises(FiscalConfigError):
             fiscal_printer_from_config(bad)
