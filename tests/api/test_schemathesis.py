@@ -1,7 +1,10 @@
 """Fuzz every endpoint of a live core from its own OpenAPI document, as a kiosk
-and as a till with a cashier signed in, with schemathesis' response checks:
-nothing reaches a 500, every status and content type served is one the
-document declares, and every body matches its declared schema.
+and as a till with a cashier signed in, with valid and invalid input and
+schemathesis' response checks: nothing reaches a 500, every status, content
+type and header served is one the document declares, every body matches its
+declared schema, and input the schema forbids is refused (a 4xx).
+(``positive_data_acceptance`` is left out: a schema-valid code that names
+nothing, ``{"code": "0"}`` to ``/v1/scan``, is rightly a 422.)
 
 A live core (uvicorn on a free port, ``tests/e2e/server.py``) and not the ASGI
 app in process: the bytes go through the HTTP server the product runs on, its
@@ -18,9 +21,12 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
+    negative_data_rejection,
     not_a_server_error,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -31,7 +37,7 @@ from tests.support import SECRET, Seeded
 pytestmark = pytest.mark.slow  # a real server; about a minute for both tokens
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+          response_schema_conformance, response_headers_conformance, negative_data_rejection]
 EXAMPLES = 4
 """Per operation and token: the whole run stays near a minute."""
 
@@ -59,6 +65,7 @@ def api_schema(live_core: tuple[str, dict[str, dict[str, str]]]):  # type: ignor
     # The coverage phase tries every boundary of every field: hundreds of calls per
     # operation. Random fuzzing within EXAMPLES keeps the run bounded.
     loaded.config.phases.coverage.enabled = False
+    loaded.config.generation.update(modes=list(GenerationMode))
     return loaded
 
 
