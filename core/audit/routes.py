@@ -3,7 +3,7 @@ store's; newest first, filtered, paged by cursor."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -13,6 +13,11 @@ from core.deps import DbDep, StaffDep
 from shared.schemas.audit import AuditEntryOut, AuditPage
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """A time without a zone is read as UTC, as every time the core stores is."""
+    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
 
 
 @router.get("", response_model=AuditPage,
@@ -36,7 +41,8 @@ def read(
     only_store = service.readable_stores(caller)
     with db.read() as session:
         rows, more = service.entries(
-            session, store=store, kinds=kind, since=since, until=until, staff_id=staff_id,
+            session, store=store, kinds=kind, since=_utc(since), until=_utc(until),
+            staff_id=staff_id,
             device_id=device_id, before_id=service.decode_cursor(cursor) if cursor else None,
             limit=limit, only_store=only_store)
         return AuditPage(entries=[AuditEntryOut.model_validate(r) for r in rows],

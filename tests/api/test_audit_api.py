@@ -170,6 +170,8 @@ def test_who_may_read_the_audit(  # type: ignore[no-untyped-def]
     assert all(e["actor"].startswith("command line") for e in _audit(http, manager))
     assert _audit(http, manager, kind="return.") == []
     assert _audit(http, manager, since=(utcnow() + timedelta(minutes=1)).isoformat()) == []
+    naive = (utcnow() - timedelta(hours=1)).replace(tzinfo=None).isoformat()  # read as UTC
+    assert len(_audit(http, manager, since=naive, until="2999-01-01T00:00:00")) == 2
 
     first = http.get("/v1/audit", params={"limit": 1}, headers=_headers(manager)).json()
     assert len(first["entries"]) == 1 and first["next_cursor"]
