@@ -164,8 +164,10 @@ def measure(url: str, var_dir: Path, *, workers: int, seconds: float,
                 rows.append(Row(database, workers, name, n, out.rate, out.pct(0.50),
                                 out.pct(0.95), out.pct(0.99), out.errors, health,
                                 sampler.top() if isinstance(sampler, WaitSampler) else []))
-                if out.errors:
-                    print(f"  {name} at {n}: {out.errors} errors {out.statuses}")
+                print(f"  {database} {workers}w {name}, {n} clients: {out.rate:.1f}/s, p50 "
+                      f"{out.pct(0.5):.0f} ms, p99 {out.pct(0.99):.0f} ms"
+                      + (f", {out.errors} errors {out.statuses}" if out.errors else ""),
+                      flush=True)
     return rows
 
 

@@ -13,18 +13,22 @@ import json
 import tempfile
 import time
 import uuid
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from bench.checkout import prepare
 from core.app import create_app
 from core.db import Database
 from core.settings import CoreSettings
+
+with warnings.catch_warnings():  # Starlette's notice about httpx2, irrelevant here
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
 
 SECRET = "bench-secret-" + "x" * 40
 

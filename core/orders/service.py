@@ -27,6 +27,7 @@ from core.orders.models import Order, OrderLine, OrderStatusChange
 from core.orders.numbers import next_number
 from core.payments import service as payments
 from core.payments.gateway import PaymentGateway
+from core.payments.models import Payment
 from core.pricing import PricedLine, apply_promotion, totals
 from core.problems import Conflict, Forbidden, InvalidInput, NotFound, OutOfStock, Unauthorized
 from core.settings import CoreSettings
@@ -240,13 +241,14 @@ def place_order(
          fulfilment=order.fulfilment, total_cents=order.total_cents,
          device_id=order.device_id, cart_id=order.cart_id)
     record_status(session, order, OrderStatus.PENDING_PAYMENT, caller=caller)
+    taken: list[Payment] = []  # a new order has no other payments: no need to read them
     for payment in body.payments if payments_now is None else payments_now:
-        due = order.total_cents - payments.paid_cents(payments.payments_of(session, order))
+        due = order.total_cents - payments.paid_cents(taken)
         if due <= 0:
             break
-        payments.take_payment(session, order=order, payment=payment,
-                              device_kind=caller.device_kind, gateway=gateway, due_cents=due,
-                              caller=caller)
+        taken.append(payments.take_payment(session, order=order, payment=payment,
+                                           device_kind=caller.device_kind, gateway=gateway,
+                                           due_cents=due, caller=caller))
     settle(session, order=order, caller=caller, points_per_euro=settings.loyalty_points_per_euro)
     session.flush()
     return order

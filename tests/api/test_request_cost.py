@@ -91,3 +91,30 @@ def test_an_order_looks_its_idempotency_key_up_once(
                                "contact": {"email": "a@example.it"}})
     assert response.status_code == 201, response.text
     assert len(lookups) == 1
+
+
+def test_a_sale_paid_in_two_tenders_reads_its_payments_only_to_settle_and_answer(
+    core: tuple[TestClient, Database], seeded_sqlite: Seeded,
+) -> None:
+    http, db = core
+    till = {"Authorization": f"Bearer {seeded_sqlite.tokens['MI01']['pos']}"}
+    till["X-Staff-Token"] = http.post("/v1/auth/staff", json={"pin": "1111"},
+                                      headers=till).json()["token"]
+    http.post("/v1/till/open", json={"float_cents": 10_000}, headers=till).raise_for_status()
+    sku = http.get("/v1/products", params={"limit": 5}, headers=till).json()["items"][3]["sku"]
+    set_stock(seeded_sqlite.url, "MI01", sku, 5)
+    reads: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if statement.lstrip().startswith("SELECT") and "FROM payments" in statement:
+            reads.append(statement)
+
+    event.listen(db.writer_engine, "before_cursor_execute", seen)
+    event.listen(db.reader_engine, "before_cursor_execute", seen)
+    response = http.post("/v1/orders", headers=till | {"Idempotency-Key": uuid.uuid4().hex},
+                         json={"lines": [{"sku": sku, "qty": 1}], "payments": [
+                             {"tender": "cash", "amount_cents": 100},
+                             {"tender": "cash", "amount_cents": 10**6}]})
+    assert response.status_code == 201, response.text
+    assert response.json()["status"] == "completed"
+    assert len(reads) == 2  # settling the order, and the answer
