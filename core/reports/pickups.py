@@ -18,7 +18,7 @@ from core.orders.models import Order, OrderStatusChange
 from shared.schemas.enums import Fulfilment, OrderStatus
 from shared.schemas.reports import LeadTimeBucket, PickupFigures
 
-SAMPLE_LIMIT = 50_000
+SAMPLE_LIMIT = 10_000
 """The newest pickups whose times make the percentiles; counts use every order."""
 
 BUCKETS = ((120, "under 2 h"), (24 * 60, "2 to 24 h"), (48 * 60, "1 to 2 days"),
