@@ -4,12 +4,17 @@ where ``%`` and ``_`` are characters, not wildcards."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, get_args
 
 import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 
 from shared.client import CommerceClient
+from shared.schemas.common import Request
 
 Headers = dict[str, str]
 
@@ -70,3 +75,31 @@ def test_wildcards_in_a_customer_search_are_plain_characters(
 def test_a_customer_is_still_found_by_name(http: TestClient, till: CommerceClient) -> None:
     found = http.get("/v1/customers", params={"q": "ross"}, headers=_auth(till)).json()
     assert found and all("Rossi" in c["name"] for c in found)
+
+
+def _models(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+        for info in annotation.model_fields.values():
+            yield from _models(info.annotation)
+    for arg in get_args(annotation):
+        yield from _models(arg)
+
+
+def test_every_request_body_is_typed_strictly(app: FastAPI) -> None:
+    """A new request model must inherit ``Request``, or ``"qty": "1"`` slips back in."""
+    lax = set()
+    for route in _api_routes(app.routes):
+        for param in route.dependant.body_params:
+            lax |= {m.__name__ for m in _models(param.field_info.annotation)
+                    if not issubclass(m, Request)}
+    assert lax == set(), "request models that are not shared.schemas.common.Request"
+
+
+def _api_routes(routes: list[Any]) -> Iterator[APIRoute]:
+    for route in routes:
+        original = getattr(route, "original_router", None)
+        if original is not None:
+            yield from _api_routes(original.routes)
+        elif isinstance(route, APIRoute):
+            yield route
