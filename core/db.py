@@ -13,6 +13,8 @@ conditional updates and row locks, never from a lock in this process.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import stat
 from collections.abc import Iterator
@@ -47,6 +49,8 @@ there)."""
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
+log = logging.getLogger("omnitill.core")
+
 
 def owner_only_sqlite_file(url: str) -> None:
     """The SQLite file holds PIN and token hashes and customers' personal data:
@@ -57,11 +61,16 @@ def owner_only_sqlite_file(url: str) -> None:
             or database.startswith("file:"):
         return
     path = Path(database)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # another process made it first
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        if each.exists() and stat.S_IMODE(each.stat().st_mode) & 0o077:
-            each.chmod(0o600)
+        try:
+            if each.exists() and stat.S_IMODE(each.stat().st_mode) & 0o077:
+                each.chmod(0o600)
+        except PermissionError:  # not ours to change (a file another user owns)
+            log.warning("cannot make %s readable by its owner only", each)
 
 
 def _make_engine(url: str, *, immediate: bool) -> Engine:
