@@ -12,12 +12,14 @@ from pos.offline.link import OfflineTill
 
 
 def banner_text(offline: OfflineTill) -> str:
-    link = _link_text(offline)
-    if not offline.review:
-        return link
-    review = (f"{offline.review} refused sale{'s need' if offline.review != 1 else ' needs'}"
-              " a supervisor (Ctrl+R)")
-    return f"{link} — {review}" if link else review
+    parts = [_link_text(offline)]
+    if offline.review:
+        parts.append(f"{offline.review} refused sale"
+                     f"{'s need' if offline.review != 1 else ' needs'} a supervisor (Ctrl+R)")
+    if offline.conflicts:
+        parts.append(f"{offline.conflicts} replayed sale{'s' if offline.conflicts != 1 else ''}"
+                     " with a stock conflict (Ctrl+R)")
+    return " — ".join(part for part in parts if part)
 
 
 def _link_text(offline: OfflineTill) -> str:
@@ -68,5 +70,6 @@ class OfflineBanner(Label):
         self.set_class(offline.active, "-offline")
         self.set_class(not offline.active and offline.pending > 0, "-replaying")
         quiet = not offline.active and not offline.pending
-        self.set_class(quiet and bool(offline.review), "-review")
-        self.set_class(quiet and not offline.review and bool(text), "-syncing")
+        review = bool(offline.review or offline.conflicts)
+        self.set_class(quiet and review, "-review")
+        self.set_class(quiet and not review and bool(text), "-syncing")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from pos.offline.approvals import Approval, Approvers
 from pos.offline.catalog_sync import apply_changes, catalog_total, full_copy, resume
-from pos.offline.replay import replay
+from pos.offline.replay import note_conflicts, replay
 from pos.offline.store import REVIEW, Builder, LocalStore, OutboxEntry
 from pos.settings import PosSettings
 from shared.client import Api, AsyncCommerceClient
@@ -65,6 +65,8 @@ class OfflineTill:
         self.pending = store.count("pending")
         self.review = store.count(REVIEW)
         """Sales the core refused, waiting for a supervisor (Ctrl+R on the sale screen)."""
+        self.conflicts = len(store.conflicts())
+        """Replayed sales the core took with a stock conflict, not yet seen."""
         self.till = store.get("till") or ""
         self.approvers = Approvers(store)
         """Supervisors' sign-ins sealed under their PINs: approvals offline."""
@@ -88,6 +90,7 @@ class OfflineTill:
     def _changed(self) -> None:
         self.pending = self.store.count("pending")
         self.review = self.store.count(REVIEW)
+        self.conflicts = len(self.store.conflicts())
         for callback in list(self._listeners):
             callback()
 
@@ -138,6 +141,10 @@ class OfflineTill:
         self._changed()
         self._wake.set()
         return done
+
+    def conflict_seen(self, entry_id: str) -> None:
+        self.store.conflict_seen(entry_id)
+        self._changed()
 
     def write_off(self, entry_id: str, *, by: str, note: str) -> bool:
         done = self.store.mark_handled(entry_id, by=by, note=note)
@@ -201,6 +208,8 @@ class OfflineTill:
                 await client.call(Api.health())
             if self.store.count("pending"):
                 result = await replay(client, self.store, on_step=self._changed)
+                if result.sent:
+                    await note_conflicts(client, self.store)
                 if result.stopped is not None:
                     raise result.stopped
         except Unavailable:

@@ -73,3 +73,27 @@ async def replay(client: AsyncCommerceClient, store: LocalStore, *,
             if callable(on_step):
                 on_step()
     return result
+
+
+CONFLICTS = "stock.discrepancy"
+CONFLICT_POSITION = "conflict_seq"
+"""Meta key: the last ``stock.discrepancy`` event of this store the till has read."""
+
+
+async def note_conflicts(client: AsyncCommerceClient, store: LocalStore) -> int:
+    """Read the store's new ``stock.discrepancy`` events and note on each replayed
+    sale the ones its order caused (the event's ``reference`` is the order number):
+    the review list shows them to a supervisor. Returns how many were noted."""
+    after, noted = int(store.get(CONFLICT_POSITION) or 0), 0
+    while True:
+        page = await client.call(Api.events(after=after, types=CONFLICTS, limit=500))
+        for event in page:
+            data = event.payload
+            text = f"{data.get('shortfall')} × {data.get('sku')} sold elsewhere meanwhile"
+            if store.note_conflict(str(data.get("reference") or ""), text):
+                noted += 1
+        if page:
+            after = page[-1].seq
+            store.put(CONFLICT_POSITION, str(after))
+        if len(page) < 500:
+            return noted

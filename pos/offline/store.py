@@ -49,7 +49,8 @@ CREATE TABLE IF NOT EXISTS outbox (
 CREATE INDEX IF NOT EXISTS outbox_status ON outbox (status, seq);
 """
 
-ADDED_COLUMNS = {"approver_token": "TEXT", "handled_by": "TEXT", "note": "TEXT"}
+ADDED_COLUMNS = {"approver_token": "TEXT", "handled_by": "TEXT", "note": "TEXT",
+                 "conflict": "TEXT", "conflict_seen": "INTEGER NOT NULL DEFAULT 0"}
 """Outbox columns later than the first till files: added to a file that lacks them."""
 
 REVIEW = "refused"
@@ -77,6 +78,8 @@ class OutboxEntry:
     on from the review list."""
     handled_by: str | None = None
     note: str | None = None
+    conflict: str | None = None
+    """What the core noted when it took the sale: stock another channel had sold."""
 
     @property
     def reason(self) -> str:
@@ -237,7 +240,7 @@ class LocalStore:
             rows = self._db.execute(
                 "SELECT seq, id, idempotency_key, offline_number, body, staff_token, "
                 "total_cents, created_at, status, order_number, problem, approver_token, "
-                f"handled_by, note FROM outbox {where}", args).fetchall()
+                f"handled_by, note, conflict FROM outbox {where}", args).fetchall()
         return [OutboxEntry(r[0], r[1], r[2], r[3], OrderCreate.model_validate_json(r[4]),
                             *r[5:]) for r in rows]
 
@@ -265,6 +268,23 @@ class LocalStore:
             db.execute("UPDATE outbox SET status = 'refused', problem = ?, done_at = ?, "
                        "attempts = attempts + 1 WHERE id = ?",
                        (json.dumps(problem), _now(), entry_id))
+
+    def note_conflict(self, order_number: str, text: str) -> bool:
+        """The core took this replayed sale of stock it no longer counted."""
+        with self._transaction() as db:
+            changed = db.execute(
+                "UPDATE outbox SET conflict = coalesce(conflict || '; ', '') || ? "
+                "WHERE order_number = ? AND status = 'sent'", (text, order_number)).rowcount
+        return bool(changed)
+
+    def conflicts(self) -> list[OutboxEntry]:
+        """Replayed sales with a stock conflict a supervisor has not seen yet."""
+        return self._entries("WHERE conflict IS NOT NULL AND conflict_seen = 0 ORDER BY seq",
+                             ())
+
+    def conflict_seen(self, entry_id: str) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE outbox SET conflict_seen = 1 WHERE id = ?", (entry_id,))
 
     def failed_attempt(self, entry_id: str) -> int:
         """The core failed on this sale (a 500): how many times it has now."""

@@ -11,6 +11,10 @@ each one with the core's reason and either
 - **writes it off**: it stays on this till, marked handled with the
   supervisor's name and the time, and never reaches the core.
 
+Below them, the replayed sales the core *took* although another channel had
+sold the stock meanwhile (the goods had left: the core corrected the count and
+noted a ``stock.discrepancy``), until the supervisor has seen each (S).
+
 The screen is the supervisor's: a cashier who opens it is asked for a
 supervisor's PIN first, and the approval it gives is what a resubmission sends.
 """
@@ -52,6 +56,8 @@ class OfflineReviewScreen(Screen[None]):
                 tooltip="Send the sale to the store system again, on your sign-in"),
         Binding("w", "write_off", "Write off", id="review_write_off",
                 tooltip="Mark it handled: it never reaches the store system"),
+        Binding("s", "seen", "Seen", id="review_conflict_seen",
+                tooltip="The stock conflict of the highlighted replayed sale is seen"),
         Binding("escape", "back", "Back", id="review_back", tooltip="Back to the sale"),
         Binding("f1", "app.keys", "Keys", id="keys", tooltip="Every key of this screen"),
     ]
@@ -61,6 +67,7 @@ class OfflineReviewScreen(Screen[None]):
         self.approver: str | None = None
         """The supervisor's sign-in this screen acts on."""
         self.rows: list[OutboxEntry] = []
+        self.conflicts: list[OutboxEntry] = []
 
     @property
     def offline(self) -> OfflineTill:
@@ -74,12 +81,16 @@ class OfflineReviewScreen(Screen[None]):
             yield Label("Refused offline sales — supervisor review", classes="title")
             yield DataTable(id="review", cursor_type="row", zebra_stripes=True)
             yield Label("", id="review-reason")
+            yield Label("Replayed, with a stock conflict (the count was corrected)",
+                        classes="title")
+            yield DataTable(id="conflicts", cursor_type="row", zebra_stripes=True)
             yield Label("", id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#review", DataTable)
         table.add_columns("Receipt", "Sold at (UTC)", "Total", "Why the store system refused it")
+        self.query_one("#conflicts", DataTable).add_columns("Receipt", "Order", "Conflict")
         table.focus()
         self.refresh_rows()
         self._stop = self.offline.listen(self.refresh_rows)
@@ -108,6 +119,7 @@ class OfflineReviewScreen(Screen[None]):
     def refresh_rows(self) -> None:
         """Called on every change of the till's link state: redrawn only when the
         list itself changed."""
+        self.refresh_conflicts()
         rows = list(reversed(self.offline.store.entries(REVIEW)))  # oldest first
         if self.is_mounted and self.rows and [e.id for e in rows] == [
                 e.id for e in self.rows]:
@@ -123,6 +135,26 @@ class OfflineReviewScreen(Screen[None]):
         if self.rows:
             table.move_cursor(row=min(row, len(self.rows) - 1))
         self.show_reason()
+
+    def refresh_conflicts(self) -> None:
+        conflicts = self.offline.store.conflicts()
+        if [(e.id, e.conflict) for e in conflicts] == [(e.id, e.conflict)
+                                                      for e in self.conflicts]:
+            return
+        self.conflicts = conflicts
+        table = self.query_one("#conflicts", DataTable)
+        table.clear()
+        for entry in conflicts:
+            table.add_row(entry.offline_number, entry.order_number or "",
+                          entry.conflict or "", key=entry.id)
+
+    def action_seen(self) -> None:
+        table = self.query_one("#conflicts", DataTable)
+        if self.approver is None or not 0 <= table.cursor_row < len(self.conflicts):
+            return
+        entry = self.conflicts[table.cursor_row]
+        self.offline.conflict_seen(entry.id)
+        self.say(f"{entry.offline_number}: conflict seen.")
 
     def on_data_table_row_highlighted(self) -> None:
         self.show_reason()

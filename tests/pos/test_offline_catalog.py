@@ -48,7 +48,7 @@ async def test_a_price_changed_on_the_core_is_sold_offline_without_a_restart(  #
         new = old + 150
         _set_price(seeded_sqlite.url, MOKA, new)
         await wait_until(app, pilot, lambda: _local_price(app, MOKA) == new,
-                         what="the new price in the till's own catalog")
+                         what="the new price in the till's own catalog", seconds=30)
         link.down = True  # the core stops answering
         await _ring(app, pilot, MOKA)
         assert "OFFLINE" in banner(app)
@@ -80,7 +80,7 @@ async def test_a_large_change_copies_the_catalog_again(  # type: ignore[no-untyp
         finally:
             db.dispose()
         await wait_until(app, pilot, lambda: _local_price(app, MOKA) == 1234,
-                         what="the catalog copied again")
+                         what="the catalog copied again", seconds=30)
     copying = [text for text in rounds if text.startswith("Copying the catalog")]
     assert copying, "the header showed the copy's progress"
     assert " of " in copying[-1]
@@ -100,7 +100,8 @@ async def test_a_restarted_till_catches_up_from_the_log_instead_of_copying_again
     async def start(app: Any) -> OfflineTill:
         async with app.run_test(size=(120, 36)) as pilot:
             offline = app.offline
-            await wait_until(app, pilot, lambda: offline.synced, what="the catalog ready")
+            await wait_until(app, pilot, lambda: offline.synced, what="the catalog ready",
+                             seconds=30)
         await app.client.aclose()
         offline.store.close()
         return offline  # type: ignore[no-any-return]

@@ -80,7 +80,7 @@ async def test_a_supervisor_who_approved_online_approves_offline_and_the_core_ag
                                                                           (BOOK, 10)}
         link.down = False
         await wait_until(app, pilot, lambda: offline.pending == 0 and not offline.active,
-                         what="the replay")
+                         what="the replay", seconds=30)
         assert offline.review == 0, offline.store.entries("refused")
         [sent] = offline.store.entries("sent")
         order = await app.client.call(Api.order(sent.order_number or ""))

@@ -35,6 +35,18 @@ def _lapsed(token: str) -> str:
     return jwt.encode(claims, SECRET.encode(), algorithm="HS256")
 
 
+async def _rounds(app: PosApp, pilot: Any, count: int) -> None:
+    """Wait for ``count`` more rounds of the till's background link worker."""
+    assert app.offline is not None
+    seen: list[None] = []
+    stop = app.offline.listen(lambda: seen.append(None))
+    try:
+        await wait_until(app, pilot, lambda: len(seen) >= count, what=f"{count} rounds",
+                         seconds=30)
+    finally:
+        stop()
+
+
 async def _sell_offline(app: PosApp, pilot: Any, link: Link, sku: str) -> str:
     """One cash sale made offline whose cashier's sign-in will not check out."""
     link.down = True
@@ -63,11 +75,11 @@ async def test_a_refused_replay_waits_for_a_supervisor_who_resubmits_it(  # type
         number = await _sell_offline(app, pilot, link, MOKA)
         link.down = False
         await wait_until(app, pilot, lambda: offline.review == 1 and not offline.pending,
-                         what="the refused replay set aside for review")
+                         what="the refused replay set aside for review", seconds=30)
         await settle(app, pilot)
         assert "1 refused sale needs a supervisor (Ctrl+R)" in banner(app)
-        # It is not tried again on its own.
-        await offline.step()
+        # It is not tried again on its own: three more rounds of the till's link.
+        await _rounds(app, pilot, 3)
         assert offline.review == 1 and [e.offline_number for e in
                                         offline.store.entries("refused")] == [number]
 
@@ -85,7 +97,7 @@ async def test_a_refused_replay_waits_for_a_supervisor_who_resubmits_it(  # type
 
         await pilot.press("r")
         await wait_until(app, pilot, lambda: offline.review == 0 and not offline.pending,
-                         what="the resubmitted sale replayed")
+                         what="the resubmitted sale replayed", seconds=30)
         [sent] = offline.store.entries("sent")
         assert sent.offline_number == number and sent.order_number
         order = await app.client.call(Api.order(sent.order_number))
@@ -110,7 +122,7 @@ async def test_a_supervisor_writes_a_refused_sale_off(  # type: ignore[no-untype
         number = await _sell_offline(app, pilot, link, BOOK)
         link.down = False
         await wait_until(app, pilot, lambda: offline.review == 1,
-                         what="the refused replay set aside for review")
+                         what="the refused replay set aside for review", seconds=30)
         await pilot.press("ctrl+r")
         await settle(app, pilot)
         await pilot.press("escape")  # no PIN: no list
@@ -126,10 +138,10 @@ async def test_a_supervisor_writes_a_refused_sale_off(  # type: ignore[no-untype
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await settle(app, pilot)
-        await wait_until(app, pilot, lambda: offline.review == 0, what="the write-off")
+        await wait_until(app, pilot, lambda: offline.review == 0, what="the write-off", seconds=30)
         assert f"{number} written off." in status(app)
         [handled] = offline.store.entries("handled")
         assert handled.offline_number == number and handled.handled_by
         assert "not valid when the sale was made" in (handled.note or "")
-        await offline.step()
+        await _rounds(app, pilot, 3)
         assert offline.store.entries("sent") == []
