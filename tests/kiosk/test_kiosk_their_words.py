@@ -68,9 +68,9 @@ async def test_a_locked_kiosk_says_ask_staff_and_still_scans_products(  # type: 
         gtin = (await app.client.call(Api.product(SKU))).gtin
         assert gtin
         await pilot.press(*gtin, "enter")
-        await wait_until(app, pilot, lambda: isinstance(app.screen, ProductScreen),
-                         what="the scanned product")
-        assert "Moka" in str(app.screen.query_one("#product-name", Static).render())
+        await wait_until(app, pilot, lambda: isinstance(app.screen, ProductScreen)
+                         and "Moka" in str(app.screen.query_one("#product-name", Static)
+                                           .render()), what="the scanned product")
 
 
 async def _web_pickup(core_app, seeded_sqlite, store: str) -> str:  # type: ignore[no-untyped-def]
