@@ -112,6 +112,7 @@ async def test_the_return_keeps_its_lines_and_choices(kiosk_factory, core_app,  
         await pilot.press(*sale["receipt_code"], "enter")
         await wait_until(app, pilot, lambda: isinstance(app.screen, ReturnScreen)
                          and bool(app.screen.query("#more-1")), what="the receipt's lines")
+        await settle(app, pilot)
         await tap(app, pilot, "#more-1")
         await wait_until(app, pilot, lambda: app.screen.chosen.get(1) == 1, what="one chosen")
         await tap(app, pilot, "#reason-faulty")

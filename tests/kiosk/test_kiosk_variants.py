@@ -59,6 +59,10 @@ async def test_colour_and_size_as_two_selectors_in_size_order(  # type: ignore[n
         await tap(app, pilot, "#size-1")  # M
         await wait_until(app, pilot, lambda: app.screen.sku == "PT-TEE-01-NAV-M"
                          and selected(app, "size") == ["M"], what="size M to be chosen")
+        await settle(app, pilot)
+        app.screen.query_one("#product").scroll_to_widget(
+            app.screen.query_one("#colour-2"), animate=False)
+        await settle(app, pilot)
         await tap(app, pilot, "#colour-2")  # Sage, same size
         await wait_until(app, pilot, lambda: app.screen.sku == "PT-TEE-01-SAG-M",
                          what="the sage tee in M")
