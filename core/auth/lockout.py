@@ -56,7 +56,8 @@ class Lock(StrEnum):
     PIN = "pin"
     """Staff PIN sign-in (and a supervisor's unlock PIN)."""
     CODES = "codes"
-    """Signed codes typed or scanned: pickup, receipt, loyalty card."""
+    """Signed codes typed or scanned (pickup, receipt, loyalty card), card numbers,
+    gift-card PINs and surnames: whatever proves a claim on an order or a card."""
 
 
 _COLUMNS: dict[Lock, tuple[InstrumentedAttribute[int], InstrumentedAttribute[Any]]] = {

@@ -72,6 +72,12 @@ def _not_kiosk_requested() -> ColumnElement[bool]:
                Return.requested_device_id.not_in(_kiosk_ids()))
 
 
+def not_lapsed() -> ColumnElement[bool]:
+    """Leaves out kiosk requests older than :data:`KIOSK_REQUEST_HOURS` (the
+    store's list of open returns is what the returns desk works through)."""
+    return or_(_not_kiosk_requested(), Return.created_at > cutoff())
+
+
 def pending_qty(session: Session, order_line_id: int, *, open_statuses: Sequence[str],
                 for_till: bool) -> int:
     """What open returns hold of a sale's line. For a till, kiosk requests hold
@@ -79,10 +85,7 @@ def pending_qty(session: Session, order_line_id: int, *, open_statuses: Sequence
     younger than :data:`KIOSK_REQUEST_HOURS` do, beside every till return."""
     stmt = select(ReturnLine.qty).join(Return).where(
         ReturnLine.order_line_id == order_line_id, Return.status.in_(open_statuses))
-    if for_till:
-        stmt = stmt.where(_not_kiosk_requested())
-    else:
-        stmt = stmt.where(or_(_not_kiosk_requested(), Return.created_at > cutoff()))
+    stmt = stmt.where(_not_kiosk_requested() if for_till else not_lapsed())
     return sum(session.scalars(stmt))
 
 

@@ -235,7 +235,7 @@ def store_returns(session: Session, *, caller: Caller,
     caller.require_staff(action="see the store's returns")
     return list(session.scalars(
         select(Return).where(Return.store_code == caller.store_code,
-                             Return.status.in_(statuses))
+                             Return.status.in_(statuses), kiosk.not_lapsed())
         .order_by(Return.created_at, Return.id).limit(limit)))
 
 

@@ -151,6 +151,7 @@ def test_a_kiosk_request_never_blocks_the_till_and_lapses_after_two_hours(  # ty
     try:
         again = kiosk.call(Api.create_return(_ret(2, receipt_code=other.receipt_code)))
         assert again.status == "requested"  # the lapsed slip no longer holds the items
+        assert old.number not in {r.number for r in till.call(Api.returns())}
         with pytest.raises(errors.Conflict) as caught:
             till.call(Api.approve_return(old.number))
         assert caught.value.code == "kiosk_request_expired"
