@@ -56,6 +56,12 @@ TABLES = {
 """Each table's columns, on screen and in its CSV file."""
 
 
+LEAD_TIME_TICKS = {"under 2 h": "<2h", "2 to 24 h": "2-24h", "1 to 2 days": "1-2d",
+                   "2 to 3 days": "2-3d", "over 3 days": ">3d"}
+"""Short enough that plotext never has to drop one that would touch its neighbour
+(which one it drops varies from run to run)."""
+
+
 def euros(cents: int) -> str:
     """Plain euros for a CSV or an axis: 1234.50 (a spreadsheet reads it)."""
     return f"{cents / 100:.2f}"
@@ -241,13 +247,13 @@ class ManagerScreen(Screen[None]):
         hours = [h for h in k.by_hour if 7 <= h.hour <= 21 or h.orders]
         self.query_one("#by-hour", BarPlot).show(
             "Sales by hour (€)", [str(h.hour) for h in hours],
-            [h.sales_cents / 100 for h in hours])
+            [h.sales_cents / 100 for h in hours], every=3)
         self.query_one("#by-channel", BarPlot).show(
             "Sales by channel (€)", [c.channel for c in k.by_channel],
             [c.sales_cents / 100 for c in k.by_channel])
         self.query_one("#lead-times", BarPlot).show(
-            "Pickups: order to hand-over", [b.label.replace(" to ", "-")
-                                             for b in p.order_to_collected],
+            "Pickups: order to hand-over (orders)",
+            [LEAD_TIME_TICKS.get(b.label, b.label) for b in p.order_to_collected],
             [b.orders for b in p.order_to_collected])
         for name in TABLES:
             table = self.query_one(f"#{name}-table", DataTable)
