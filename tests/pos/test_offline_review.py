@@ -63,85 +63,68 @@ async def _sell_offline(app: PosApp, pilot: Any, link: Link, sku: str) -> str:
     return entry.offline_number
 
 
-async def test_a_refused_replay_waits_for_a_supervisor_who_resubmits_it(  # type: ignore[no-untyped-def]
+async def test_refused_replays_wait_for_a_supervisor_who_resubmits_or_writes_off(  # type: ignore[no-untyped-def]
     offline_till, link: Link, seeded_sqlite
 ) -> None:
-    set_stock(seeded_sqlite.url, "MI01", MOKA, 10)
+    for sku in (MOKA, BOOK):
+        set_stock(seeded_sqlite.url, "MI01", sku, 10)
     app = offline_till()
     async with app.run_test(size=(120, 36)) as pilot:
         await _ready(app, pilot)
         offline = app.offline
         assert offline is not None
         number = await _sell_offline(app, pilot, link, MOKA)
+        other = await _sell_offline(app, pilot, link, BOOK)
         link.down = False
-        await wait_until(app, pilot, lambda: offline.review == 1 and not offline.pending,
-                         what="the refused replay set aside for review", seconds=30)
+        await wait_until(app, pilot, lambda: offline.review == 2 and not offline.pending,
+                         what="the refused replays set aside for review", seconds=30)
         await settle(app, pilot)
-        assert "1 refused sale needs a supervisor (Ctrl+R)" in banner(app)
-        # It is not tried again on its own: three more rounds of the till's link.
+        assert "2 refused sales need a supervisor (Ctrl+R)" in banner(app)
+        # They are not tried again on their own: three more rounds of the till's link.
         await _rounds(app, pilot, 3)
-        assert offline.review == 1 and [e.offline_number for e in
-                                        offline.store.entries("refused")] == [number]
+        assert offline.review == 2 and offline.store.entries("sent") == []
 
-        # The cashier opens the list: a supervisor's PIN first.
+        # The cashier opens the list: a supervisor's PIN first; no PIN, no list.
         await pilot.press("ctrl+r")
         await settle(app, pilot)
         assert isinstance(app.screen, SupervisorDialog)
-        await pilot.press(*"2222", "enter")
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, OfflineReviewScreen)
-        assert [e.offline_number for e in screen.rows] == [number]
-        assert "not valid when the sale was made" in str(
-            screen.query_one("#review-reason").render())
-
-        await pilot.press("r")
-        await wait_until(app, pilot, lambda: offline.review == 0 and not offline.pending,
-                         what="the resubmitted sale replayed", seconds=30)
-        [sent] = offline.store.entries("sent")
-        assert sent.offline_number == number and sent.order_number
-        order = await app.client.call(Api.order(sent.order_number))
-        await settle(app, pilot)
-        assert text_of(app, "#review-reason") == "Nothing waits for review."
         await pilot.press("escape")
-        await settle(app, pilot)
-        assert isinstance(app.screen, SellScreen) and banner(app) == ""
-    assert order.offline_number == number and order.status == "completed"
-    assert [line.sku for line in order.lines] == [MOKA]
-
-
-async def test_a_supervisor_writes_a_refused_sale_off(  # type: ignore[no-untyped-def]
-    offline_till, link: Link, seeded_sqlite
-) -> None:
-    set_stock(seeded_sqlite.url, "MI01", BOOK, 10)
-    app = offline_till()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await _ready(app, pilot)
-        offline = app.offline
-        assert offline is not None
-        number = await _sell_offline(app, pilot, link, BOOK)
-        link.down = False
-        await wait_until(app, pilot, lambda: offline.review == 1,
-                         what="the refused replay set aside for review", seconds=30)
-        await pilot.press("ctrl+r")
-        await settle(app, pilot)
-        await pilot.press("escape")  # no PIN: no list
         await settle(app, pilot)
         assert isinstance(app.screen, SellScreen)
         await pilot.press("ctrl+r")
         await settle(app, pilot)
         await pilot.press(*"2222", "enter")
         await settle(app, pilot)
-        assert isinstance(app.screen, OfflineReviewScreen)
-        await pilot.press("w")
+        screen = app.screen
+        assert isinstance(screen, OfflineReviewScreen)
+        assert [e.offline_number for e in screen.rows] == [number, other]
+        assert "not valid when the sale was made" in str(
+            screen.query_one("#review-reason").render())
+
+        await pilot.press("r")  # the first: resubmitted on the supervisor's sign-in
+        await wait_until(app, pilot, lambda: offline.review == 1 and not offline.pending,
+                         what="the resubmitted sale replayed", seconds=30)
+        [sent] = offline.store.entries("sent")
+        assert sent.offline_number == number and sent.order_number
+        order = await app.client.call(Api.order(sent.order_number))
+
+        await settle(app, pilot)
+        await pilot.press("w")  # the second: written off
         await settle(app, pilot)
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await settle(app, pilot)
-        await wait_until(app, pilot, lambda: offline.review == 0, what="the write-off", seconds=30)
-        assert f"{number} written off." in status(app)
+        await wait_until(app, pilot, lambda: offline.review == 0, what="the write-off",
+                         seconds=30)
+        assert f"{other} written off." in status(app)
         [handled] = offline.store.entries("handled")
-        assert handled.offline_number == number and handled.handled_by
+        assert handled.offline_number == other and handled.handled_by
         assert "not valid when the sale was made" in (handled.note or "")
+        assert text_of(app, "#review-reason") == "Nothing waits for review."
         await _rounds(app, pilot, 3)
-        assert offline.store.entries("sent") == []
+        assert [e.offline_number for e in offline.store.entries("sent")] == [number]
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SellScreen) and banner(app) == ""
+    assert order.offline_number == number and order.status == "completed"
+    assert [line.sku for line in order.lines] == [MOKA]
