@@ -62,7 +62,7 @@ def place(body: OrderCreate, key: IdempotencyKey, request: Request, response: Re
     """An offline sale (``offline``) is checked against the staff sign-in valid when
     it was sold, not now: see :mod:`core.orders.offline`."""
     if body.offline:
-        caller = offline.offline_caller(device, body, settings=settings,
+        caller = offline.offline_caller(device, body, settings=settings, db=db,
                                         staff_token=staff_token, approver_token=approver_token)
     else:
         caller = optional_staff_caller(db, device, settings, staff_token, approver_token)
