@@ -46,7 +46,7 @@ NEEDS_CORE = frozenset({Tender.LOYALTY_POINTS, Tender.GIFT_CARD, Tender.STORE_CR
 
 def offline_caller(device: Caller, body: OrderCreate, *, settings: CoreSettings,
                    staff_token: str | None, approver_token: str | None,
-                   db: Database | None = None) -> Caller:
+                   db: Database) -> Caller:
     """The caller of an offline sale: the till, and the cashier whose sign-in it
     carries, checked at ``sold_at`` (now when the till did not say); or the
     supervisor who took it on from the review list (``db`` checks they are active)."""
@@ -81,7 +81,7 @@ def offline_caller(device: Caller, body: OrderCreate, *, settings: CoreSettings,
 
 
 def _approver(device: Caller, settings: CoreSettings, token: str, at: datetime,
-              db: Database | None) -> StaffClaims:
+              db: Database) -> StaffClaims:
     """Approved at the sale (valid at ``sold_at``), or now from the review list."""
     try:
         return read_staff_token(secret=settings.resolved_secret, token=token,
@@ -94,9 +94,9 @@ def _approver(device: Caller, settings: CoreSettings, token: str, at: datetime,
 
 
 def _taken_on(device: Caller, settings: CoreSettings, token: str | None,
-              db: Database | None) -> StaffClaims | None:
+              db: Database) -> StaffClaims | None:
     """A supervisor signed in on this till now, and active: they answer for the sale."""
-    if not token or db is None:
+    if not token:
         return None
     claims = read_staff_token(secret=settings.resolved_secret, token=token,
                               device_id=device.device_id)
