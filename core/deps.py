@@ -7,7 +7,6 @@ to check it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -21,10 +20,11 @@ from core.auth.service import (
     invalid_device_token,
     read_staff_token,
 )
+from core.caller import Caller
 from core.db import Database
 from core.problems import Forbidden, Unauthorized
 from core.settings import CoreSettings
-from shared.schemas.enums import DeviceKind, Role
+from shared.schemas.enums import DeviceKind
 
 _bearer = HTTPBearer(
     auto_error=False,
@@ -63,41 +63,6 @@ would overflow before saying so."""
 
 DbDep = Annotated[Database, Depends(get_db)]
 SettingsDep = Annotated[CoreSettings, Depends(get_settings)]
-
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """The device a request comes from and, on a till, the staff signed in."""
-
-    device_id: int
-    device_kind: DeviceKind
-    device_name: str
-    store_code: str | None
-    staff: StaffClaims | None = None
-    approver: StaffClaims | None = None
-    """A supervisor who typed their PIN on this till to approve one action."""
-
-    @property
-    def role(self) -> Role | None:
-        return self.staff.role if self.staff else None
-
-    def require_staff(self, minimum: Role = Role.CASHIER, action: str = "do this") -> StaffClaims:
-        if self.staff is None:
-            raise Unauthorized(f"Sign in with your staff PIN to {action}.", code="staff_required")
-        if self.approved_by(minimum) is None:
-            raise Forbidden(
-                f"A {minimum.value} or above must {action}.", code="role_required",
-                required_role=minimum.value,
-            )
-        return self.staff
-
-    def approved_by(self, minimum: Role) -> StaffClaims | None:
-        """Who approved an action the signed-in cashier may not do alone."""
-        if self.staff is not None and self.staff.role.at_least(minimum):
-            return self.staff
-        if self.approver is not None and self.approver.role.at_least(minimum):
-            return self.approver
-        return None
 
 
 def device_caller(

@@ -24,7 +24,7 @@ from shared.schemas.enums import Role
 
 if TYPE_CHECKING:
     from core.auth.service import StaffClaims
-    from core.deps import Caller
+    from core.caller import Caller
 
 AUDITED_KINDS = (
     "return.approved", "return.rejected", "return.refunded", "order.refunded",

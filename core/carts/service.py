@@ -17,11 +17,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.audit import service as audit
+from core.caller import Caller
 from core.carts.models import Cart, CartLine
 from core.catalog.models import Product
 from core.catalog.service import get_product
 from core.customers.models import Customer
-from core.deps import Caller
 from core.events.service import emit
 from core.loyalty import service as loyalty
 from core.pricing import PricedLine, line_discount, totals

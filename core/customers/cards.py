@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from core import signing
 from core.auth.lockout import target_key
+from core.caller import Caller
 from core.carts import service as carts
 from core.carts.models import Cart
 from core.customers.models import Customer
-from core.deps import Caller
 from core.events.service import emit
 from core.problems import Conflict, InvalidInput
 from shared.codes import CodeKind, ScanCode, is_valid_ean13, parse_code

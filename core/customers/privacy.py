@@ -30,7 +30,7 @@ from core.returns.models import Return
 from core.timeutil import utcnow
 
 if TYPE_CHECKING:
-    from core.deps import Caller
+    from core.caller import Caller
 
 ERASED_FIRST_NAME = "Erased"
 ERASED_LAST_NAME = "customer"

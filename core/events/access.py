@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, false, or_, select
 
+from core.caller import Caller
 from core.carts.models import Cart
-from core.deps import Caller
 from core.events.models import Event
 from core.orders.models import Order
 from shared.schemas.enums import DeviceKind

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from core.auth.lockout import code_attempt, target_key
 from core.auth.service import hash_pin, verify_pin
+from core.caller import Caller
 from core.customers.cards import looks_like_card_number
 from core.db import Database
-from core.deps import Caller
 from core.giftcards import numbers
 from core.giftcards.models import GiftCard
 from core.payments.models import StoreCreditAccount

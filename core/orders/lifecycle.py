@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from core import signing
 from core.audit import service as audit
+from core.caller import Caller
 from core.carts.models import Cart
 from core.customers.models import Customer
-from core.deps import Caller
 from core.events.service import emit
 from core.orders.models import Order
 from core.orders.numbers import next_value

@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 
 from core.auth.models import Staff
 from core.auth.service import StaffClaims, read_staff_token
+from core.caller import Caller
 from core.carts.models import Cart
 from core.db import Database
-from core.deps import Caller
 from core.orders.models import Order
 from core.problems import CommerceProblem, Forbidden, InvalidInput, Unauthorized
 from core.settings import CoreSettings

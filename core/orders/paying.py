@@ -19,8 +19,8 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from core.caller import Caller
 from core.db import Database
-from core.deps import Caller
 from core.orders import service
 from core.orders.models import Order
 from core.payments import service as payments

@@ -15,11 +15,11 @@ from datetime import timedelta
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from core.caller import Caller
 from core.carts import service as carts
 from core.carts.models import Cart
 from core.catalog.service import ONLINE_KINDS
 from core.customers.models import Customer
-from core.deps import Caller
 from core.events.service import emit
 from core.loyalty import service as loyalty
 from core.orders import offline

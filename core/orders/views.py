@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import signing
+from core.caller import Caller
 from core.customers.models import Customer
-from core.deps import Caller
 from core.loyalty import service as loyalty
 from core.orders.models import Order
 from core.payments import service as payments

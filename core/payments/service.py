@@ -11,8 +11,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.audit import service as audit
+from core.caller import Caller
 from core.db import rows_changed
-from core.deps import Caller
 from core.events.service import emit
 from core.loyalty import service as loyalty
 from core.orders.models import Order

@@ -40,7 +40,7 @@ from shared.schemas.reports import (
 )
 
 if TYPE_CHECKING:
-    from core.deps import Caller
+    from core.caller import Caller
 
 MAX_DAYS = 400
 """A little over a year: longer ranges are an export's job, not a screen's."""

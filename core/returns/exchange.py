@@ -24,8 +24,8 @@ import json
 
 from sqlalchemy.orm import Session
 
+from core.caller import Caller
 from core.catalog.models import Product
-from core.deps import Caller
 from core.events.service import emit
 from core.orders import service as orders
 from core.orders import views

@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 
 from core.auth.lockout import code_target, target_key
 from core.auth.models import Device
+from core.caller import Caller
 from core.customers.models import Customer
-from core.deps import Caller
 from core.events.service import emit
 from core.orders.models import Order
 from core.problems import Conflict, Forbidden, InvalidInput

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from core import signing
 from core.audit import service as audit
+from core.caller import Caller
 from core.catalog.models import Category, Product
 from core.customers.models import Customer
-from core.deps import Caller
 from core.events.service import emit
 from core.loyalty import service as loyalty
 from core.orders.models import Order, OrderLine

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from core import signing
+from core.caller import Caller
 from core.carts.service import cart_by_handoff
 from core.catalog import service as catalog
 from core.customers.service import by_card
-from core.deps import Caller
 from core.orders.service import get_order
 from core.problems import Forbidden, InvalidInput
 from core.returns.service import get_return

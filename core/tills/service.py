@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import service as audit
 from core.auth.models import Device, Staff
-from core.deps import Caller
+from core.caller import Caller
 from core.events.service import emit
 from core.problems import Conflict
 from core.settings import CoreSettings

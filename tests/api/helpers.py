@@ -70,7 +70,7 @@ def web_pickup(sku: str, qty: int = 1, store: str = "MI01", fulfilment: str = "p
 
 def warehouse_moves(url: str, number: str, *statuses: str) -> None:
     """The warehouse's own system moves web orders on (it has no till here)."""
-    from core.deps import Caller
+    from core.caller import Caller
     from core.orders import lifecycle
     from core.payments.gateway import SimulatedTerminal
     from shared.schemas.enums import DeviceKind, OrderStatus
