@@ -11,7 +11,7 @@ import base64
 import hashlib
 import hmac
 
-from shared.codes import CodeKind, build_code
+from shared.codes import CodeKind, ScanCode, build_code
 
 MAC_LENGTH = 10
 
@@ -27,3 +27,17 @@ def signed_code(secret: bytes, kind: CodeKind, value: str) -> str:
 
 def verify(secret: bytes, kind: CodeKind, value: str, mac: str | None) -> bool:
     return mac is not None and hmac.compare_digest(mac_for(secret, kind, value), mac.upper())
+
+
+def is_genuine(secret: bytes, code: ScanCode) -> bool:
+    """The code carries our signature for its kind and value."""
+    return verify(secret, code.kind, code.value, code.mac)
+
+
+def genuine_value(secret: bytes, code: ScanCode | None, kind: CodeKind) -> str | None:
+    """What a signed code of ``kind`` names, or ``None`` for anything else: no
+    code, another kind, or a signature that is not ours. Every place that takes
+    a pickup, receipt or loyalty code asks this one question."""
+    if code is None or code.kind is not kind or not is_genuine(secret, code):
+        return None
+    return code.value

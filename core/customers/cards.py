@@ -63,9 +63,8 @@ def card_target(parsed: ScanCode | None, number: str | None) -> dict[str, Any]:
 
 def checked_number(parsed: ScanCode | None, number: str | None, secret: bytes) -> str:
     """The card number, once its QR's signature is checked (inside the attempt)."""
-    if number is None or (parsed is not None and (
-            parsed.kind is not CodeKind.LOYALTY
-            or not signing.verify(secret, parsed.kind, parsed.value, parsed.mac))):
+    if number is None or (parsed is not None
+                          and signing.genuine_value(secret, parsed, CodeKind.LOYALTY) is None):
         raise InvalidInput("That loyalty card code is not valid.", code="invalid_code")
     return number
 

@@ -167,10 +167,8 @@ def pick(session: Session, *, caller: Caller, number: str, body: Pick) -> Order:
 def _verify_pickup(session: Session, *, caller: Caller, order: Order, body: Collect,
                    settings: CoreSettings) -> None:
     if body.code:
-        code = parse_code(body.code)
-        if (code is None or code.kind is not CodeKind.ORDER_PICKUP
-                or code.value != order.number
-                or not signing.verify(settings.resolved_secret, code.kind, code.value, code.mac)):
+        if signing.genuine_value(settings.resolved_secret, parse_code(body.code),
+                                 CodeKind.ORDER_PICKUP) != order.number:
             raise InvalidInput("That pickup code does not belong to this order.",
                                code="invalid_code")
         return
@@ -259,12 +257,11 @@ def check_in(session: Session, *, caller: Caller, code: str | None, number: str 
              last_name: str | None, settings: CoreSettings) -> Order:
     """A shopper arrived for a pickup; the till's queue is told through an event."""
     if code:
-        parsed = parse_code(code)
-        if (parsed is None or parsed.kind is not CodeKind.ORDER_PICKUP
-                or not signing.verify(settings.resolved_secret, parsed.kind, parsed.value,
-                                      parsed.mac)):
+        named = signing.genuine_value(settings.resolved_secret, parse_code(code),
+                                      CodeKind.ORDER_PICKUP)
+        if named is None:
             raise InvalidInput("That pickup code is not valid.", code="invalid_code")
-        order = get_order(session, parsed.value, lock=True)
+        order = get_order(session, named, lock=True)
     elif number and last_name:
         try:
             order = get_order(session, number, lock=True)

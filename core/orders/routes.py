@@ -137,11 +137,11 @@ def by_receipt(code: str, db: DbDep, settings: SettingsDep, caller: MaybeStaffDe
     parsed = parse_code(code)
     with code_attempt(db, settings, caller.device_id,
                       code_target(parsed) if parsed is not None else None, signed=True):
-        if parsed is None or parsed.kind is not CodeKind.RECEIPT or not signing.verify(
-                settings.resolved_secret, parsed.kind, parsed.value, parsed.mac):
+        number = signing.genuine_value(settings.resolved_secret, parsed, CodeKind.RECEIPT)
+        if number is None:
             raise InvalidInput("That receipt code is not valid.", code="invalid_code")
         with db.read() as session:
-            order = service.get_order(session, parsed.value)
+            order = service.get_order(session, number)
             return views.order_out(session, order, caller=caller, settings=settings)
 
 

@@ -50,11 +50,10 @@ RETURNABLE_STATUSES = ("completed", "collected", "delivered", "ready_for_pickup"
 
 def _order_from(session: Session, body: ReturnCreate, secret: bytes) -> Order | None:
     if body.receipt_code:
-        code = parse_code(body.receipt_code)
-        if code is None or code.kind is not CodeKind.RECEIPT or not signing.verify(
-                secret, code.kind, code.value, code.mac):
+        number = signing.genuine_value(secret, parse_code(body.receipt_code), CodeKind.RECEIPT)
+        if number is None:
             raise InvalidInput("That receipt code is not valid.", code="invalid_code")
-        return get_order(session, code.value, lock=True)
+        return get_order(session, number, lock=True)
     if body.order_number:
         return get_order(session, body.order_number, lock=True)
     return None
