@@ -21,17 +21,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from core.caller import Caller
 from core.catalog.models import Product
+from core.db import Database
 from core.events.service import emit
 from core.orders import service as orders
 from core.orders import views
 from core.orders.models import Order, OrderLine
 from core.payments import service as payments
-from core.payments.gateway import PaymentGateway
+from core.payments.gateway import GatewayResult, PaymentGateway
 from core.payments.models import Payment
 from core.problems import Conflict, Forbidden, InvalidInput
 from core.returns import service as returns
@@ -44,23 +46,73 @@ from shared.schemas.exchanges import ExchangeCreate, ExchangeLineOut, ExchangeOu
 from shared.schemas.orders import OrderCreate
 from shared.schemas.returns import ReturnRefundOut
 
+
+@dataclass(frozen=True, slots=True)
+class Charged:
+    """A card the terminal approved for an exchange, before its transaction."""
+
+    result: GatewayResult
+    amount_cents: int
+
+
 PAY_ORDER = {Tender.CASH: 0, Tender.STORE_CREDIT: 1, Tender.GIFT_CARD: 1,
              Tender.LOYALTY_POINTS: 1, Tender.CARD: 2}
 """Card last: once the terminal approves, nothing after it may refuse."""
 
 
-def exchange(session: Session, *, caller: Caller, number: str, body: ExchangeCreate,
-             key: str, digest: str, settings: CoreSettings, gateway: PaymentGateway
-             ) -> tuple[Order, Return, int]:
-    """The completed new sale, the refunded return, the points clawed back."""
-    staff = caller.require_staff(Role.CASHIER, "make an exchange")
-    ret = returns.get_return(session, number, lock=True)
+def _check_exchangeable(ret: Return, caller: Caller) -> None:
     if ret.status != "approved":
         raise Conflict(f"Return {ret.number} is {ret.status}; only an approved return can be "
                        "exchanged.", code="not_approved")
     if ret.store_code != caller.store_code:
         raise Forbidden(f"Return {ret.number} is handled at {ret.store_code}.",
                         code="other_store")
+
+
+def charge_cards(db: Database, *, caller: Caller, number: str, body: ExchangeCreate,
+                 gateway: PaymentGateway) -> list[Charged]:
+    """The exchange's card payments, charged before its transaction opens, so no
+    write lock waits on a card terminal (on SQLite that lock is the chain's). A
+    card that is not approved refuses the exchange here, with the approved ones
+    given back: nothing of it was done."""
+    cards = [p for p in sorted(body.payments, key=lambda p: PAY_ORDER.get(p.tender, 1))
+             if p.tender is Tender.CARD]
+    if not cards:
+        return []
+    caller.require_staff(Role.CASHIER, "make an exchange")
+    with db.read() as session:
+        _check_exchangeable(returns.get_return(session, number), caller)
+    results: list[Charged] = []
+    for card in cards:
+        result = gateway.charge(amount_cents=card.amount_cents, order_number=number,
+                                card_token=card.card_token)
+        if result.status != PaymentStatus.APPROVED:
+            give_back_cards(results, gateway)
+            raise Conflict(f"The card was not approved ({result.message}): nothing of the "
+                           "exchange was done; the return waits. Try again or take another "
+                           "tender.", code=f"card_{result.status}")
+        results.append(Charged(result, card.amount_cents))
+    return results
+
+
+def give_back_cards(results: list[Charged], gateway: PaymentGateway) -> None:
+    """Refund charges the exchange did not keep (it was refused after them, or it
+    needed less than was charged)."""
+    for charged in results:
+        gateway.refund(reference=charged.result.reference, amount_cents=charged.amount_cents)
+    results.clear()
+
+
+def exchange(session: Session, *, caller: Caller, number: str, body: ExchangeCreate,
+             key: str, digest: str, settings: CoreSettings, gateway: PaymentGateway,
+             card_results: list[Charged] | None = None) -> tuple[Order, Return, int]:
+    """The completed new sale, the refunded return, the points clawed back.
+
+    ``card_results``: the cards :func:`charge_cards` charged, in payment order; each
+    one recorded is taken off the list, so what is left was not used."""
+    staff = caller.require_staff(Role.CASHIER, "make an exchange")
+    ret = returns.get_return(session, number, lock=True)
+    _check_exchangeable(ret, caller)
     first = session.get(Order, ret.order_id) if ret.order_id else None
     customer_id = body.customer_id or (first.customer_id if first else None)
     order = orders.place_order(
@@ -90,9 +142,11 @@ def exchange(session: Session, *, caller: Caller, number: str, body: ExchangeCre
         left = order.total_cents - payments.paid_cents(payments.payments_of(session, order))
         if left <= 0:
             break
+        charged = card_results.pop(0).result if card_results and payment.tender is Tender.CARD \
+            else None
         row = payments.take_payment(session, order=order, payment=payment,
                                     device_kind=caller.device_kind, gateway=gateway,
-                                    due_cents=left, caller=caller)
+                                    due_cents=left, caller=caller, card_result=charged)
         if row.status != PaymentStatus.APPROVED:
             raise Conflict(f"The card was not approved ({row.message}): nothing of the exchange "
                            "was done; the return waits. Try again or take another tender.",

@@ -111,16 +111,25 @@ def exchange(number: str, body: ExchangeCreate, key: IdempotencyKey, request: Re
 
     if (done := replayed()) is not None:
         return done
+    gateway = gateway_of(request)
+    charged = exchanges.charge_cards(db, caller=caller, number=number, body=body,
+                                     gateway=gateway)
     try:
         with db.write() as session:
             order, ret, clawed = exchanges.exchange(
                 session, caller=caller, number=number, body=body,
                 key=orders.scoped_key(caller.device_id, key), digest=digest,
-                settings=settings, gateway=gateway_of(request))
-            return exchanges.exchange_out(session, order, ret, caller=caller,
-                                          settings=settings, clawed=clawed)
+                settings=settings, gateway=gateway, card_results=charged)
+            answer = exchanges.exchange_out(session, order, ret, caller=caller,
+                                            settings=settings, clawed=clawed)
     except IntegrityError:
         # The same exchange sent twice at once: the first one's answer.
+        exchanges.give_back_cards(charged, gateway)
         if (done := replayed()) is None:
             raise
         return done
+    except Exception:
+        exchanges.give_back_cards(charged, gateway)  # nothing of the exchange was kept
+        raise
+    exchanges.give_back_cards(charged, gateway)  # charged but not needed
+    return answer

@@ -20,7 +20,9 @@ from core.payments.gateway import GatewayResult, SimulatedTerminal
 from shared import errors
 from shared.client import Api, CommerceClient
 from shared.schemas.enums import PaymentStatus
+from shared.schemas.exchanges import ExchangeCreate
 from shared.schemas.orders import LineIn, OrderCreate, PaymentIn, Transition
+from shared.schemas.returns import ReturnCreate, ReturnLineIn
 from tests.api.helpers import key, set_stock, sign_in, some_sku
 from tests.conftest import Seeded
 from tests.support import make_settings
@@ -137,3 +139,39 @@ def test_a_refund_the_terminal_refuses_is_not_recorded(
     assert refused.value.code == "card_refund_failed"
     after = till.call(Api.order(order.number))
     assert after.status == "paid" and after.payments[0].refunded_cents == 0
+
+
+def test_an_exchange_charges_the_difference_with_no_write_transaction_open(
+    web_and_till: tuple[CommerceClient, CommerceClient, str], terminal: ProbeTerminal,
+    seeded_sqlite: Seeded,
+) -> None:
+    """A shopper swaps a cheap item for a dearer one and pays the difference by card:
+    the terminal is asked before the exchange's transaction, and when the exchange
+    is then refused (another till rejected the return meanwhile) the charge is given
+    back."""
+    _, till, cheap = web_and_till
+    products = till.call(Api.products(limit=50)).items
+    dear = max(products, key=lambda p: p.price_cents)
+    cheap_price = next(p.price_cents for p in products if p.sku == cheap)
+    assert dear.price_cents > cheap_price
+    set_stock(seeded_sqlite.url, "MI01", dear.sku, 5)
+    sale = till.call(Api.place_order(OrderCreate(lines=[LineIn(sku=cheap, qty=1)], payments=[
+        PaymentIn(tender="cash", amount_cents=cheap_price)]), key()))
+    ret = till.call(Api.create_return(ReturnCreate(
+        order_number=sale.number, lines=[ReturnLineIn(line_no=1, qty=1, reason="size")])))
+    difference = dear.price_cents - cheap_price
+    swap = ExchangeCreate(lines=[LineIn(sku=dear.sku, qty=1)],
+                          payments=[PaymentIn(tender="card", amount_cents=difference)])
+    # A supervisor at another till rejects the return while the shopper types the PIN.
+    terminal.meanwhile = ["UPDATE returns SET status = 'rejected' WHERE number = :number"]
+    with pytest.raises(errors.Conflict) as refused:
+        till.call(Api.exchange(ret.number, swap, key()))
+    assert refused.value.code == "not_approved"
+    assert terminal.free_at_charge == [True]
+    assert len(terminal.refunds) == 1  # the charge went back: nothing of the exchange was kept
+    terminal.meanwhile = []
+    again = till.call(Api.create_return(ReturnCreate(
+        order_number=sale.number, lines=[ReturnLineIn(line_no=1, qty=1, reason="size")])))
+    done = till.call(Api.exchange(again.number, swap, key()))
+    assert done.order.status == "completed" and done.difference_cents == difference
+    assert terminal.free_at_charge == [True, True] and len(terminal.refunds) == 1
