@@ -20,6 +20,7 @@ from core.customers.privacy_routes import router as privacy_router
 from core.customers.routes import router as customers_router
 from core.db import Database
 from core.edge import EdgeChecks
+from core.events.hub import EventHub
 from core.events.routes import router as events_router
 from core.giftcards.routes import router as giftcards_router
 from core.health import router as health_router
@@ -69,7 +70,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         sweeper = asyncio.create_task(_sweep_forever(db, settings, gateway))
+        app.state.events.start()
         yield
+        await app.state.events.close()
         sweeper.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sweeper
@@ -85,6 +88,7 @@ def create_app(
     app.state.settings = settings
     app.state.db = db
     app.state.gateway = gateway
+    app.state.events = EventHub(db, poll_seconds=settings.event_poll_seconds)
     install_problem_handlers(app)
     app.add_middleware(EdgeChecks)
     for router in ROUTERS:

@@ -16,10 +16,13 @@ with a staff sign-in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import ColumnElement, and_, false, or_, select
 
 from core.caller import Caller
 from core.carts.models import Cart
+from core.events.hub import Published
 from core.events.models import Event
 from core.orders.models import Order
 from shared.schemas.enums import DeviceKind
@@ -47,3 +50,17 @@ def visible_to(caller: Caller) -> ColumnElement[bool]:
         and_(or_(Event.type.startswith("order."), Event.type.startswith("payment.")),
              Event.subject.in_(own_orders)),
     )
+
+
+def may_see(caller: Caller) -> Callable[[Published], bool]:
+    """The same rule as :func:`visible_to`, for events the hub hands out live: it
+    knows each cart's and order's device (``owner_device``) instead of a subquery."""
+    kind, store, device = caller.device_kind, caller.store_code, caller.device_id
+    if kind is DeviceKind.POS:
+        return lambda e: (store is not None and e.store_code == store) \
+            or e.type.startswith(CATALOG_PREFIX)
+    if kind is DeviceKind.DISPLAY:
+        return lambda e: store is not None and e.store_code == store \
+            and e.type.startswith(DISPLAY_PREFIXES)
+    return lambda e: e.type == "stock.changed" or (
+        e.type.startswith(("cart.", "order.", "payment.")) and e.owner_device == device)

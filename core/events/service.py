@@ -121,10 +121,13 @@ def number_pending(engine: Engine, *, wait: bool = True) -> int:
 
 def events_after(
     session: Session, *, after: int, store: str | None, types: list[str] | None, limit: int = 200,
-    visible: ColumnElement[bool] | None = None,
+    visible: ColumnElement[bool] | None = None, upto: int | None = None,
 ) -> list[Event]:
-    """``visible``: the caller's slice of the log (:func:`core.events.access.visible_to`)."""
+    """``visible``: the caller's slice of the log (:func:`core.events.access.visible_to`);
+    ``upto``: the last number to read (a stream catching up to where the hub took over)."""
     stmt = select(Event).where(Event.seq > after, visible if visible is not None else true())
+    if upto is not None:
+        stmt = stmt.where(Event.seq <= upto)
     if store:
         stmt = stmt.where((Event.store_code == store) | (Event.store_code.is_(None)))
     if types:
