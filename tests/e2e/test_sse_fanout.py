@@ -23,6 +23,8 @@ from sqlalchemy import event
 
 from core.app import create_app
 from core.db import Database
+from core.events.hub import EventHub
+from core.events.service import emit
 from core.settings import CoreSettings
 from shared.client import Api, AsyncCommerceClient, CommerceClient
 from shared.events import afollow_events
@@ -69,9 +71,9 @@ async def _follow(base: str, token: str, after: int, into: list[EventOut],
 
 @pytest.mark.slow
 async def test_each_device_gets_its_slice_in_order_once_and_resumes(
-        seeded_sqlite: Seeded, tmp_path: Path) -> None:
-    tokens = seeded_sqlite.tokens
-    with running_core(seeded_sqlite.url, tmp_path, secret=SECRET) as base, ExitStack() as stack:
+        seeded: Seeded, tmp_path: Path) -> None:
+    tokens = seeded.tokens
+    with running_core(seeded.url, tmp_path, secret=SECRET) as base, ExitStack() as stack:
         clients = {d: stack.enter_context(CommerceClient(base, tokens[d[0]][d[1]]))
                    for d in DEVICES}
         start = max((e.seq for e in clients["MI01", "pos"].call(Api.events(limit=1000))),
@@ -174,3 +176,29 @@ async def test_many_followers_cost_one_read_of_the_log_per_interval(
     # one reader: about window / poll reads, where one per follower would be 20x that
     assert len(during) <= 1.5 * window / poll + 3, len(during)
     assert len(during) >= 0.3 * window / poll, len(during)
+
+
+async def test_a_follower_that_falls_behind_is_dropped_not_waited_for(
+        seeded_sqlite: Seeded) -> None:
+    db = Database(seeded_sqlite.url)
+    hub = EventHub(db, poll_seconds=0.02, queue_size=3)
+    try:
+        slow, _ = await hub.join(lambda e: True)
+        behind, _ = await hub.join(lambda e: True)
+        hub.queue_size = 100
+        quick, joined_at = await hub.join(lambda e: True)
+
+        def write(n: int) -> None:
+            with db.write() as session:
+                for i in range(n):
+                    emit(session, "stock.changed", store="MI01", subject=f"SKU-{i}")
+
+        await asyncio.to_thread(write, 5)
+        await _until(lambda: quick.queue.qsize() == 5, "the quick follower's 5 events")
+        assert slow.overflowed and behind.overflowed and not quick.overflowed
+        assert hub.followers == 1  # the others no longer get anything queued
+        assert [slow.queue.get_nowait().seq for _ in range(3)] == \
+            [joined_at + 1, joined_at + 2, joined_at + 3]  # what it got is in order
+    finally:
+        await hub.close()
+        db.dispose()
