@@ -5,6 +5,8 @@ Each ``GET /v1/events`` follower used to poll the database itself every
 almost always, that nothing had happened. Here one task per process polls
 (only while someone follows), serializes each new event once, and hands it to
 every follower whose filter takes it, through a bounded queue per follower.
+A command of this process that wrote events wakes the poller at once (events
+written by other workers wait for the next poll).
 
 A follower that does not keep up (its queue full) is dropped rather than
 allowed to hold the others back or grow without bound: its stream ends with a
@@ -36,6 +38,10 @@ log = logging.getLogger("omnitill.events")
 
 BATCH = 500
 """Events read per poll; a full batch is followed by another read at once."""
+
+MIN_GAP = 0.01
+"""Seconds between two reads at least: under a stream of commits, one read takes
+the events of many commands instead of one read each."""
 
 QUEUE_SIZE = 1000
 """Events a follower may have waiting before it is told to reconnect."""
@@ -104,6 +110,8 @@ class EventHub:
         self._followers: set[Follower] = set()
         self._task: asyncio.Task[None] | None = None
         self._someone: asyncio.Event | None = None
+        self._nudged: asyncio.Event | None = None
+        self._unlisten: Callable[[], None] | None = None
 
     @property
     def followers(self) -> int:
@@ -115,12 +123,27 @@ class EventHub:
         if (self._task is not None and not self._task.done()
                 and self._task.get_loop() is asyncio.get_running_loop()):
             return
+        self._stop_listening()
         self._followers.clear()
         self.position = None
         self._someone = asyncio.Event()
+        nudged = self._nudged = asyncio.Event()
+        loop = asyncio.get_running_loop()
+
+        def nudge() -> None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed
+                loop.call_soon_threadsafe(nudged.set)
+
+        self._unlisten = service.on_committed(nudge)
         self._task = asyncio.create_task(self._run(), name="event-hub")
 
+    def _stop_listening(self) -> None:
+        if self._unlisten is not None:
+            self._unlisten()
+            self._unlisten = None
+
     async def close(self) -> None:
+        self._stop_listening()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -175,7 +198,7 @@ class EventHub:
                     break
 
     async def _run(self) -> None:
-        assert self._someone is not None
+        assert self._someone is not None and self._nudged is not None
         while True:
             if not self._followers:
                 self.position = None
@@ -185,6 +208,7 @@ class EventHub:
             if self.position is None:  # set by join before it wakes us
                 await asyncio.sleep(0)
                 continue
+            self._nudged.clear()
             try:
                 events = await asyncio.to_thread(self._read, self.position)
                 self.polls += 1
@@ -194,5 +218,8 @@ class EventHub:
             if events and self.position is not None:
                 self.position = events[-1].seq
                 self._fan_out(events)
+            await asyncio.sleep(MIN_GAP)
             if len(events) < self.batch:
-                await asyncio.sleep(self.poll_seconds)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._nudged.wait(),
+                                           max(0.0, self.poll_seconds - MIN_GAP))

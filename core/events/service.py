@@ -23,6 +23,7 @@ after its commit, so the log stays current without readers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, event, or_, select, text, true, update
@@ -45,6 +46,22 @@ def emit(
     )
 
 
+_listeners: list[Callable[[], None]] = []
+
+
+def on_committed(listener: Callable[[], None]) -> Callable[[], None]:
+    """Call ``listener`` (from the writing thread) after each command of this process
+    that wrote events has committed, so the event hub reads them now rather than at
+    its next poll; returns the function that stops it."""
+    _listeners.append(listener)
+    return lambda: _listeners.remove(listener) if listener in _listeners else None
+
+
+def _tell_listeners(_engine: Engine) -> None:
+    for listener in list(_listeners):
+        listener()
+
+
 _UNNUMBERED = text("SELECT -nextval('events_unnumbered') FROM generate_series(1, :n)")
 _NUMBERING_LOCK = 7_170_017
 """The advisory lock key that makes runs of :func:`number_pending` take turns."""
@@ -55,14 +72,16 @@ def _write_pending(session: Session) -> None:
     pending: list[dict[str, Any]] = session.info.pop(_PENDING, [])
     if not pending:
         return
+    hooks = session.info.setdefault(AFTER_WRITE, [])
     if session.get_bind().dialect.name == "postgresql":
         temporary = list(session.scalars(_UNNUMBERED, {"n": len(pending)}))
         session.add_all(Event(seq=seq, **item) for seq, item in zip(temporary, pending,
                                                                     strict=True))
         session.flush()
-        hooks = session.info.setdefault(AFTER_WRITE, [])
         if _number_if_free not in hooks:
             hooks.append(_number_if_free)
+        if _tell_listeners not in hooks:
+            hooks.append(_tell_listeners)  # after numbering
         return
     last = session.scalar(
         update(NumberSequence)
@@ -74,6 +93,8 @@ def _write_pending(session: Session) -> None:
     first = last - len(pending) + 1
     session.add_all(Event(seq=first + i, **item) for i, item in enumerate(pending))
     session.flush()
+    if _tell_listeners not in hooks:
+        hooks.append(_tell_listeners)
 
 
 def _number_if_free(engine: Engine) -> None:
