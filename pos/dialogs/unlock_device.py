@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from pos.pin_shape import NOT_A_PIN, is_pin_shaped
 from shared.client import Api
 from shared.errors import CommerceError
 from shared.schemas.auth import StoreDevice
@@ -79,6 +80,8 @@ class UnlockDeviceDialog(ModalScreen[None]):
         device = self.chosen
         if device is None:
             self.say("Choose a device first.")
+        elif pin and not is_pin_shaped(pin):
+            self.say(NOT_A_PIN)
         elif pin:
             self.unlock(device, pin)
 

@@ -11,6 +11,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input, Label
 
+from pos.pin_shape import NOT_A_PIN, is_pin_shaped
 from shared.client import Api
 from shared.errors import CommerceError
 
@@ -59,7 +60,9 @@ class LoginScreen(Screen[None]):
         pin, event.input.value = event.value, ""
         if not pin:
             return
-        if self.unlocking:
+        if self.unlocking and not is_pin_shaped(pin):
+            self._say(NOT_A_PIN)
+        elif self.unlocking:
             self.unlock(pin)
         else:
             self.sign_in(pin)
