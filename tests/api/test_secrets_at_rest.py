@@ -107,6 +107,9 @@ def test_serve_keeps_the_secret_out_of_the_workers_environment(
     monkeypatch.setattr("core.migrate.upgrade", lambda url: None)
     monkeypatch.setenv("OMNITILL_VAR_DIR", str(tmp_path))
     monkeypatch.setenv("OMNITILL_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    # serve writes the workers' settings into this process's environment: noted
+    # here so that they are taken out again after the test, not left to the next.
+    monkeypatch.delenv("OMNITILL_SECRET_FILE", raising=False)
     if given:
         monkeypatch.setenv("OMNITILL_SECRET", given)
     else:
