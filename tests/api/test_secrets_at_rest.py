@@ -109,7 +109,8 @@ def test_serve_keeps_the_secret_out_of_the_workers_environment(
     monkeypatch.setenv("OMNITILL_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
     # serve writes the workers' settings into this process's environment: noted
     # here so that they are taken out again after the test, not left to the next.
-    monkeypatch.delenv("OMNITILL_SECRET_FILE", raising=False)
+    monkeypatch.setenv("OMNITILL_SECRET_FILE", "")  # recorded, so undone after the test
+    monkeypatch.delenv("OMNITILL_SECRET_FILE")
     if given:
         monkeypatch.setenv("OMNITILL_SECRET", given)
     else:
