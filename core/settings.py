@@ -102,8 +102,9 @@ class CoreSettings(BaseSettings):
     sweep_seconds: float = Field(default=30.0, gt=0)
     """Interval of the background sweep that releases expired reservations."""
 
-    event_poll_seconds: float = Field(default=0.5, gt=0)
-    """How often an open event stream looks for new events in the database."""
+    event_poll_seconds: float = Field(default=0.1, gt=0)
+    """How often a core process reads new events for its open event streams (one read
+    for all of them; a command of the same process wakes it at once)."""
 
     @cached_property
     def resolved_database_url(self) -> str:

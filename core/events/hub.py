@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sse_starlette import ServerSentEvent
 
 from core.carts.models import Cart
 from core.db import Database
@@ -32,7 +33,7 @@ from core.events.models import Event
 from core.orders.models import Order
 from shared.schemas.orders import EventOut
 
-__all__ = ["EventHub", "Follower", "Published", "event_out"]
+__all__ = ["EventHub", "Follower", "Published", "event_out", "frame"]
 
 log = logging.getLogger("omnitill.events")
 
@@ -52,6 +53,12 @@ def event_out(event: Event) -> EventOut:
                     subject=event.subject, payload=event.payload, created_at=event.created_at)
 
 
+def frame(event: Event) -> bytes:
+    """The event as one Server-Sent Event: its number as the id (``Last-Event-ID``)."""
+    return ServerSentEvent(id=str(event.seq), event=event.type, data=json.dumps(
+        event_out(event).model_dump(mode="json"))).encode()
+
+
 @dataclass(frozen=True, slots=True)
 class Published:
     """An event as the hub hands it out: what filters need, and the JSON once for all."""
@@ -62,7 +69,8 @@ class Published:
     subject: str
     owner_device: int | None
     """The device whose cart or order the event's subject names (kiosks see only theirs)."""
-    data: str
+    frame: bytes
+    """The Server-Sent Event as sent, encoded once for every follower."""
 
 
 class Follower:
@@ -181,8 +189,7 @@ class EventHub:
         owners = _owners(self.db, rows) if any(
             e.type.startswith(("cart.", "order.", "payment.")) for e in rows) else {}
         return [Published(e.seq, e.type, e.store_code, e.subject,
-                          owners.get((_kind(e.type), e.subject)),
-                          json.dumps(event_out(e).model_dump(mode="json")))
+                          owners.get((_kind(e.type), e.subject)), frame(e))
                 for e in rows]
 
     def _fan_out(self, events: list[Published]) -> None:

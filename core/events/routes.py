@@ -10,7 +10,6 @@ the hub reads, which polls the log once for every stream of the process.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
@@ -20,7 +19,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from core.deps import DbDep, DeviceDep
 from core.events import service
 from core.events.access import may_see, visible_to
-from core.events.hub import EventHub, Published, event_out
+from core.events.hub import EventHub, Published, event_out, frame
 from core.events.models import Event
 from core.problems import InvalidInput
 from shared.schemas.orders import EventOut
@@ -51,10 +50,6 @@ def _wanted(store: str | None, types: list[str] | None) -> Callable[[Published],
         return not types or event.type in exact or event.type.startswith(prefixes)
 
     return wanted
-
-
-def _sse(seq: int, type_: str, data: str) -> ServerSentEvent:
-    return ServerSentEvent(id=str(seq), event=type_, data=data)
 
 
 @router.get("/recent", response_model=list[EventOut], summary="Events after a sequence number")
@@ -95,7 +90,7 @@ async def stream(
             return service.events_after(session, after=position, store=store, types=wanted,
                                         visible=visible, upto=upto, limit=CATCH_UP_PAGE)
 
-    async def events() -> AsyncIterator[ServerSentEvent]:
+    async def events() -> AsyncIterator[ServerSentEvent | bytes]:
         yield ServerSentEvent(comment="following", retry=2000)
         follower, joined_at = await hub.join(lambda e: sees(e) and live(e))
         try:
@@ -104,15 +99,14 @@ async def stream(
                 batch = await asyncio.to_thread(read_batch, last, joined_at)
                 for event in batch:
                     last = event.seq
-                    yield _sse(event.seq, event.type,
-                               json.dumps(event_out(event).model_dump(mode="json")))
+                    yield frame(event)
                 if len(batch) < CATCH_UP_PAGE:
                     break
             while not (follower.overflowed and follower.queue.empty()):
                 item = await follower.queue.get()
                 if item.seq > last:  # a Last-Event-ID ahead of this process's hub
                     last = item.seq
-                    yield _sse(item.seq, item.type, item.data)
+                    yield item.frame
             # Too slow to keep up: the client comes back from the last event received.
             # A comment, not an event: clients must not take it for one of the log.
             yield ServerSentEvent(comment="fell behind: reconnect with Last-Event-ID",
