@@ -68,15 +68,20 @@ def still_running(app: App[None]) -> None:
     assert app._exception is None, f"the app crashed: {app._exception!r}"
 
 
-async def type_and_enter(app: App[None], pilot: Pilot[None], selector: str, text: str) -> None:
-    """Into the field ``selector`` of the screen in front: replace its text with
-    ``text`` (pasted), press Enter, wait for what that started."""
+async def paste_into(app: App[None], pilot: Pilot[None], selector: str, text: str) -> None:
+    """Replace the text of the field ``selector`` of the screen in front with ``text``."""
     field = app.screen.query_one(selector, Input)
     field.focus()
     field.value = ""
     await pilot.pause()
     field.post_message(events.Paste(text))
     await pilot.pause()
+
+
+async def type_and_enter(app: App[None], pilot: Pilot[None], selector: str, text: str) -> None:
+    """Into the field ``selector`` of the screen in front: replace its text with
+    ``text`` (pasted), press Enter, wait for what that started."""
+    await paste_into(app, pilot, selector, text)
     await pilot.press("enter")
     try:
         await settle(app, pilot)

@@ -15,6 +15,10 @@ from shared.errors import CommerceError
 from shared.schemas.enums import OrderStatus
 from shared.schemas.orders import CheckIn, CheckInResult
 
+NUMBER_LENGTH = 20
+SURNAME_LENGTH = 60
+"""As long as ``CheckIn`` takes them: a field holds no more than the request can."""
+
 
 class PickupScreen(Screen[None]):
     def __init__(self, code: str | None = None) -> None:
@@ -26,8 +30,8 @@ class PickupScreen(Screen[None]):
         t = self.app.t  # type: ignore[attr-defined]
         with Vertical(id="pickup"):
             yield Label(t("pickup.title"), classes="title")
-            yield Input(placeholder=t("pickup.number"), id="number")
-            yield Input(placeholder=t("pickup.surname"), id="surname")
+            yield Input(placeholder=t("pickup.number"), id="number", max_length=NUMBER_LENGTH)
+            yield Input(placeholder=t("pickup.surname"), id="surname", max_length=SURNAME_LENGTH)
             yield Button(t("pickup.check_in"), id="check-in", variant="success")
             yield Static(self._result_text(), id="pickup-result")
         yield NavBar()
@@ -42,8 +46,15 @@ class PickupScreen(Screen[None]):
     def typed(self) -> None:
         number = self.query_one("#number", Input).value.strip()
         surname = self.query_one("#surname", Input).value.strip()
-        if number and surname:
-            self.check_in(CheckIn(order_number=number, last_name=surname))
+        if not (number and surname):
+            return
+        try:
+            body = CheckIn(order_number=number, last_name=surname)
+        except ValueError:
+            # More than an order number or a surname can be: no order has it.
+            self.post_message(Problem(self.app.t("problem.order_not_found")))  # type: ignore[attr-defined]
+            return
+        self.check_in(body)
 
     @work(exclusive=True, group="check-in")
     async def check_in(self, body: CheckIn) -> None:
