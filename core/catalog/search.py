@@ -49,7 +49,7 @@ def search_text_for(*parts: str | None) -> str:
 _STYLE_KEY = "CASE WHEN p.style = '' THEN p.sku ELSE p.style END"
 """A product without a style is a style of its own."""
 
-POOL = 400
+POOL = 200
 """Candidates ranked per query; a page deeper than this widens it."""
 _HEAD = 64
 """Characters of ``search_text`` the head index holds (migration ``0015``)."""
