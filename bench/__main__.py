@@ -6,7 +6,9 @@ figures, and the whole run as JSON under ``bench/results/``.
   on SQLite with 1 worker and, given a PostgreSQL URL, with 1 and 2 workers,
   beside the same server's ``GET /v1/health`` rate;
 - SQL statements, transactions and CPU per request (:mod:`bench.statements`);
-- the offline replay of a till's outbox (:mod:`bench.offline_replay`).
+- the offline replay of a till's outbox (:mod:`bench.offline_replay`);
+- search p50/p95 on a generated 100,000-product catalog against a ``LIKE``
+  scan of the same data (:mod:`bench.search`).
 
 The load comes from processes of its own (:mod:`bench.loadgen`), not from
 threads beside the code that counts.
@@ -30,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import checkout, statements
+from bench import checkout, search, statements
 from bench.pgdb import drop_database, fresh_database
 
 RESULTS = Path(__file__).parent / "results"
@@ -108,6 +110,8 @@ def main() -> None:
                         help="web orders only, 8 and 32 clients (about 2 minutes)")
     parser.add_argument("--offline-sales", type=int, default=500,
                         help="sales in the offline replay case (0 skips it)")
+    parser.add_argument("--search-products", type=int, default=100_000,
+                        help="products in the search case's catalog (0 skips it)")
     args = parser.parse_args()
     began = time.monotonic()
     clients = (8, 32) if args.quick else checkout.CLIENTS
@@ -125,7 +129,13 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             offline = run_offline(f"sqlite:///{folder}/offline.db", Path(folder),
                                   args.offline_sales)
-    judged = targets(rows)
+    found: list[search.Row] = []
+    if args.search_products:
+        found = search.run(args.postgres or None, args.search_products, 60)[1]
+    judged = targets(rows) + (search.targets(found) if found else [])
+    if found:
+        print()
+        print(search.table(found))
     print_table(rows, costs, judged, offline)
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -136,6 +146,7 @@ def main() -> None:
                                    "load_average": os.getloadavg()},
         "seconds_per_case": args.seconds, "checkout": [asdict(r) for r in rows],
         "per_request": [asdict(c) for c in costs], "offline_replay": offline,
+        "search": [asdict(r) for r in found],
         "targets": [dict(zip(("target", "figure", "wanted", "met"), t, strict=True))
                     for t in judged],
         "took_seconds": time.monotonic() - began,
