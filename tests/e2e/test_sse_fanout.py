@@ -202,3 +202,56 @@ async def test_a_follower_that_falls_behind_is_dropped_not_waited_for(
     finally:
         await hub.close()
         db.dispose()
+
+
+async def test_a_stream_that_falls_behind_sends_what_it_has_then_asks_to_reconnect(
+        seeded_sqlite: Seeded, tmp_path: Path) -> None:
+    db = Database(seeded_sqlite.url)
+    app = create_app(CoreSettings(database_url=seeded_sqlite.url, var_dir=tmp_path,
+                                  secret=SECRET, event_poll_seconds=0.02), database=db)
+    app.state.events.queue_size = 3
+    bodies: list[bytes] = []
+    ended = asyncio.Event()
+    gate = asyncio.Event()  # the client's socket, full until set
+
+    async def receive() -> dict[str, Any]:
+        await ended.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body":
+            bodies.append(message.get("body", b""))
+            if b"id:" in message.get("body", b""):
+                await gate.wait()
+            if not message.get("more_body", False):
+                ended.set()
+
+    def write(n: int) -> None:
+        with db.write() as session:
+            for i in range(n):
+                emit(session, "stock.changed", store="MI01", subject=f"SKU-{i}")
+
+    token = seeded_sqlite.tokens["MI01"]["kiosk"]
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "GET", "scheme": "http", "path": "/v1/events", "raw_path": b"/v1/events",
+             "query_string": b"", "root_path": "", "client": ("127.0.0.1", 1),
+             "server": ("127.0.0.1", 80),
+             "headers": [(b"host", b"core"), (b"authorization", f"Bearer {token}".encode())]}
+    stream = asyncio.create_task(app(scope, receive, send))
+    try:
+        await _until(lambda: app.state.events.followers == 1, "the stream to join")
+        await asyncio.to_thread(write, 1)
+        await _until(lambda: any(b"id:" in b for b in bodies), "the first event")
+        await asyncio.to_thread(write, 5)  # 1 being sent, 3 queued, then no room
+        await _until(lambda: app.state.events.followers == 0, "the stream to be dropped")
+        gate.set()
+        await asyncio.wait_for(stream, 10)
+    finally:
+        stream.cancel()
+        await app.state.events.close()
+        db.dispose()
+    text = b"".join(bodies).decode()
+    ids = [int(line[3:]) for line in text.splitlines() if line.startswith("id:")]
+    assert len(ids) == 4 and ids == sorted(ids) and ids[-1] - ids[0] == 3
+    # and the last thing sent, with the delay to retry after: reconnect from the last id
+    assert text.rstrip().endswith(": fell behind: reconnect with Last-Event-ID\r\nretry: 1000")
