@@ -64,6 +64,14 @@ class PosApp(App[None]):
 
             self.run_worker(check_fiscal_printer(self), group="fiscal")
 
+    @property
+    def here(self) -> StoreOut:
+        """The till's store, known from the first sign-in on: every screen behind
+        the login reads it."""
+        if self.store is None:
+            raise RuntimeError("The till's store is read at sign-in; nobody has signed in.")
+        return self.store
+
     def money(self, cents: int) -> str:
         return format_money(cents, locale=self.settings.locale)
 

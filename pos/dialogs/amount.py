@@ -11,8 +11,9 @@ from decimal import Decimal, InvalidOperation
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
+
+from pos.screens.base import StaffDialog
 
 
 def parse_amount(text: str) -> int | None:
@@ -27,7 +28,7 @@ def parse_amount(text: str) -> int | None:
     return int((value * 100).to_integral_value())
 
 
-class AmountDialog(ModalScreen[tuple[int, str] | None]):
+class AmountDialog(StaffDialog[tuple[int, str] | None]):
     """An amount and, when ``ask_reason``, a reason; Escape cancels."""
 
     BINDINGS = [("escape", "cancel", "Cancel")]

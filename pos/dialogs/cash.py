@@ -8,13 +8,13 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from pos.dialogs.amount import parse_amount
+from pos.screens.base import StaffDialog
 
 
-class CashDialog(ModalScreen[int | None]):
+class CashDialog(StaffDialog[int | None]):
     BINDINGS = [("escape", "cancel", "Cancel")]
 
     def __init__(self, due_cents: int, due_text: str) -> None:

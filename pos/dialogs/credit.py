@@ -6,17 +6,17 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from pos.dialogs.amount import parse_amount
+from pos.screens.base import StaffDialog
 from shared.client import Api
 from shared.errors import CommerceError
 from shared.schemas.orders import PaymentIn
 from shared.schemas.returns import CreditOut
 
 
-class CreditDialog(ModalScreen[PaymentIn | None]):
+class CreditDialog(StaffDialog[PaymentIn | None]):
     BINDINGS = [("escape", "cancel", "Cancel")]
 
     def __init__(self, due_cents: int) -> None:
@@ -48,13 +48,13 @@ class CreditDialog(ModalScreen[PaymentIn | None]):
     async def look_up(self, number: str) -> None:
         app = self.app
         try:
-            self.card = await app.client.call(Api.credit(number))  # type: ignore[attr-defined]
+            self.card = await app.client.call(Api.credit(number))
         except CommerceError as error:
-            self._error(app.explain(error))  # type: ignore[attr-defined]
+            self._error(app.explain(error))
             return
         usable = min(self.card.balance_cents, self.due_cents)
         self.query_one("#credit-balance", Label).update(
-            f"Balance {app.money(self.card.balance_cents)} · usable now {app.money(usable)}")  # type: ignore[attr-defined]
+            f"Balance {app.money(self.card.balance_cents)} · usable now {app.money(usable)}")
         self._error("")
         amount = self.query_one("#credit-amount", Input)
         amount.disabled = False
@@ -70,7 +70,7 @@ class CreditDialog(ModalScreen[PaymentIn | None]):
             self._error("Type an amount, e.g. 20,00")
             return
         if cents > usable:
-            self._error(f"At most {self.app.money(usable)} from this card.")  # type: ignore[attr-defined]
+            self._error(f"At most {self.app.money(usable)} from this card.")
             return
         self.dismiss(PaymentIn(tender=self.card.kind, amount_cents=cents,
                                card_number=self.card.card_number))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from pos.dialogs.amount import parse_amount
+from pos.screens.base import StaffDialog
 
 
 def parse_discount(text: str, *, percent_only: bool = False) -> tuple[int, int] | None:
@@ -23,7 +23,7 @@ def parse_discount(text: str, *, percent_only: bool = False) -> tuple[int, int] 
     return None if cents is None else (0, cents)
 
 
-class DiscountDialog(ModalScreen[tuple[int, int] | None]):
+class DiscountDialog(StaffDialog[tuple[int, int] | None]):
     BINDINGS = [("escape", "cancel", "Cancel")]
 
     def __init__(self, what: str, *, percent_only: bool = False) -> None:

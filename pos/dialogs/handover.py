@@ -13,13 +13,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
+
+from pos.screens.base import StaffDialog
 
 __all__ = ["HandoverDialog"]
 
 
-class HandoverDialog(ModalScreen[str | None]):
+class HandoverDialog(StaffDialog[str | None]):
     """The surname the shopper gives, or ``None`` when the clerk cancels."""
 
     DEFAULT_CSS = "HandoverDialog { align: center middle; }"

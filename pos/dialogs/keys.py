@@ -7,11 +7,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Label
 
+from pos.screens.base import StaffDialog
 
-class KeysDialog(ModalScreen[None]):
+
+class KeysDialog(StaffDialog[None]):
     BINDINGS = [Binding("f1,escape", "close", "Close", id="keys_close")]
 
     def __init__(self, screen: Screen[object]) -> None:

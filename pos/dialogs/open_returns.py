@@ -15,10 +15,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from pos.screens.base import StaffDialog
 from shared.schemas.returns import ReturnOut
 
 
@@ -30,7 +30,7 @@ class OpenReturnChoice:
     ret: ReturnOut
 
 
-class OpenReturnsDialog(ModalScreen[OpenReturnChoice | None]):
+class OpenReturnsDialog(StaffDialog[OpenReturnChoice | None]):
     DEFAULT_CSS = """
     OpenReturnsDialog { align: center middle; }
     #open-returns { height: auto; max-height: 14; }

@@ -5,14 +5,14 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from pos.screens.base import StaffDialog
 from shared.schemas.orders import CartOut
 
 
-class ParkedDialog(ModalScreen[CartOut | None]):
+class ParkedDialog(StaffDialog[CartOut | None]):
     BINDINGS = [("escape", "cancel", "Cancel")]
 
     def __init__(self, carts: list[CartOut], money: object) -> None:

@@ -20,9 +20,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
+from pos.screens.base import StaffDialog
 from shared.schemas.orders import Collect, CollectLine, OrderOut
 
 __all__ = ["PartialPickupDialog", "left_to_collect"]
@@ -35,7 +35,7 @@ def left_to_collect(order: OrderOut) -> dict[int, int]:
             if line.qty - line.qty_collected - line.qty_cancelled > 0}
 
 
-class PartialPickupDialog(ModalScreen[Collect | None]):
+class PartialPickupDialog(StaffDialog[Collect | None]):
     """What to hand over now, or ``None`` when the clerk cancels."""
 
     DEFAULT_CSS = """

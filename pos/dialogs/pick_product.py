@@ -8,14 +8,14 @@ from collections.abc import Callable
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from pos.screens.base import StaffDialog
 from shared.schemas.catalog import ProductOut
 
 
-class PickProductDialog(ModalScreen[str | None]):
+class PickProductDialog(StaffDialog[str | None]):
     BINDINGS = [("escape", "cancel", "Cancel")]
 
     def __init__(self, typed: str, products: list[ProductOut],

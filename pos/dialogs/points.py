@@ -6,13 +6,13 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from pos.screens.base import StaffDialog
 from shared.money import POINT_VALUE_CENTS
 
 
-class PointsDialog(ModalScreen[int | None]):
+class PointsDialog(StaffDialog[int | None]):
     BINDINGS = [("escape", "cancel", "Cancel")]
 
     def __init__(self, name: str, balance: int, due_cents: int, due_text: str) -> None:

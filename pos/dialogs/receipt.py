@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from pos.screens.base import StaffDialog
 
-class ReceiptDialog(ModalScreen[None]):
+
+class ReceiptDialog(StaffDialog[None]):
     BINDINGS = [("escape,enter", "close", "Close")]
 
     def __init__(self, lines: list[str], printed: str) -> None:

@@ -7,14 +7,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
+
+from pos.screens.base import StaffDialog
 
 Choice = tuple[str, str]
 """``("print"|"digital"|"email"|"none", email)``."""
 
 
-class ReceiptChoiceDialog(ModalScreen[Choice]):
+class ReceiptChoiceDialog(StaffDialog[Choice]):
     BINDINGS = [
         Binding("p,enter", "choose('print')", "Print", show=False),
         Binding("d", "choose('digital')", "Digital", show=False),

@@ -10,8 +10,9 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
+
+from pos.screens.base import StaffDialog
 
 MAX_UNITS = 100_000
 """The most the core accepts in one adjustment."""
@@ -26,7 +27,7 @@ def parse_units(text: str, *, minimum: int) -> int | None:
     return units if minimum <= units <= MAX_UNITS else None
 
 
-class QuantityDialog(ModalScreen[int | None]):
+class QuantityDialog(StaffDialog[int | None]):
     """A number of units (``minimum`` or more); Escape cancels."""
 
     BINDINGS = [("escape", "cancel", "Cancel")]

@@ -7,15 +7,15 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from pos.screens.base import StaffDialog
 from shared.client import Api
 from shared.errors import CommerceError, Unavailable
 from shared.schemas.enums import Role
 
 
-class SupervisorDialog(ModalScreen[str | None]):
+class SupervisorDialog(StaffDialog[str | None]):
     BINDINGS = [("escape", "cancel", "Cancel")]
 
     def __init__(self, why: str) -> None:
@@ -44,15 +44,15 @@ class SupervisorDialog(ModalScreen[str | None]):
         app = self.app
         offline = getattr(app, "offline", None)
         try:
-            session = await app.client.call(Api.staff_sign_in(pin))  # type: ignore[attr-defined]
+            session = await app.client.call(Api.staff_sign_in(pin))
         except Unavailable as error:
             if offline is None:
-                self.query_one("#supervisor-error", Label).update(app.explain(error))  # type: ignore[attr-defined]
+                self.query_one("#supervisor-error", Label).update(app.explain(error))
                 return
             await self.check_offline(pin)
             return
         except CommerceError as error:
-            self.query_one("#supervisor-error", Label).update(app.explain(error))  # type: ignore[attr-defined]
+            self.query_one("#supervisor-error", Label).update(app.explain(error))
             return
         if not Role(session.staff.role).at_least(Role.SUPERVISOR):
             # Never say whose PIN it was: the cashier next to them is watching.
@@ -66,7 +66,11 @@ class SupervisorDialog(ModalScreen[str | None]):
     async def check_offline(self, pin: str) -> None:
         """The core does not answer: the PIN opens a supervisor's sign-in kept on
         this till, or not (see :mod:`pos.offline.approvals`)."""
-        offline = self.app.offline  # type: ignore[attr-defined]
+        offline = self.app.offline
+        if offline is None:  # a till without offline mode: the core must answer
+            self.query_one("#supervisor-error", Label).update(
+                "The store system is not answering; try again in a moment.")
+            return
         offline.went_offline()
         approval = await offline.approve(pin)
         if approval is None:

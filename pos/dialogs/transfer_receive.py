@@ -8,9 +8,9 @@ import re
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from pos.screens.base import StaffDialog
 from pos.widgets.scan_field import ScanField
 
 TRANSFER = re.compile(r"^(?:T-?)?(\d{1,6})$", re.IGNORECASE)
@@ -23,7 +23,7 @@ def transfer_number(text: str) -> str | None:
     return f"T-{int(found.group(1)):06d}" if found else None
 
 
-class ReceiveTransferDialog(ModalScreen[str | None]):
+class ReceiveTransferDialog(StaffDialog[str | None]):
     """The number of the transfer that arrived; Escape cancels."""
 
     BINDINGS = [("escape", "cancel", "Cancel")]

@@ -12,10 +12,10 @@ import re
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from pos.dialogs.stock_quantity import parse_units
+from pos.screens.base import StaffDialog
 
 LOCATION = re.compile(r"^[A-Z0-9]{2,8}$")
 """A location code as the core spells them (MI01, WH01)."""
@@ -24,7 +24,7 @@ MAX_LINE_UNITS = 999
 """The most units of one item a transfer line carries."""
 
 
-class SendTransferDialog(ModalScreen[tuple[str, int] | None]):
+class SendTransferDialog(StaffDialog[tuple[str, int] | None]):
     """``(destination, units)`` for a transfer of ``sku``; Escape cancels."""
 
     BINDINGS = [("escape", "cancel", "Cancel")]

@@ -11,11 +11,11 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from pos.pin_shape import NOT_A_PIN, is_pin_shaped
+from pos.screens.base import StaffDialog
 from shared.client import Api
 from shared.errors import CommerceError
 from shared.schemas.auth import StoreDevice
@@ -29,7 +29,7 @@ def describe(device: StoreDevice) -> str:
     return f"{device.name} ({device.kind.value}) — LOCKED: {', '.join(device.locks)}{until}"
 
 
-class UnlockDeviceDialog(ModalScreen[None]):
+class UnlockDeviceDialog(StaffDialog[None]):
     BINDINGS = [("escape", "close", "Close")]
 
     def __init__(self) -> None:
@@ -57,9 +57,9 @@ class UnlockDeviceDialog(ModalScreen[None]):
     @work(exclusive=True, group="devices")
     async def load(self, keep: int | None = None) -> None:
         try:
-            self.devices = await self.app.client.call(Api.store_devices())  # type: ignore[attr-defined]
+            self.devices = await self.app.client.call(Api.store_devices())
         except CommerceError as error:
-            self.say(self.app.explain(error))  # type: ignore[attr-defined]
+            self.say(self.app.explain(error))
             return
         listed = self.query_one("#unlock-devices", OptionList)
         listed.clear_options()
@@ -88,9 +88,9 @@ class UnlockDeviceDialog(ModalScreen[None]):
     @work(exclusive=True, group="unlock")
     async def unlock(self, device: StoreDevice, pin: str) -> None:
         try:
-            done = await self.app.client.call(Api.unlock_device(pin, device.id))  # type: ignore[attr-defined]
+            done = await self.app.client.call(Api.unlock_device(pin, device.id))
         except CommerceError as error:
-            self.say(self.app.explain(error))  # type: ignore[attr-defined]
+            self.say(self.app.explain(error))
             return
         self.say(f"Unlocked {done.device.name} ({', '.join(done.unlocked)}) by {done.by.name}."
                  if done.unlocked else f"{done.device.name} was not locked.")

@@ -10,10 +10,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from pos.screens.base import StaffScreen
 from shared.client import Api
 from shared.errors import CommerceError
 from shared.schemas.returns import CustomerOut
@@ -26,7 +26,7 @@ def history_date(moment: datetime) -> str:
     return moment.strftime("%d/%m/%Y")
 
 
-class CustomerScreen(Screen[CustomerOut | None]):
+class CustomerScreen(StaffScreen[CustomerOut | None]):
     BINDINGS = [
         Binding("f2", "attach", "Attach to sale", id="attach_customer"),
         Binding("escape", "back", "Back", id="customer_back"),
@@ -70,7 +70,7 @@ class CustomerScreen(Screen[CustomerOut | None]):
 
     @work(exclusive=True)
     async def look_up(self, text: str) -> None:
-        client = self.app.client  # type: ignore[attr-defined]
+        client = self.app.client
         self._forget("Searching…")
         try:
             if text.upper().startswith("OT1:L:"):
@@ -79,7 +79,7 @@ class CustomerScreen(Screen[CustomerOut | None]):
             else:
                 found = await client.call(Api.customers(text))
         except CommerceError as error:
-            self._forget(self.app.explain(error))  # type: ignore[attr-defined]
+            self._forget(self.app.explain(error))
             return
         if not found:
             self._forget("No customer found.")
@@ -103,16 +103,16 @@ class CustomerScreen(Screen[CustomerOut | None]):
 
     @work(exclusive=True, group="profile")
     async def show(self, customer: CustomerOut) -> None:
-        client = self.app.client  # type: ignore[attr-defined]
+        client = self.app.client
         profile = self.query_one("#profile", Static)
         try:
             loyalty = await client.call(Api.customer_loyalty(customer.id))
             history = await client.call(Api.customer_orders(customer.id))
         except CommerceError as error:
-            profile.update(self.app.explain(error))  # type: ignore[attr-defined]
+            profile.update(self.app.explain(error))
             return
         self.customer = customer
-        money = self.app.money  # type: ignore[attr-defined]
+        money = self.app.money
         progress = (f"{money(loyalty.to_next_tier_cents or 0)} to {loyalty.next_tier}"
                     if loyalty.next_tier else "top tier")
         profile.update(

@@ -18,10 +18,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
 from pos.printing import kick_drawer, print_document
+from pos.screens.base import StaffScreen
 from pos.till_report import TENDERS
 from shared.client import Api
 from shared.errors import CommerceError, Unavailable
@@ -41,7 +41,7 @@ class NewItem:
     qty: int = 1
 
 
-class ExchangeScreen(Screen[tuple[ExchangeOut, str] | None]):
+class ExchangeScreen(StaffScreen[tuple[ExchangeOut, str] | None]):
     """Dismissed with the exchange done and what to tell the cashier, or None when
     given up (the return withdrawn)."""
 
@@ -81,17 +81,13 @@ class ExchangeScreen(Screen[tuple[ExchangeOut, str] | None]):
         self.query_one("#scan", Input).focus()
         self.show_lines()
 
-    def say(self, text: str, error: bool = False) -> None:
-        status = self.query_one("#status", Label)
-        status.update(text)
-        status.set_class(error, "-error")
 
     def difference(self) -> int:
         """New sale minus the return, at catalog prices (the core's figure is final)."""
         return sum(i.price_cents * i.qty for i in self.items.values()) - self.ret.refund_cents
 
     def show_lines(self) -> None:
-        money = self.app.money  # type: ignore[attr-defined]
+        money = self.app.money
         table = self.query_one("#exchange-lines", DataTable)
         table.clear()
         for n, line in enumerate(self.ret.lines, start=1):
@@ -122,13 +118,13 @@ class ExchangeScreen(Screen[tuple[ExchangeOut, str] | None]):
 
     @work(exclusive=True, group="exchange")
     async def add(self, text: str) -> None:
-        client = self.app.client  # type: ignore[attr-defined]
+        client = self.app.client
         product: ProductOut | None = None
         try:
             found = await client.call(Api.scan(text))
             product = found.product if found.kind == "product" else None
         except Unavailable as error:
-            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(self.app.explain(error), error=True)
             return
         except CommerceError:
             pass  # not a code: a SKU typed by hand, perhaps
@@ -183,7 +179,7 @@ class ExchangeScreen(Screen[tuple[ExchangeOut, str] | None]):
                 return
             self.finish([PaymentIn(tender="cash", amount_cents=due, tendered_cents=cents)])
 
-        self.app.push_screen(CashDialog(due, self.app.money(due)), tendered)  # type: ignore[attr-defined]
+        self.app.push_screen(CashDialog(due, self.app.money(due)), tendered)
 
     def action_pay_card(self) -> None:
         if not self._ready():
@@ -200,7 +196,7 @@ class ExchangeScreen(Screen[tuple[ExchangeOut, str] | None]):
             return
         due = self.difference()
         if due > 0:
-            self.say(f"Take the difference first: {self.app.money(due)} "  # type: ignore[attr-defined]
+            self.say(f"Take the difference first: {self.app.money(due)} "
                      "(F2 cash, F3 card).", error=True)
             return
         self.finish([])
@@ -211,36 +207,36 @@ class ExchangeScreen(Screen[tuple[ExchangeOut, str] | None]):
         body = ExchangeCreate(lines=[LineIn(sku=i.sku, qty=i.qty) for i in self.items.values()],
                               payments=payments)
         try:
-            done = await app.client.call(Api.exchange(self.ret.number, body, self.key))  # type: ignore[attr-defined]
+            done = await app.client.call(Api.exchange(self.ret.number, body, self.key))
         except CommerceError as error:
             if not isinstance(error, Unavailable):
                 # Refused: nothing of it happened, a new attempt is a new exchange. (A
                 # lost answer keeps the key: the retry returns what was done, if it was.)
                 self.key = uuid.uuid4().hex
-            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(app.explain(error), error=True)
             return
         cash = any(p.tender == "cash" for p in done.order.payments) or \
             any(p.tender == "cash" for p in done.refunds)
-        drawer = await kick_drawer(app) if cash else None  # type: ignore[arg-type]
-        store, locale = app.store, app.settings.locale  # type: ignore[attr-defined]
+        drawer = await kick_drawer(app) if cash else None
+        store, locale = app.here, app.settings.locale
 
         def layout(width: int) -> list[str]:
             return exchange_receipt_lines(done, store, locale=locale, width=width)
 
-        _, printed = await print_document(app, layout(42),  # type: ignore[arg-type]
+        _, printed = await print_document(app, layout(42),
                                           lambda printer: print_lines(printer, layout),
                                           document=done.order.number)
-        told = [outcome(done, app.money), drawer, printed]  # type: ignore[attr-defined]
+        told = [outcome(done, app.money), drawer, printed]
         self.dismiss((done, " ".join(x for x in told if x)))
 
     @work(exclusive=True, group="exchange")
     async def action_give_up(self) -> None:
         app = self.app
         try:
-            await app.client.call(Api.reject_return(  # type: ignore[attr-defined]
+            await app.client.call(Api.reject_return(
                 self.ret.number, note="exchange given up at the till"))
         except CommerceError as error:
-            self.say(f"Return {self.ret.number} still waits ({app.explain(error)}): the "  # type: ignore[attr-defined]
+            self.say(f"Return {self.ret.number} still waits ({app.explain(error)}): the "
                      "returns desk's F6 withdraws it.", error=True)
             return
         self.dismiss(None)

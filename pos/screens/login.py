@@ -8,10 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Input, Label
 
 from pos.pin_shape import NOT_A_PIN, is_pin_shaped
+from pos.screens.base import StaffScreen
 from shared.client import Api
 from shared.errors import CommerceError
 
@@ -20,7 +20,7 @@ UNLOCK_PROMPT = "Supervisor: type your PIN and press Enter to unlock this till (
 UNLOCK_HINT = "Press F5: a supervisor types their PIN to unlock the till now."
 
 
-class LoginScreen(Screen[None]):
+class LoginScreen(StaffScreen[None]):
     BINDINGS = [
         Binding("f5", "supervisor_unlock", "Supervisor unlock", id="supervisor_unlock",
                 tooltip="A supervisor unlocks a till locked by wrong PINs, with their PIN"),
@@ -71,14 +71,14 @@ class LoginScreen(Screen[None]):
         self.query_one("#login-error", Label).update(text)
 
     def _explain(self, error: CommerceError) -> str:
-        text: str = self.app.explain(error)  # type: ignore[attr-defined]
+        text: str = self.app.explain(error)
         if error.code == "device_locked" and error.context.get("lock") == "pin":
             text += "\n" + UNLOCK_HINT
         return text
 
     @work(exclusive=True)
     async def unlock(self, pin: str) -> None:
-        client = self.app.client  # type: ignore[attr-defined]
+        client = self.app.client
         try:
             done = await client.call(Api.unlock(pin))
         except CommerceError as error:
@@ -93,7 +93,7 @@ class LoginScreen(Screen[None]):
         from pos.screens.sell import SellScreen
 
         app = self.app
-        client = app.client  # type: ignore[attr-defined]
+        client = app.client
         try:
             session = await client.call(Api.staff_sign_in(pin))
             client.staff_token = session.token
@@ -102,10 +102,10 @@ class LoginScreen(Screen[None]):
         except CommerceError as error:
             self._say(self._explain(error))
             return
-        app.staff = session.staff  # type: ignore[attr-defined]
-        if app.offline is not None:  # type: ignore[attr-defined]
-            await app.offline.remember(pin, session)  # type: ignore[attr-defined]
-        app.store = next(s for s in stores if s.code == who.device.store_code)  # type: ignore[attr-defined]
+        app.staff = session.staff
+        if app.offline is not None:
+            await app.offline.remember(pin, session)
+        app.store = next(s for s in stores if s.code == who.device.store_code)
         try:
             await client.call(Api.till_report())
         except CommerceError as error:

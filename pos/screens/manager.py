@@ -24,7 +24,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import (
     DataTable,
     Footer,
@@ -37,6 +36,7 @@ from textual.widgets import (
 )
 
 from pos.csv_export import exports_folder, write_csv
+from pos.screens.base import StaffScreen
 from pos.widgets.bar_plot import BarPlot
 from shared.client import Api
 from shared.errors import CommerceError
@@ -67,7 +67,7 @@ def euros(cents: int) -> str:
     return f"{cents / 100:.2f}"
 
 
-class ManagerScreen(Screen[None]):
+class ManagerScreen(StaffScreen[None]):
     CSS_PATH = "manager.tcss"
     BINDINGS = [
         Binding("f2", "today", "Today", id="range_today", tooltip="Today's figures"),
@@ -102,12 +102,12 @@ class ManagerScreen(Screen[None]):
 
     @property
     def manager(self) -> bool:
-        staff = self.app.staff  # type: ignore[attr-defined]
+        staff = self.app.staff
         return staff is not None and Role(staff.role).at_least(Role.MANAGER)
 
     @property
     def own_store(self) -> str:
-        return self.app.store.code if self.app.store else ""  # type: ignore[attr-defined]
+        return self.app.store.code if self.app.store else ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="manager"):
@@ -140,10 +140,6 @@ class ManagerScreen(Screen[None]):
             self.load_stores()
         self.action_today()
 
-    def say(self, text: str, error: bool = False) -> None:
-        status = self.query_one("#status", Label)
-        status.update(text)
-        status.set_class(error, "-error")
 
     # -- what to read ---------------------------------------------------------------
 
@@ -188,9 +184,9 @@ class ManagerScreen(Screen[None]):
     @work(exclusive=True, group="manager-stores")
     async def load_stores(self) -> None:
         try:
-            stores = await self.app.client.call(Api.stores())  # type: ignore[attr-defined]
+            stores = await self.app.client.call(Api.stores())
         except CommerceError as error:
-            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(self.app.explain(error), error=True)
             return
         picker = self.query_one("#store", Select)
         current = picker.value
@@ -203,13 +199,13 @@ class ManagerScreen(Screen[None]):
     @work(exclusive=True, group="manager")
     async def load(self) -> None:
         self.say("Reading the figures…")
-        client = self.app.client  # type: ignore[attr-defined]
+        client = self.app.client
         store = self.store if self.manager else self.own_store
         try:
             kpis = await client.call(Api.kpis(store, self.first, self.last))
             audit = await client.call(Api.audit(store, kpis.starts_at, kpis.ends_at, 200))
         except CommerceError as error:
-            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(self.app.explain(error), error=True)
             return
         self.post_message(self.FiguresRead(kpis, audit))
 
@@ -221,7 +217,7 @@ class ManagerScreen(Screen[None]):
         self.audit = event.audit
         if self.last is None:
             self.today = k.date_to
-        money = self.app.money  # type: ignore[attr-defined]
+        money = self.app.money
         where = k.store or "Whole chain"
         days = (f"{k.date_from:%d/%m/%Y}" if k.date_from == k.date_to
                 else f"{k.date_from:%d/%m/%Y} – {k.date_to:%d/%m/%Y}")
@@ -286,7 +282,7 @@ class ManagerScreen(Screen[None]):
         stem = f"{name}-{k.store or 'chain'}-{k.date_from}" + (
             f"-{k.date_to}" if k.date_to != k.date_from else "")
         try:
-            path, count = write_csv(exports_folder(self.app.settings),  # type: ignore[attr-defined]
+            path, count = write_csv(exports_folder(self.app.settings),
                                     stem, TABLES[name], self.rows(name))
         except OSError as error:
             self.say(f"Could not save the CSV: {error.strerror or error}.", error=True)
@@ -318,11 +314,11 @@ class ManagerScreen(Screen[None]):
         refuses anyone but a manager, and says so."""
         from pos.dialogs.confirm import ConfirmDialog
 
-        client = self.app.client  # type: ignore[attr-defined]
+        client = self.app.client
         try:
             if not erase:
                 data = await client.call(Api.customer_export(customer.id))
-                path = exports_folder(self.app.settings) / (  # type: ignore[attr-defined]
+                path = exports_folder(self.app.settings) / (
                     f"customer-{customer.id}.json")
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
@@ -337,7 +333,7 @@ class ManagerScreen(Screen[None]):
                 return
             done = await client.call(Api.erase_customer(customer.id))
         except CommerceError as error:
-            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(self.app.explain(error), error=True)
             return
         except OSError as error:
             self.say(f"Could not save the file: {error.strerror or error}.", error=True)

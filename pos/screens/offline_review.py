@@ -28,12 +28,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
 from pos.offline.banner import OfflineBanner
 from pos.offline.link import OfflineTill
 from pos.offline.store import REVIEW, OutboxEntry
+from pos.screens.base import StaffScreen
 from shared.schemas.enums import Role
 
 WHY = "Refused offline sales are for a supervisor to resubmit or write off."
@@ -50,7 +50,7 @@ def name_in(token: str) -> str:
         return "a supervisor"
 
 
-class OfflineReviewScreen(Screen[None]):
+class OfflineReviewScreen(StaffScreen[None]):
     BINDINGS = [
         Binding("r", "resubmit", "Resubmit", id="review_resubmit",
                 tooltip="Send the sale to the store system again, on your sign-in"),
@@ -104,9 +104,9 @@ class OfflineReviewScreen(Screen[None]):
         """The signed-in supervisor, or a supervisor's PIN typed now; without it the
         screen closes again."""
         app = self.app
-        staff = app.staff  # type: ignore[attr-defined]
+        staff = app.staff
         if staff is not None and Role(staff.role).at_least(Role.SUPERVISOR):
-            self.approver = app.client.staff_token  # type: ignore[attr-defined]
+            self.approver = app.client.staff_token
             return
         from pos.dialogs.supervisor import SupervisorDialog
 
@@ -118,7 +118,10 @@ class OfflineReviewScreen(Screen[None]):
 
     def refresh_rows(self) -> None:
         """Called on every change of the till's link state: redrawn only when the
-        list itself changed."""
+        list itself changed. The replay may report a change while the screen is
+        being taken down (the app closing): its tables are gone, nothing to draw."""
+        if not self.query("#review") or not self.query("#conflicts"):
+            return
         self.refresh_conflicts()
         rows = list(reversed(self.offline.store.entries(REVIEW)))  # oldest first
         if self.is_mounted and self.rows and [e.id for e in rows] == [
@@ -128,7 +131,7 @@ class OfflineReviewScreen(Screen[None]):
         row = table.cursor_row
         self.rows = rows
         table.clear()
-        money = self.app.money  # type: ignore[attr-defined]
+        money = self.app.money
         for entry in self.rows:
             table.add_row(entry.offline_number, entry.created_at[:16].replace("T", " "),
                           money(entry.total_cents), entry.reason[:60], key=entry.id)
@@ -165,10 +168,6 @@ class OfflineReviewScreen(Screen[None]):
             f"{entry.offline_number}: {entry.reason}" if entry else
             "Nothing waits for review.")
 
-    def say(self, text: str, error: bool = False) -> None:
-        label = self.query_one("#status", Label)
-        label.update(text)
-        label.set_class(error, "-error")
 
     def _selected(self) -> OutboxEntry | None:
         table = self.query_one("#review", DataTable)

@@ -7,26 +7,26 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 
 from pos.dialogs.amount import parse_amount
+from pos.screens.base import StaffScreen
 from shared.client import Api
 from shared.errors import CommerceError
 
 DEFAULT_FLOAT_CENTS = 15_000
 
 
-class OpenTillScreen(Screen[None]):
+class OpenTillScreen(StaffScreen[None]):
     BINDINGS = [Binding("f10", "sign_out", "Sign out", id="sign_out")]
 
     def compose(self) -> ComposeResult:
         app = self.app
         with Vertical(id="open-till"):
-            yield Label(f"{app.store.name if app.store else ''} — the till is closed",  # type: ignore[attr-defined]
+            yield Label(f"{app.store.name if app.store else ''} — the till is closed",
                         classes="title")
             yield Label("Count the float into the drawer, type it and press Enter "
-                        f"(Enter alone = {app.money(DEFAULT_FLOAT_CENTS)}).")  # type: ignore[attr-defined]
+                        f"(Enter alone = {app.money(DEFAULT_FLOAT_CENTS)}).")
             yield Input(id="float", placeholder="e.g. 150,00")
             yield Label("", id="status")
         yield Footer()
@@ -48,13 +48,13 @@ class OpenTillScreen(Screen[None]):
 
         app = self.app
         try:
-            await app.client.call(Api.open_till(cents))  # type: ignore[attr-defined]
+            await app.client.call(Api.open_till(cents))
         except CommerceError as error:
             if error.code != "till_open":  # opened meanwhile from elsewhere: carry on
-                self.query_one("#status", Label).update(app.explain(error))  # type: ignore[attr-defined]
+                self.query_one("#status", Label).update(app.explain(error))
                 return
-        app.notify(f"Till open with a float of {app.money(cents)}.")  # type: ignore[attr-defined]
+        app.notify(f"Till open with a float of {app.money(cents)}.")
         app.switch_screen(SellScreen())
 
     def action_sign_out(self) -> None:
-        self.app.sign_out()  # type: ignore[attr-defined]
+        self.app.sign_out()

@@ -17,12 +17,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
 from pos.messages import Problem
 from pos.printing import kick_drawer
 from pos.sale_receipt import offer_receipt, reprint_last
+from pos.screens.base import StaffScreen
 from shared.client import Api
 from shared.errors import CommerceError
 from shared.schemas.orders import Collect, OrderOut, PaymentIn, PickupOut, Transition
@@ -48,7 +48,7 @@ NOT_READY = {
 SAVED = "{} is paid."
 """How a printer-fault notice starts: the money is recorded either way."""
 
-class PickupsScreen(Screen[None]):
+class PickupsScreen(StaffScreen[None]):
     BINDINGS = [
         # Most used at the counter first: the footer cuts from the right, F1 lists all.
         Binding("f4", "take_cash", "Cash", id="pickup_cash",
@@ -96,10 +96,6 @@ class PickupsScreen(Screen[None]):
         if self.collect_code:
             self.collect(self.collect_code)
 
-    def say(self, text: str, error: bool = False) -> None:
-        status = self.query_one("#status", Label)
-        status.update(text)
-        status.set_class(error, "-error")
 
     # -- the queue -------------------------------------------------------------------
 
@@ -107,9 +103,9 @@ class PickupsScreen(Screen[None]):
     async def refresh_queue(self) -> None:
         app = self.app
         try:
-            rows = await app.client.call(Api.pickups(app.store.code))  # type: ignore[attr-defined]
+            rows = await app.client.call(Api.pickups(app.here.code))
         except CommerceError as error:
-            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(app.explain(error), error=True)
             return
         rows.sort(key=lambda r: (ORDER.index(r.status) if r.status in ORDER else 9,
                                  r.created_at))
@@ -120,7 +116,7 @@ class PickupsScreen(Screen[None]):
         table.clear()
         for row in rows:
             table.add_row(row.number, row.status.replace("_", " "), row.customer_name or "",
-                          str(row.units), app.money(row.due_cents) if row.due_cents else "paid",  # type: ignore[attr-defined]
+                          str(row.units), app.money(row.due_cents) if row.due_cents else "paid",
                           age(row.created_at), "✔ here" if row.checked_in_at else "",
                           key=row.number)
         numbers, self.focus_order = [row.number for row in rows], None
@@ -141,8 +137,8 @@ class PickupsScreen(Screen[None]):
         seen = self.last_event
         try:
             while True:
-                events = await app.client.call(Api.events(  # type: ignore[attr-defined]
-                    after=self.last_event, store=app.store.code, types="order.",  # type: ignore[attr-defined]
+                events = await app.client.call(Api.events(
+                    after=self.last_event, store=app.here.code, types="order.",
                     limit=EVENT_PAGE))
                 if events:
                     self.last_event = events[-1].seq
@@ -187,9 +183,9 @@ class PickupsScreen(Screen[None]):
     async def _order(self, number: str) -> OrderOut | None:
         """The order as the core has it now (the queue row may be seconds old)."""
         try:
-            return await self.app.client.call(Api.order(number))  # type: ignore[attr-defined]
+            return await self.app.client.call(Api.order(number))
         except CommerceError as error:
-            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(self.app.explain(error), error=True)
             return None
 
     # -- picking ---------------------------------------------------------------------
@@ -197,10 +193,10 @@ class PickupsScreen(Screen[None]):
     @work(exclusive=True, group="act")
     async def move(self, number: str, to: str) -> None:
         try:
-            await self.app.client.call(Api.transition(number, Transition(to=to)))  # type: ignore[attr-defined]
+            await self.app.client.call(Api.transition(number, Transition(to=to)))
             self.say(f"{number}: {to.replace('_', ' ')}")
         except CommerceError as error:
-            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(self.app.explain(error), error=True)
         self.refresh_queue()
 
     def action_picking(self) -> None:
@@ -238,7 +234,7 @@ class PickupsScreen(Screen[None]):
             return
         due = order.due_cents
         cents = await app.push_screen_wait(CashDialog(
-            due, f"{app.money(due)} on {number}"))  # type: ignore[attr-defined]
+            due, f"{app.money(due)} on {number}"))
         if cents:
             await self._pay(number, PaymentIn(tender="cash", amount_cents=min(due, cents),
                                               tendered_cents=cents))
@@ -248,16 +244,16 @@ class PickupsScreen(Screen[None]):
         order = await self._due(number)
         if order is None:
             return
-        self.say(f"{number}: card for {self.app.money(order.due_cents)}, "  # type: ignore[attr-defined]
+        self.say(f"{number}: card for {self.app.money(order.due_cents)}, "
                  "follow the terminal…")
         await self._pay(number, PaymentIn(tender="card", amount_cents=order.due_cents))
 
     async def _pay(self, number: str, payment: PaymentIn) -> None:
         app = self.app
         try:
-            order = await app.client.call(Api.pay(number, payment))  # type: ignore[attr-defined]
+            order = await app.client.call(Api.pay(number, payment))
         except CommerceError as error:
-            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(app.explain(error), error=True)
             self.refresh_queue()
             return
         self.refresh_queue()
@@ -267,20 +263,20 @@ class PickupsScreen(Screen[None]):
         if last.status != "approved":
             self.say(f"{last.status.upper()}: {last.message}", error=True)
         elif order.due_cents:
-            self.say(f"{number}: paid {app.money(last.amount_cents)}; "  # type: ignore[attr-defined]
-                     f"{app.money(order.due_cents)} still due (F4 cash, F5 card).")  # type: ignore[attr-defined]
+            self.say(f"{number}: paid {app.money(last.amount_cents)}; "
+                     f"{app.money(order.due_cents)} still due (F4 cash, F5 card).")
         else:
             await self._offer_receipt(order)
 
     async def _kick_drawer(self) -> None:
-        problem = await kick_drawer(self.app)  # type: ignore[arg-type]
+        problem = await kick_drawer(self.app)
         if problem:
             self.post_message(Problem(problem))
 
     async def _offer_receipt(self, order: OrderOut) -> None:
         """As after a sale: paid first, then paper, the display's QR, e-mail or nothing."""
         app = self.app
-        change = f" — change {app.money(order.change_cents)}" if order.change_cents else ""  # type: ignore[attr-defined]
+        change = f" — change {app.money(order.change_cents)}" if order.change_cents else ""
         done = f"{order.number} paid{change}."
         self.say(done)
         outcome = await offer_receipt(app, order, f"{order.number} paid{change}", SAVED)
@@ -307,9 +303,9 @@ class PickupsScreen(Screen[None]):
     @work(exclusive=True, group="act")
     async def collect(self, code: str) -> None:
         try:
-            found = await self.app.client.call(Api.scan(code))  # type: ignore[attr-defined]
+            found = await self.app.client.call(Api.scan(code))
         except CommerceError as error:
-            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(self.app.explain(error), error=True)
             return
         if found.kind != "order_pickup" or not found.reference:
             self.say("That is not a pickup code.", error=True)
@@ -323,7 +319,7 @@ class PickupsScreen(Screen[None]):
     def _ready_to_hand_over(self, order: OrderOut) -> bool:
         """Say why not before the clerk asks the shopper anything."""
         if order.due_cents:
-            self.say(f"{self.app.money(order.due_cents)} is still due on {order.number}: "  # type: ignore[attr-defined]
+            self.say(f"{self.app.money(order.due_cents)} is still due on {order.number}: "
                      "take it first (F4 cash, F5 card).", error=True)
             return False
         if order.status != "ready_for_pickup":
@@ -347,7 +343,7 @@ class PickupsScreen(Screen[None]):
         units = sum(line.qty - line.qty_collected - line.qty_cancelled for line in order.lines)
         surname = await app.push_screen_wait(HandoverDialog(
             number, f"{units} item{'s' if units != 1 else ''} to hand over, "
-            f"{app.money(order.total_cents)}"))  # type: ignore[attr-defined]
+            f"{app.money(order.total_cents)}"))
         if surname:
             await self._collect(number, Collect(last_name=surname))
 
@@ -363,7 +359,7 @@ class PickupsScreen(Screen[None]):
         order = await self._order(number)
         if order is None or not self._ready_to_hand_over(order):
             return
-        body = await app.push_screen_wait(PartialPickupDialog(order, app.money))  # type: ignore[attr-defined]
+        body = await app.push_screen_wait(PartialPickupDialog(order, app.money))
         if body is not None:
             await self._collect(number, body, before=order)
 
@@ -373,14 +369,14 @@ class PickupsScreen(Screen[None]):
         is left; then say what happened, and open the drawer for a cash refund."""
         app = self.app
         try:
-            order = await app.client.call(Api.collect(number, body))  # type: ignore[attr-defined]
+            order = await app.client.call(Api.collect(number, body))
         except CommerceError as error:
             due = error.context.get("due_cents")
             if error.code == "payment_due" and isinstance(due, int):
-                self.say(f"{app.money(due)} is still due on {number}: take it first "  # type: ignore[attr-defined]
+                self.say(f"{app.money(due)} is still due on {number}: take it first "
                          "(F4 cash, F5 card), then hand over.", error=True)
             else:
-                self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+                self.say(app.explain(error), error=True)
             self.refresh_queue()
             return
         self.refresh_queue()
@@ -397,10 +393,10 @@ class PickupsScreen(Screen[None]):
         refund = sum(cents for _, cents in refunds)
         cash = sum(cents for tender, cents in refunds if tender == "cash")
         if refund:
-            text += f"; the rest is cancelled and {app.money(refund)} refunded"  # type: ignore[attr-defined]
+            text += f"; the rest is cancelled and {app.money(refund)} refunded"
             if cash:
                 await self._kick_drawer()
-                text += f": give {app.money(cash)} back in cash"  # type: ignore[attr-defined]
+                text += f": give {app.money(cash)} back in cash"
         elif left:
             text += f"; {left} still to collect"
         self.say(text + ".")

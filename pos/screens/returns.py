@@ -17,12 +17,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
 from pos.dialogs.open_returns import OpenReturnChoice, OpenReturnsDialog
 from pos.fiscal import issue_refund_document
 from pos.printing import copy_time, kick_drawer, print_document, return_items
+from pos.screens.base import StaffScreen
 from pos.till_report import TENDERS
 from shared.client import Api
 from shared.errors import CommerceError, NotFound
@@ -66,7 +66,7 @@ def payout(ret: ReturnOut, money: object) -> str:
     return " · ".join(parts)
 
 
-class ReturnsScreen(Screen[None]):
+class ReturnsScreen(StaffScreen[None]):
     BINDINGS = [
         Binding("f2", "more", "Return +1", id="return_more"),
         Binding("f3", "condition", "Damaged?", id="return_condition",
@@ -118,10 +118,6 @@ class ReturnsScreen(Screen[None]):
         if self.code:
             self.load(self.code)
 
-    def say(self, text: str, error: bool = False) -> None:
-        status = self.query_one("#status", Label)
-        status.update(text)
-        status.set_class(error, "-error")
 
     def start(self, *, order: OrderOut | None = None, receipt: str | None = None,
               pending: ReturnOut | None = None) -> None:
@@ -140,7 +136,7 @@ class ReturnsScreen(Screen[None]):
 
     @work(exclusive=True, group="returns")
     async def load(self, text: str) -> None:
-        client = self.app.client  # type: ignore[attr-defined]
+        client = self.app.client
         upper = text.upper()
         try:
             if upper.startswith("OT1:S:"):
@@ -148,7 +144,8 @@ class ReturnsScreen(Screen[None]):
                 self.take(await client.call(Api.get_return(found.reference or "")))
                 return
             if upper.startswith("OT1:R:"):
-                self.start(order=await client.call(Api.by_receipt(text)), receipt=text)
+                receipt_order = await client.call(Api.by_receipt(text))
+                self.start(order=receipt_order, receipt=text)
             elif PRODUCT_CODE.match(text) or upper.startswith("OT1:"):
                 found = await client.call(Api.scan(text))
                 if found.kind != "product" or found.product is None:
@@ -159,7 +156,8 @@ class ReturnsScreen(Screen[None]):
                 return
             else:
                 try:
-                    self.start(order=await client.call(Api.order(upper)))
+                    typed_order = await client.call(Api.order(upper))
+                    self.start(order=typed_order)
                 except NotFound:
                     try:
                         product = await client.call(Api.product(upper))
@@ -169,7 +167,7 @@ class ReturnsScreen(Screen[None]):
                     self.bring_back(product)
                     return
         except CommerceError as error:
-            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(self.app.explain(error), error=True)
             return
         assert self.order is not None
         self.say(f"Order {self.order.number}: F2 on a line chooses how many come back, "
@@ -218,7 +216,7 @@ class ReturnsScreen(Screen[None]):
         return "store credit" if self.refund_to == "store_credit" else "original tender"
 
     def show_return_lines(self) -> None:
-        money = self.app.money  # type: ignore[attr-defined]
+        money = self.app.money
         table = self.query_one("#return-lines", DataTable)
         summary = self.query_one("#return-summary", Label)
         table.clear()
@@ -306,7 +304,7 @@ class ReturnsScreen(Screen[None]):
         """The return on the desk, asked for and approved (a supervisor's PIN when
         needed), or None (the cashier was told why). Must run in a worker."""
         app = self.app
-        client = app.client  # type: ignore[attr-defined]
+        client = app.client
         ret = self.pending
         try:
             if ret is None:
@@ -319,14 +317,14 @@ class ReturnsScreen(Screen[None]):
                     # Over the cashier's limit (or without a receipt) a supervisor types
                     # their PIN here; if nobody does, the request is taken back.
                     try:
-                        ret = await app.call_approved(Api.approve_return(ret.number))  # type: ignore[attr-defined]
+                        ret = await app.call_approved(Api.approve_return(ret.number))
                     except CommerceError as error:
                         await self.withdraw(ret, error)
                         return None
             elif ret.status == "requested":
-                ret = await app.call_approved(Api.approve_return(ret.number))  # type: ignore[attr-defined]
+                ret = await app.call_approved(Api.approve_return(ret.number))
         except CommerceError as error:
-            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(app.explain(error), error=True)
             self.show_return_lines()
             return None
         return ret
@@ -341,9 +339,9 @@ class ReturnsScreen(Screen[None]):
             # Approved: if the refund fails now, F5 tries it again on this return.
             self.start(pending=ret)
             self.refund_to = ret.refund_to
-            ret = await app.client.call(Api.refund_return(ret.number))  # type: ignore[attr-defined]
+            ret = await app.client.call(Api.refund_return(ret.number))
         except CommerceError as error:
-            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(app.explain(error), error=True)
             self.show_return_lines()
             return
         await self.refunded(ret)
@@ -379,13 +377,13 @@ class ReturnsScreen(Screen[None]):
         not hold its items in the core; what was chosen stays on screen for F5."""
         app = self.app
         reason = "no supervisor approved it" if why.code == "role_required" \
-            else app.explain(why)  # type: ignore[attr-defined]
+            else app.explain(why)
         try:
-            await app.client.call(Api.reject_return(  # type: ignore[attr-defined]
+            await app.client.call(Api.reject_return(
                 ret.number, note=f"withdrawn at the till: {reason}"[:120]))
         except CommerceError as error:
             self.say(f"Return {ret.number} was not approved and still waits "
-                     f"({app.explain(error)}): F6 withdraws it later.", error=True)  # type: ignore[attr-defined]
+                     f"({app.explain(error)}): F6 withdraws it later.", error=True)
             return
         self.say(f"Return {ret.number} withdrawn, {reason}: nothing was refunded. F5 asks "
                  "again.", error=True)
@@ -393,13 +391,13 @@ class ReturnsScreen(Screen[None]):
     async def refunded(self, ret: ReturnOut) -> None:
         """Tell the cashier what goes back how, open the drawer for cash, print."""
         app = self.app
-        money = app.money  # type: ignore[attr-defined]
+        money = app.money
         paid_back = payout(ret, money) or (
             f"Store credit on card {ret.credit_card_number}" if ret.credit_card_number
             else "")
         drawer = None
         if any(part.tender == "cash" for part in ret.refunds):
-            drawer = await kick_drawer(app)  # type: ignore[arg-type]
+            drawer = await kick_drawer(app)
         self.last_return = ret
         fiscal = await issue_refund_document(app, ret)  # the reso on the RT, if there is one
         printed = await self.print_return(ret)
@@ -414,12 +412,12 @@ class ReturnsScreen(Screen[None]):
     async def print_return(self, ret: ReturnOut) -> str:
         """The return receipt, by product name; printed again it says COPIA."""
         app = self.app
-        items = await return_items(app.client, ret)  # type: ignore[attr-defined]
-        copy_at = copy_time(app, ret.number)  # type: ignore[arg-type]
-        lines = return_receipt_lines(ret, app.store, locale=app.settings.locale,  # type: ignore[attr-defined]
+        items = await return_items(app.client, ret)
+        copy_at = copy_time(app, ret.number)
+        lines = return_receipt_lines(ret, app.here, locale=app.settings.locale,
                                      items=items, copy_at=copy_at)
-        _, printed = await print_document(app, lines, lambda printer: print_return_receipt(  # type: ignore[arg-type]
-            printer, ret, app.store, locale=app.settings.locale, items=items,  # type: ignore[attr-defined]
+        _, printed = await print_document(app, lines, lambda printer: print_return_receipt(
+            printer, ret, app.here, locale=app.settings.locale, items=items,
             copy_at=copy_at), document=ret.number)
         return printed
 
@@ -434,16 +432,16 @@ class ReturnsScreen(Screen[None]):
     async def action_open_returns(self) -> None:
         app = self.app
         try:
-            found = await app.client.call(Api.returns())  # type: ignore[attr-defined]
+            found = await app.client.call(Api.returns())
         except CommerceError as error:
-            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(app.explain(error), error=True)
             return
         if not found:
             self.say("No returns are waiting at this store.")
             return
-        store = app.store  # type: ignore[attr-defined]
+        store = app.store
         choice: OpenReturnChoice | None = await app.push_screen_wait(OpenReturnsDialog(
-            found, app.money, store.timezone if store else "Europe/Rome"))  # type: ignore[attr-defined]
+            found, app.money, store.timezone if store else "Europe/Rome"))
         if choice is None:
             return
         if choice.action == "take":
@@ -452,10 +450,10 @@ class ReturnsScreen(Screen[None]):
         try:
             # The till's own request goes without a PIN; another's over the
             # threshold (a kiosk's, say) is a supervisor's to reject.
-            await app.call_approved(Api.reject_return(  # type: ignore[attr-defined]
+            await app.call_approved(Api.reject_return(
                 choice.ret.number, note="cleared at the returns desk"))
         except CommerceError as error:
-            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(app.explain(error), error=True)
             return
         if self.pending is not None and self.pending.number == choice.ret.number:
             self.start()

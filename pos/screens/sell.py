@@ -15,7 +15,6 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
 from pos.messages import Problem
@@ -24,6 +23,7 @@ from pos.offline.sale import is_local
 from pos.offline.selling import OfflineSelling
 from pos.printing import kick_drawer
 from pos.sale_receipt import offer_receipt, reprint_last
+from pos.screens.base import StaffScreen
 from pos.widgets.scan_field import ScanField
 from shared.client import Api, Call
 from shared.errors import CommerceError, NotFound, Unavailable
@@ -54,7 +54,7 @@ HANDOFF = re.compile(r"^[A-HJ-NP-Z2-9]{6}$", re.IGNORECASE)
 SAVED = "The sale {} is saved."
 """How a printer-fault notice starts: the money is recorded either way."""
 
-class SellScreen(OfflineSelling, Screen[None]):
+class SellScreen(OfflineSelling, StaffScreen[None]):
     BINDINGS = [
         # Most used first: on a narrow screen the footer cuts from the right,
         # and F1 lists every key.
@@ -191,10 +191,6 @@ class SellScreen(OfflineSelling, Screen[None]):
     def on_resize(self) -> None:
         self.render_sale()
 
-    def say(self, text: str, error: bool = False) -> None:
-        status = self.query_one("#status", Label)
-        status.update(text)
-        status.set_class(error, "-error")
 
     def new_sale(self) -> None:
         self.cart, self.order, self.key = None, None, uuid.uuid4().hex

@@ -23,12 +23,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Label
 
 from pos.dialogs.stock_quantity import QuantityDialog
 from pos.dialogs.transfer_receive import ReceiveTransferDialog, transfer_number
 from pos.dialogs.transfer_send import SendTransferDialog
+from pos.screens.base import StaffScreen
 from pos.widgets.scan_field import ScanField
 from shared.client import Api
 from shared.errors import CommerceError, NotFound
@@ -55,7 +55,7 @@ ADJUSTED = {
 """What the status line says after each kind of adjustment."""
 
 
-class StockDeskScreen(Screen[None]):
+class StockDeskScreen(StaffScreen[None]):
     BINDINGS = [
         Binding("f2", "count", "Count", id="stock_count",
                 tooltip="Type the units counted on the shelf; the core books the difference"),
@@ -96,17 +96,13 @@ class StockDeskScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#scan", ScanField).focus()
 
-    def say(self, text: str, error: bool = False) -> None:
-        status = self.query_one("#status", Label)
-        status.update(text)
-        status.set_class(error, "-error")
 
     def refused(self, error: CommerceError) -> None:
-        self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+        self.say(self.app.explain(error), error=True)
 
     @property
     def store(self) -> str:
-        return self.app.store.code  # type: ignore[attr-defined]
+        return self.app.here.code
 
     # -- the item on the desk --------------------------------------------------------
 
@@ -120,7 +116,7 @@ class StockDeskScreen(Screen[None]):
     @work(exclusive=True, group="stock")
     async def look_up(self, text: str) -> None:
         """Find the item a scan or typed text means, then read its level here."""
-        client = self.app.client  # type: ignore[attr-defined]
+        client = self.app.client
         try:
             if CODE.match(text):
                 result = await client.call(Api.scan(text))
@@ -148,14 +144,14 @@ class StockDeskScreen(Screen[None]):
         """An item by name: the only match, or the one the supervisor picks."""
         from pos.dialogs.pick_product import PickProductDialog
 
-        page = await self.app.client.call(Api.products(q=text, limit=20))  # type: ignore[attr-defined]
+        page = await self.app.client.call(Api.products(q=text, limit=20))
         if not page.items:
             self.say(f"Nothing matches {text!r}.", error=True)
             return None
         if len(page.items) == 1:
             return page.items[0].sku, page.items[0].name
         sku = await self.app.push_screen_wait(PickProductDialog(
-            text, page.items, self.app.money))  # type: ignore[attr-defined]
+            text, page.items, self.app.money))
         names = {item.sku: item.name for item in page.items}
         return (sku, names[sku]) if sku else None
 
@@ -198,7 +194,7 @@ class StockDeskScreen(Screen[None]):
         if qty is None:
             return
         try:
-            level = await self.app.call_approved(Api.adjust_stock(  # type: ignore[attr-defined]
+            level = await self.app.call_approved(Api.adjust_stock(
                 AdjustmentIn(location=self.store, sku=sku, reason=reason, qty=qty)))
         except CommerceError as error:
             self.refused(error)
@@ -218,9 +214,9 @@ class StockDeskScreen(Screen[None]):
         if answer is None:
             return
         destination, qty = answer
-        client = self.app.client  # type: ignore[attr-defined]
+        client = self.app.client
         try:
-            transfer = await self.app.call_approved(Api.create_transfer(TransferCreate(  # type: ignore[attr-defined]
+            transfer = await self.app.call_approved(Api.create_transfer(TransferCreate(
                 from_location=self.store, to_location=destination,
                 lines=[TransferLineIn(sku=sku, qty=qty)])))
             level = await client.call(Api.stock_level(self.store, sku))
@@ -248,7 +244,7 @@ class StockDeskScreen(Screen[None]):
         """Goods for the shelf go into stock; a ship-to-store transfer belongs to a
         pickup order, and marking that order ready is what books the goods in
         (reserved for it) and tells the shopper."""
-        client = self.app.client  # type: ignore[attr-defined]
+        client = self.app.client
         try:
             try:
                 transfer = await client.call(Api.receive_transfer(number))

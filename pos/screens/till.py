@@ -20,13 +20,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from pos.dialogs.amount import AmountDialog
 from pos.dialogs.supervisor import SupervisorDialog
 from pos.fiscal import close_fiscal_day
 from pos.printing import kick_drawer, print_document
+from pos.screens.base import StaffScreen
 from pos.till_report import report_lines
 from shared.client import Api
 from shared.errors import CommerceError
@@ -39,7 +39,7 @@ BLIND_VARIANCE = ("The count is off by more than the till allows: a supervisor m
 """Said instead of the core's message, which gives the variance's size."""
 
 
-class TillScreen(Screen[None]):
+class TillScreen(StaffScreen[None]):
     BINDINGS = [
         Binding("f2", "cash_in", "Cash in", id="cash_in", tooltip="Add change to the drawer"),
         Binding("f3", "cash_out", "Cash out", id="cash_out",
@@ -66,25 +66,21 @@ class TillScreen(Screen[None]):
     def on_mount(self) -> None:
         self.action_refresh()
 
-    def say(self, text: str, error: bool = False) -> None:
-        status = self.query_one("#status", Label)
-        status.update(text)
-        status.set_class(error, "-error")
 
     def _time(self, moment: object) -> str:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.app.here
         if not isinstance(moment, datetime):
             return str(moment)
         return moment.astimezone(ZoneInfo(store.timezone)).strftime("%d/%m/%Y %H:%M")
 
     def blind(self) -> bool:
         """Whether the one signed in counts blind: anyone below a supervisor."""
-        staff = self.app.staff  # type: ignore[attr-defined]
+        staff = self.app.staff
         return staff is None or not Role(staff.role).at_least(Role.SUPERVISOR)
 
     def show(self, report: TillReport) -> None:
         self.report = report
-        lines = report_lines(report, self.app.money, self._time,  # type: ignore[attr-defined]
+        lines = report_lines(report, self.app.money, self._time,
                              blind=self.blind())
         self.query_one("#report", Static).update("\n".join(lines))
 
@@ -93,9 +89,9 @@ class TillScreen(Screen[None]):
         if self.report is not None and self.report.kind == "Z":
             return
         try:
-            self.show(await self.app.client.call(Api.till_report()))  # type: ignore[attr-defined]
+            self.show(await self.app.client.call(Api.till_report()))
         except CommerceError as error:
-            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(self.app.explain(error), error=True)
 
     @work(exclusive=True, group="till")
     async def move(self, kind: str) -> None:
@@ -105,14 +101,14 @@ class TillScreen(Screen[None]):
             return
         cents, reason = typed
         try:
-            self.show(await self.app.client.call(Api.cash_movement(  # type: ignore[attr-defined]
+            self.show(await self.app.client.call(Api.cash_movement(
                 CashMovementIn(kind=kind, amount_cents=cents, reason=reason))))
         except CommerceError as error:
-            self.say(self.app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(self.app.explain(error), error=True)
             return
-        said = f"Cash {kind}: {self.app.money(cents)} ({reason})."  # type: ignore[attr-defined]
+        said = f"Cash {kind}: {self.app.money(cents)} ({reason})."
         self.say(said)
-        problem = await kick_drawer(self.app)  # type: ignore[arg-type]
+        problem = await kick_drawer(self.app)
         if problem:
             self.say(f"{said} {problem}", error=True)
 
@@ -142,7 +138,7 @@ class TillScreen(Screen[None]):
         call = Api.close_till(TillClose(counted_cents=typed[0]))
         try:
             try:
-                report = await app.client.call(call)  # type: ignore[attr-defined]
+                report = await app.client.call(call)
             except CommerceError as error:
                 if error.code != "variance_needs_supervisor":
                     raise
@@ -150,9 +146,9 @@ class TillScreen(Screen[None]):
                 if token is None:
                     self.say(BLIND_VARIANCE, error=True)
                     return
-                report = await app.client.call(call.approved_by(token))  # type: ignore[attr-defined]
+                report = await app.client.call(call.approved_by(token))
         except CommerceError as error:
-            self.say(app.explain(error), error=True)  # type: ignore[attr-defined]
+            self.say(app.explain(error), error=True)
             return
         self.show(report)
         self.query_one("#till-title", Label).update("Till closed — Z report")
@@ -165,19 +161,19 @@ class TillScreen(Screen[None]):
         report = self.report
         if report is None:
             return
-        money, blind = self.app.money, self.blind()  # type: ignore[attr-defined]
+        money, blind = self.app.money, self.blind()
 
         def layout(width: int) -> list[str]:
             return report_lines(report, money, self._time, width, blind=blind)
 
         self.say("Printing the report…")
         printed, outcome = await print_document(
-            self.app, layout(WIDTH), lambda printer: print_lines(printer, layout),  # type: ignore[arg-type]
+            self.app, layout(WIDTH), lambda printer: print_lines(printer, layout),
             what="report")
         self.say(outcome, error=not printed)
 
     def action_back(self) -> None:
         if self.report is not None and self.report.kind == "Z":
-            self.app.sign_out()  # type: ignore[attr-defined]
+            self.app.sign_out()
         else:
             self.app.pop_screen()

@@ -1,0 +1,44 @@
+"""What every till screen and dialog shares: the app, typed as the till's, and the
+status line.
+
+Textual types ``Screen.app`` as any ``App``; every till screen reads the till's
+own state through it (the client, the signed-in staff, the printer), and
+without this each of those reads needed a ``type: ignore`` that would also have
+hidden a misspelt attribute.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar, cast
+
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Label
+
+if TYPE_CHECKING:
+    from pos.app import PosApp
+
+ResultT = TypeVar("ResultT")
+
+__all__ = ["StaffDialog", "StaffScreen"]
+
+
+class StaffScreen(Screen[ResultT]):
+    """A full screen of the till."""
+
+    @property
+    def app(self) -> PosApp:  # type: ignore[override]
+        return cast("PosApp", super().app)
+
+    def say(self, text: str, error: bool = False) -> None:
+        """The screen's one status line (``#status``): what happened, or what to fix."""
+        status = self.query_one("#status", Label)
+        status.update(text)
+        status.set_class(error, "-error")
+
+
+class StaffDialog(ModalScreen[ResultT]):
+    """A dialog over a till screen."""
+
+    @property
+    def app(self) -> PosApp:  # type: ignore[override]
+        return cast("PosApp", super().app)
