@@ -83,6 +83,8 @@ class ProductScreen(Screen[None]):
         return "\n".join(lines)
 
     async def render_detail(self) -> None:
+        if not self.query("#product-name"):
+            return  # the answer came after the shopper left (or the kiosk reset)
         self.query_one("#product-name", Label).update(self._name_text())
         self.query_one("#product-info", Static).update(self._info_text())
         box = self.query_one("#variants", Vertical)
