@@ -8,6 +8,7 @@ single key presses could not carry. Then Enter, and the app must still run."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 from hypothesis import HealthCheck, Phase, given, settings
@@ -18,6 +19,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tests.pos.pilot import settle
+
+DRAWS = int(os.environ.get("OMNITILL_FUZZ_DRAWS", "6"))
+"""Texts per field in one run of ``make test``; raise it for a long hunt
+(``OMNITILL_FUZZ_DRAWS=50``)."""
 
 TRICKY = [
     "moka/..", "../", "../../etc/passwd", "%", "%00", "%2e%2e%2f", "\x00", "a\x00b", "😀🛒",

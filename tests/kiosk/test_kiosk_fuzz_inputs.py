@@ -14,12 +14,10 @@ from kiosk.screens.order import OrderScreen
 from kiosk.screens.pickup import PickupScreen
 from kiosk.screens.product import ProductScreen
 from tests.api.helpers import set_stock
-from tests.fuzzing import paste_into, still_running, texts, type_and_enter
+from tests.fuzzing import DRAWS, paste_into, still_running, texts, type_and_enter
 from tests.pos.pilot import settle, tap, wait_until
 
 MOKA = "HO-MOK-05"
-DRAWS = 8
-"""Draws per field: about 50 typed texts per kiosk."""
 
 
 async def _start_over(app, pilot) -> None:  # type: ignore[no-untyped-def]

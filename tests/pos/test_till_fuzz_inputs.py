@@ -9,16 +9,16 @@ from textual.widgets import DataTable
 from pos.screens.customer import CustomerScreen
 from pos.screens.login import LoginScreen
 from pos.screens.manager import ManagerScreen
+from pos.screens.open_till import OpenTillScreen
 from pos.screens.pickups import PickupsScreen
 from pos.screens.returns import ReturnsScreen
 from pos.screens.sell import SellScreen
 from pos.screens.stock_desk import StockDeskScreen
-from tests.fuzzing import back_to, still_running, texts, type_and_enter
+from pos.screens.till import TillScreen
+from tests.fuzzing import DRAWS, back_to, still_running, texts, type_and_enter
 from tests.pos.pilot import settle, sign_in, text_of, wait_until
 
 MOKA = "HO-MOK-05"
-DRAWS = 8
-"""Draws per field: about 60 typed texts per till, a few seconds each way."""
 
 DESKS = [
     ("f9", CustomerScreen, "#find"),
@@ -75,6 +75,14 @@ async def test_no_text_crashes_the_till(till_factory) -> None:  # type: ignore[n
             for field in ("#from", "#to"):
                 await type_and_enter(app, pilot, field, next(typed))
         await back_to(app, pilot, [SellScreen])
+        await _open(app, pilot, "f12", TillScreen)
+        for key in ("f2", "f3"):
+            for _ in range(DRAWS // 2):
+                await _open(app, pilot, key, "#amount")
+                for field in ("#amount", "#reason"):
+                    await type_and_enter(app, pilot, field, next(typed))
+                await back_to(app, pilot, [TillScreen])
+        await back_to(app, pilot, [SellScreen])
         for key, field in DIALOGS:
             for _ in range(DRAWS // 2):
                 if not app.screen.query(field):
@@ -86,11 +94,12 @@ async def test_no_text_crashes_the_till(till_factory) -> None:  # type: ignore[n
         still_running(app)
 
 
-async def test_pin_fields_take_anything(till_factory) -> None:  # type: ignore[no-untyped-def]
-    """The sign-in PIN, the supervisor's unlock of this till (F5) and of another
-    device (Ctrl+U). A wrong PIN counts towards the lock: a till of its own."""
-    typed = iter(texts(DRAWS * 3))
-    app = till_factory()
+async def test_pins_and_the_float_take_anything(till_factory) -> None:  # type: ignore[no-untyped-def]
+    """The sign-in PIN, the supervisor's unlock of this till (F5), the morning's
+    float, the unlock of another device (Ctrl+U) and the supervisor's approval of
+    a cashier's discount. Wrong PINs count towards the lock: a till of its own."""
+    typed = iter(texts(DRAWS * 5))
+    app = till_factory(till_open=False)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         await pilot.press("f5")
@@ -98,13 +107,32 @@ async def test_pin_fields_take_anything(till_factory) -> None:  # type: ignore[n
             await type_and_enter(app, pilot, "#pin", next(typed))
         await pilot.press("escape")
         for _ in range(DRAWS // 2):
-            await type_and_enter(app, pilot, "#pin", next(typed))
-            await back_to(app, pilot, [LoginScreen, SellScreen])
+            if isinstance(app.screen, LoginScreen):
+                await type_and_enter(app, pilot, "#pin", next(typed))
         if isinstance(app.screen, LoginScreen):
             await sign_in(app, pilot, "3333")
+        for _ in range(DRAWS):
+            if isinstance(app.screen, OpenTillScreen):
+                await type_and_enter(app, pilot, "#float", next(typed))
+        if isinstance(app.screen, OpenTillScreen):
+            await type_and_enter(app, pilot, "#float", "100")
+        await wait_until(app, pilot, lambda: isinstance(app.screen, SellScreen), what="sale")
         await _open(app, pilot, "ctrl+u", "#unlock-pin")
         for _ in range(DRAWS):
             await type_and_enter(app, pilot, "#unlock-pin", next(typed))
+        await back_to(app, pilot, [SellScreen])
+        await pilot.press("f10")
+        await settle(app, pilot)
+        await sign_in(app, pilot, "1111")
+        await _a_line_in_the_basket(app, pilot)
+        await _open(app, pilot, "ctrl+t", "#discount-input")
+        await type_and_enter(app, pilot, "#discount-input", "50%")
+        await wait_until(app, pilot, lambda: bool(app.screen.query("#supervisor-pin")),
+                         what="the supervisor's PIN asked")
+        for _ in range(DRAWS):
+            if app.screen.query("#supervisor-pin"):
+                await type_and_enter(app, pilot, "#supervisor-pin", next(typed))
+        await back_to(app, pilot, [SellScreen])
 
 
 async def test_a_pin_too_short_to_be_one_is_said_when_unlocking(till_factory) -> None:  # type: ignore[no-untyped-def]
