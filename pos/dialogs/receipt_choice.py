@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label
 
 from pos.screens.base import StaffDialog
+from shared.schemas.orders import ReceiptEmail
 
 Choice = tuple[str, str]
 """``("print"|"digital"|"email"|"none", email)``."""
@@ -65,7 +66,9 @@ class ReceiptChoiceDialog(StaffDialog[Choice]):
     @on(Input.Submitted, "#receipt-email")
     def email_typed(self, event: Input.Submitted) -> None:
         address = event.value.strip()
-        if "@" not in address or "." not in address.rsplit("@", 1)[-1]:
+        try:  # the request's own check, so what is sent can be sent
+            ReceiptEmail(email=address)
+        except ValueError:
             self.query_one("#choice-error", Label).update("That is not an email address.")
             return
         self.dismiss(("email", address))
