@@ -36,7 +36,8 @@ class HandoverDialog(StaffDialog[str | None]):
             yield Label(self.summary, id="handover-summary")
             yield Static("Ask for the shopper's surname (and an ID if in doubt); "
                          "type it as they say it, then Enter. Escape cancels.")
-            yield Input(id="surname", placeholder="Surname")
+            # No longer than ``Collect.last_name`` takes: a longer one raised past the counter.
+            yield Input(id="surname", placeholder="Surname", max_length=60)
             yield Label("", id="handover-error", classes="-error")
 
     def on_mount(self) -> None:

@@ -15,6 +15,7 @@ from pos.screens.returns import ReturnsScreen
 from pos.screens.sell import SellScreen
 from pos.screens.stock_desk import StockDeskScreen
 from pos.screens.till import TillScreen
+from shared.client import Api
 from tests.fuzzing import DRAWS, back_to, still_running, texts, type_and_enter
 from tests.pos.pilot import settle, sign_in, text_of, wait_until
 
@@ -183,3 +184,25 @@ async def test_no_text_crashes_the_receipt_email(till_factory) -> None:  # type:
             if not app.screen.query("#receipt-email"):
                 await _receipt_choice(app, pilot)
             await type_and_enter(app, pilot, "#receipt-email", text)
+
+
+async def test_no_surname_crashes_the_hand_over(till_factory, core_client, seeded_sqlite) -> None:  # type: ignore[no-untyped-def]
+    """The surname at the pickup counter (F7). Found by reading for the same fault:
+    61 characters reached ``Collect``'s own length check, raised past the counter's
+    worker and took the till down."""
+    from tests.pos.test_pickup_counter import _paid_and_ready, _web_orders
+
+    (order,) = await _web_orders(core_client, seeded_sqlite, {MOKA: 1})
+    typed = ["x" * 61, *texts(DRAWS)]
+    app = till_factory()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await sign_in(app, pilot, "3333")
+        await _paid_and_ready(app, order.number)
+        await _open(app, pilot, "f6", PickupsScreen)
+        queue = app.screen.query_one("#queue", DataTable)
+        await wait_until(app, pilot, lambda: queue.row_count == 1, what="the order in the queue")
+        for text in typed:
+            await _open(app, pilot, "f7", "#surname")
+            await type_and_enter(app, pilot, "#surname", text)
+            await back_to(app, pilot, [PickupsScreen])
+        assert (await app.client.call(Api.order(order.number))).status == "ready_for_pickup"
