@@ -92,7 +92,8 @@ async def type_and_enter(app: App[None], pilot: Pilot[None], selector: str, text
         await settle(app, pilot)
         still_running(app)
     except Exception as error:
-        raise AssertionError(f"{selector} ← {text!r}: {error}") from error
+        shown = f"{text[:120]!r}… ({len(text)} characters)" if len(text) > 120 else repr(text)
+        raise AssertionError(f"{selector} ← {shown}: {error}") from error
 
 
 async def back_to(app: App[None], pilot: Pilot[None], screens: Iterable[type]) -> None:

@@ -26,7 +26,8 @@ class PointsDialog(StaffDialog[int | None]):
             yield Label("Pay with loyalty points", classes="title")
             yield Label(f"{self.name_} has {self.balance} points (100 points = 1 €). "
                         f"Due {self.due_text}.")
-            yield Input(id="points-input", restrict=r"[0-9]*",
+            # Nine digits are more points than anyone holds; 5,000 were past int()'s limit.
+            yield Input(id="points-input", restrict=r"[0-9]*", max_length=9,
                         placeholder=f"How many points? Enter = {self.most}")
             yield Label("", id="points-error", classes="-error")
 

@@ -206,3 +206,20 @@ async def test_no_surname_crashes_the_hand_over(till_factory, core_client, seede
             await type_and_enter(app, pilot, "#surname", text)
             await back_to(app, pilot, [PickupsScreen])
         assert (await app.client.call(Api.order(order.number))).status == "ready_for_pickup"
+
+
+async def test_no_number_crashes_the_points_dialog(till_factory) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+L's points. Found by reading for the same fault: 5,000 digits (all the
+    field lets through) made ``int()`` refuse past Python's digit limit, in the
+    dialog's own handler, which took the till down."""
+    from pos.dialogs.points import PointsDialog
+
+    app = till_factory()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await sign_in(app, pilot, "3333")
+        for text in ["9" * 5000, "9" * 40, *texts(DRAWS)]:
+            if not app.screen.query("#points-input"):  # a number it takes closes it
+                app.push_screen(PointsDialog("Giulia Rossi", 500, 3490, "34,90 €"))
+                await wait_until(app, pilot, lambda: bool(app.screen.query("#points-input")),
+                                 what="the points dialog")
+            await type_and_enter(app, pilot, "#points-input", text)
