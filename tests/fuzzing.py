@@ -20,9 +20,9 @@ from textual.widgets import Input
 
 from tests.pos.pilot import settle
 
-DRAWS = int(os.environ.get("OMNITILL_FUZZ_DRAWS", "6"))
+DRAWS = int(os.environ.get("OMNITILL_FUZZ_DRAWS", "4"))
 """Texts per field in one run of ``make test``; raise it for a long hunt
-(``OMNITILL_FUZZ_DRAWS=50``)."""
+(``OMNITILL_FUZZ_DRAWS=50``); 40 found nothing more at the last look."""
 
 TRICKY = [
     "moka/..", "../", "../../etc/passwd", "%", "%00", "%2e%2e%2f", "\x00", "a\x00b", "😀🛒",
