@@ -15,9 +15,6 @@ from shared.errors import CommerceError
 from shared.schemas.enums import OrderStatus
 from shared.schemas.orders import CheckIn, CheckInResult
 
-NUMBER_LENGTH = 20
-SURNAME_LENGTH = 60
-"""As long as ``CheckIn`` takes them: a field holds no more than the request can."""
 
 
 class PickupScreen(Screen[None]):
@@ -30,8 +27,11 @@ class PickupScreen(Screen[None]):
         t = self.app.t  # type: ignore[attr-defined]
         with Vertical(id="pickup"):
             yield Label(t("pickup.title"), classes="title")
-            yield Input(placeholder=t("pickup.number"), id="number", max_length=NUMBER_LENGTH)
-            yield Input(placeholder=t("pickup.surname"), id="surname", max_length=SURNAME_LENGTH)
+            # No max_length: a field that is full swallows the keys of a code the
+            # shopper scans while it has the focus (the kiosk hears scans wherever
+            # the focus is); what is longer than any order is "not found" below.
+            yield Input(placeholder=t("pickup.number"), id="number")
+            yield Input(placeholder=t("pickup.surname"), id="surname")
             yield Button(t("pickup.check_in"), id="check-in", variant="success")
             yield Static(self._result_text(), id="pickup-result")
         yield NavBar()

@@ -6,8 +6,6 @@ notice or a sane screen. One kiosk per test, many draws inside it."""
 
 from __future__ import annotations
 
-from textual.widgets import Input
-
 from kiosk.screens.attract import AttractScreen
 from kiosk.screens.browse import BrowseScreen
 from kiosk.screens.order import OrderScreen
@@ -92,7 +90,8 @@ async def test_no_text_crashes_the_kiosk(kiosk_factory, seeded_sqlite) -> None: 
 async def test_an_order_number_longer_than_any_is_not_found(kiosk_factory) -> None:  # type: ignore[no-untyped-def]
     """Found by the fuzzing above: 21 characters in the order number reached the
     check-in's own length check, which raised past the screen and took the kiosk
-    down. The field holds what an order number can be; the rest is "not found"."""
+    down. More than an order number or a surname can be is "not found". (The
+    fields have no maximum length: a full field would swallow a scanned code.)"""
     app = kiosk_factory(language="en")
     async with app.run_test(size=(120, 50)) as pilot:
         await settle(app, pilot)
@@ -100,10 +99,6 @@ async def test_an_order_number_longer_than_any_is_not_found(kiosk_factory) -> No
         await settle(app, pilot)
         await paste_into(app, pilot, "#number", "9" * 21)
         await paste_into(app, pilot, "#surname", "x" * 61)
-        number = app.screen.query_one("#number", Input)
-        surname = app.screen.query_one("#surname", Input)
-        assert (number.value, surname.value) == ("", ""), "a field takes no more than fits"
-        number.value, surname.value = "9" * 21, "Bianchi"  # as a language change puts text back
         await _tap_and_check(app, pilot, "#check-in", {})
         assert isinstance(app.screen, PickupScreen)
         await wait_until(app, pilot, lambda: any(
