@@ -16,7 +16,6 @@ from shared.schemas.enums import OrderStatus
 from shared.schemas.orders import CheckIn, CheckInResult
 
 
-
 class PickupScreen(Screen[None]):
     def __init__(self, code: str | None = None) -> None:
         super().__init__()
