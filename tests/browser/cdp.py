@@ -6,9 +6,12 @@ give), read what the terminal was sent, and list every request the page made."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -132,11 +135,13 @@ def browser(url: str, *, size: tuple[int, int] = (1280, 860)) -> Iterator[Page]:
     """Headless Chromium on ``url``, recording its requests and what its websockets bring."""
     binary = chromium()
     assert binary, "chromium is not installed"
-    with tempfile.TemporaryDirectory() as profile:
+    # Chromium's helper processes may still write to the profile for a moment
+    # after the browser is gone: their leftovers must not fail the test.
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         process = subprocess.Popen(
             [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0",
              f"--window-size={size[0]},{size[1]}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             port_file = Path(profile) / "DevToolsActivePort"
             deadline = time.monotonic() + 20
@@ -155,7 +160,8 @@ def browser(url: str, *, size: tuple[int, int] = (1280, 860)) -> Iterator[Page]:
                 page.call("Page.navigate", url=url)
                 yield page
         finally:
-            process.terminate()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)  # the browser and its helpers
             process.wait(timeout=10)
 
 
