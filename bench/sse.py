@@ -21,11 +21,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -41,7 +38,7 @@ from sqlalchemy import event
 
 from bench.checkout import SECRET, prepare
 from core.app import create_app
-from tests.e2e.server import free_port
+from tests.e2e.server import running_core
 
 RESULTS = Path(__file__).parent / "results"
 KINDS = (("MI01", "kiosk"), ("WEB", "web"), ("MI01", "pos"))
@@ -72,38 +69,11 @@ def counted_core() -> FastAPI:
 
 @contextmanager
 def running(url: str, var_dir: Path, poll: float | None) -> Iterator[str]:
-    port = free_port()
-    env = os.environ | {"OMNITILL_DATABASE_URL": url, "OMNITILL_SECRET": SECRET,
-                        "OMNITILL_VAR_DIR": str(var_dir)}
-    if poll is not None:
-        env["OMNITILL_EVENT_POLL_SECONDS"] = str(poll)
-    log = (var_dir / f"core-{port}.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bench.sse:counted_core", "--factory", "--host",
-         "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError((var_dir / f"core-{port}.log").read_text())
-            try:
-                if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError("the core did not start in 60 s")
-            time.sleep(0.1)
+    """A real core that counts its reads of the event log (the tests' launcher)."""
+    extra = {"OMNITILL_EVENT_POLL_SECONDS": str(poll)} if poll is not None else {}
+    with running_core(url, var_dir, secret=SECRET, extra_env=extra,
+                      factory="bench.sse:counted_core") as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,8 @@ def free_port() -> int:
 
 @contextmanager
 def running_core(url: str, var_dir: Path, *, secret: str, workers: int = 1,
-                 extra_env: dict[str, str] | None = None) -> Iterator[str]:
+                 extra_env: dict[str, str] | None = None,
+                 factory: str = "core.app:create_app") -> Iterator[str]:
     port = free_port()
     env = os.environ | {
         "OMNITILL_DATABASE_URL": url, "OMNITILL_SECRET": secret,
@@ -30,7 +31,7 @@ def running_core(url: str, var_dir: Path, *, secret: str, workers: int = 1,
     } | (extra_env or {})
     log = (var_dir / f"core-{port}.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "core.app:create_app", "--factory", "--host",
+        [sys.executable, "-m", "uvicorn", factory, "--factory", "--host",
          "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning"],
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )
