@@ -17,6 +17,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.errors import describe_invalid
+
 log = logging.getLogger("omnitill.core")
 
 PROBLEM_JSON = "application/problem+json"
@@ -119,14 +121,6 @@ def problem_response(
                         headers=headers or None)
 
 
-def _describe(error: dict[str, Any]) -> str:
-    where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path"))
-    message = str(error.get("msg", "is not valid"))
-    if message.startswith("Value error, "):
-        message = message.removeprefix("Value error, ")
-    return f"{where}: {message}" if where else message
-
-
 def _named(exc: DBAPIError) -> str:
     """What a database error was, without its message: PostgreSQL repeats the
     offending row's values there (``DETAIL: Key (email)=(...) already exists``)."""
@@ -157,7 +151,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
             for e in exc.errors()
         ]
-        detail = "; ".join(_describe(e) for e in exc.errors()[:5]) or "The request is not valid."
+        detail = describe_invalid(exc.errors())
         return problem_response(
             422, "Invalid input", detail, "invalid_input", request, errors=errors
         )

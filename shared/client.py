@@ -459,7 +459,8 @@ def _read(call: Call[T], response: httpx.Response) -> T:
     if call.response is None:
         return None  # type: ignore[return-value]
     try:
-        return TypeAdapter(call.response).validate_python(response.json())
+        parsed: T = TypeAdapter(call.response).validate_python(response.json())
+        return parsed
     except ValueError as exc:  # not JSON, or not the shape asked for (ValidationError)
         raise CommerceError(
             "The store system sent an answer this app cannot read.", status=response.status_code,

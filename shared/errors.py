@@ -5,6 +5,7 @@ one of these, carrying the core's human message in ``str(error)``::
 
     CommerceError
     ├── InvalidRequest      400 / 422  the input was not acceptable
+    │   └── InvalidInput    a body the app could not even build
     ├── Unauthorized        401        no / wrong device token or staff sign-in
     ├── Forbidden           403        this device or role may not do this
     ├── NotFound            404
@@ -17,12 +18,14 @@ one of these, carrying the core's human message in ``str(error)``::
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = [
     "CommerceError",
     "Conflict",
     "Forbidden",
+    "InvalidInput",
     "InvalidRequest",
     "NotFound",
     "OutOfStock",
@@ -30,6 +33,7 @@ __all__ = [
     "TooManyAttempts",
     "Unauthorized",
     "Unavailable",
+    "describe_invalid",
     "error_from_problem",
 ]
 
@@ -54,6 +58,24 @@ class CommerceError(Exception):
 
 class InvalidRequest(CommerceError):
     pass
+
+
+class InvalidInput(InvalidRequest, ValueError):
+    """A request body an app could not build from what was typed: refused before it
+    is sent, with the core's words. Also a ``ValueError``, as pydantic's own error
+    was, so a dialog that checks a value by building its request keeps working."""
+
+
+def describe_invalid(errors: Sequence[Mapping[str, Any]], *, most: int = 5) -> str:
+    """Pydantic's errors as one line a person can act on (``qty: Input should be less
+    than or equal to 999``): said the same by the core's 422 and by an app that
+    could not build the request in the first place."""
+    parts = []
+    for error in list(errors)[:most]:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path"))
+        message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts) or "The request is not valid."
 
 
 class Unauthorized(CommerceError):

@@ -303,7 +303,7 @@ def _ask(printer: Escpos, request: bytes, seconds: float) -> int | None:
         if isinstance(printer, Network):
             raise PrinterDropped("the printer closed the connection")
         return None
-    return reply[-1]
+    return int(reply[-1])
 
 
 def _fault_before(printer: Escpos, seconds: float) -> str | None:

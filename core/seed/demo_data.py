@@ -185,7 +185,10 @@ def _stock(rng: random.Random, stores: list[DemoStore], products: list[DemoProdu
 
 def load_demo_data(seed: int = 2026, assets_dir: Path | None = None) -> DemoData:
     folder = assets_dir or ASSETS
-    read = lambda name: json.loads((folder / name).read_text(encoding="utf-8"))  # noqa: E731
+
+    def read(name: str) -> Any:
+        return json.loads((folder / name).read_text(encoding="utf-8"))
+
     stores = [DemoStore(**s) for s in read("stores.json")]
     catalog = read("catalog.json")
     i18n = read("catalog_i18n.json") if (folder / "catalog_i18n.json").exists() else {}

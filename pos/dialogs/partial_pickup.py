@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +22,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Label, Static
 
 from pos.screens.base import StaffDialog
+from shared.errors import InvalidRequest
 from shared.schemas.orders import Collect, CollectLine, OrderOut
 
 __all__ = ["PartialPickupDialog", "left_to_collect"]
@@ -139,7 +139,7 @@ class PartialPickupDialog(StaffDialog[Collect | None]):
             body = Collect(code=check if is_code else None,
                            last_name=None if is_code else check,
                            lines=lines, cancel_rest=self.cancel_rest)
-        except ValidationError:
+        except InvalidRequest:
             error.update("That is too long for a pickup code or a surname.")
             return
         self.dismiss(body)

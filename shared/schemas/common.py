@@ -6,7 +6,9 @@ import types
 from enum import Enum
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+
+from shared.errors import InvalidInput, describe_invalid
 
 
 class Schema(BaseModel):
@@ -37,7 +39,25 @@ class Request(Schema):
     as ``true``/``false``. Pydantic's lax mode took ``"qty": "1"``, ``true`` and
     ``1.0`` for 1, so the OpenAPI document (``"type": "integer"``) did not say what
     the core accepted. Model-wide strict mode is not used: it also refuses an
-    enum's value as text, which is how JSON carries it."""
+    enum's value as text, which is how JSON carries it.
+
+    Built by an app (``CartLineSet(sku=..., qty=...)``) from what someone typed, a
+    body that breaks a rule raises :class:`~shared.errors.InvalidInput`, the
+    ``CommerceError`` every screen already shows as a notice: a screen that missed
+    one rule must not end in a traceback. The core validates with
+    ``model_validate``, which keeps pydantic's error for its 422 answer."""
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise InvalidInput(describe_invalid(exc.errors()), status=422,
+                               code="invalid_input") from exc
+
+    # Validation (``model_validate``, FastAPI) must not run this __init__: marked as
+    # a base init the way pydantic marks its own and RootModel's, it stays a
+    # constructor-only wrapper (pinned by tests/unit/test_request_building.py).
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     @field_validator("*", mode="before")
     @classmethod
