@@ -290,3 +290,28 @@ def test_kiosk_sees_a_masked_order(as_device, sku: str) -> None:  # type: ignore
     assert order.customer_name == "Giulia R."
     assert order.contact_email == "g***@example.it"
     assert order.contact_phone is None and order.customer_id is None
+
+
+def test_an_order_cannot_skip_or_undo_a_step(  # type: ignore[no-untyped-def]
+    as_device, seeded, sku: str, till: CommerceClient
+) -> None:
+    """The state machine refuses what is not a next step, says where the order is and
+    how it moves on, and changes nothing: a web pickup order cannot be marked
+    collected from the queue (only the pickup code hands it over), nor go back
+    from ready to picking."""
+    web: CommerceClient = as_device("WEB", "web")
+    order = web.call(Api.place_order(web_pickup(sku, 1), key()))
+    order = web.call(Api.pay(order.number, PaymentIn(tender="card",
+                                                     amount_cents=order.total_cents)))
+    with pytest.raises(errors.Conflict, match="pickup code") as skipped:
+        till.call(Api.transition(order.number, Transition(to="collected")))
+    assert skipped.value.code == "illegal_transition"
+    assert skipped.value.context == {"current": "paid", "requested": "collected"}
+    assert till.call(Api.order(order.number)).status == "paid"
+    till.call(Api.transition(order.number, Transition(to="picking")))
+    till.call(Api.transition(order.number, Transition(to="ready_for_pickup")))
+    with pytest.raises(errors.Conflict) as undone:
+        till.call(Api.transition(order.number, Transition(to="picking")))
+    assert undone.value.code == "illegal_transition"
+    assert till.call(Api.order(order.number)).status == "ready_for_pickup"
+    assert level(seeded.url, "MI01", sku) == (5, 1)
