@@ -20,6 +20,7 @@ import threading
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from pos.fiscal_journal import FiscalJournal
 from pos.messages import Problem
 from shared.client import Api
 from shared.errors import CommerceError, NotFound, Unavailable
@@ -38,8 +39,7 @@ __all__ = ["FISCAL_RETRY_HINT", "check_fiscal_printer", "close_fiscal_day", "fis
 
 FISCAL_RETRY_HINT = "F8 tries the fiscal printer again."
 
-_issued: WeakKeyDictionary[Any, dict[str, FiscalReceipt]] = WeakKeyDictionary()
-_pending: WeakKeyDictionary[Any, dict[str, FiscalReceipt]] = WeakKeyDictionary()
+_journals: WeakKeyDictionary[Any, FiscalJournal] = WeakKeyDictionary()
 _locks: WeakKeyDictionary[Any, threading.Lock] = WeakKeyDictionary()
 
 
@@ -47,9 +47,18 @@ def _lock(app: Any) -> threading.Lock:
     return _locks.setdefault(app, threading.Lock())
 
 
+def _journal(app: Any) -> FiscalJournal:
+    """This till's journal, in its own SQLite file when it has one."""
+    journal = _journals.get(app)
+    if journal is None:
+        offline = getattr(app, "offline", None)
+        journal = _journals[app] = FiscalJournal(getattr(offline, "store", None))
+    return journal
+
+
 def printed_on_rt(app: Any, order: OrderOut) -> bool:
     """The RT has printed this sale (the core says so, or this till saw it)."""
-    return order.fiscal_document is not None or order.number in _issued.get(app, {})
+    return order.fiscal_document is not None or _journal(app).issued(order.number) is not None
 
 
 def fiscal_number(closure: int, document: int) -> str:
@@ -66,13 +75,15 @@ async def issue_sale_document(app: Any, order: OrderOut, saved: str
     printer: FiscalPrinter | None = app.fiscal_printer
     if printer is None:
         return order, None
-    await send_pending(app)
+    journal = _journal(app)
+    sent = await send_pending(app)
+    if order.number in sent:  # printed before, told to the core just now
+        order = sent[order.number]
     if order.fiscal_document is not None:
         document = order.fiscal_document
         number = fiscal_number(document.closure_number, document.document_number)
         return order, f"Fiscal receipt {number} was printed already."
-    done = _issued.setdefault(app, {})
-    receipt = done.get(order.number)
+    receipt = journal.issued(order.number)
     said = "was printed already."
     if receipt is None:
         lock = _lock(app)
@@ -87,7 +98,7 @@ async def issue_sale_document(app: Any, order: OrderOut, saved: str
             sentence = f"{error} {FISCAL_RETRY_HINT}"
             app.post_message(Problem(f"{saved.format(order.number)} {sentence}"))
             return order, sentence
-        done[order.number] = receipt
+        journal.printed(order.number, receipt)
         said = "printed."
     number = fiscal_number(receipt.closure_number, receipt.document_number)
     recorded = await _report(app, order.number, receipt)
@@ -101,31 +112,33 @@ async def _report(app: Any, number: str, receipt: FiscalReceipt) -> OrderOut | N
     """Tell the core what the RT printed; the order as recorded, or None when the
     core cannot take it now (out of reach, or an offline sale not replayed yet):
     it is then kept and sent again before the next document this till prints."""
-    pending = _pending.setdefault(app, {})
+    journal = _journal(app)
     offline = getattr(app, "offline", None)
     if offline is not None and offline.active:  # selling offline: no call to wait on
-        pending[number] = receipt
         return None
     try:
         order: OrderOut = await app.client.call(Api.fiscal_document(number,
                                                                     receipt.as_document()))
     except (Unavailable, NotFound):
-        pending[number] = receipt
         return None
     except CommerceError as error:
-        pending.pop(number, None)
+        journal.reported(number)
         app.post_message(Problem(
             f"Fiscal receipt {fiscal_number(receipt.closure_number, receipt.document_number)}"
             f" printed, but the store system refused it: {app.explain(error)}"))
         return None
-    pending.pop(number, None)
+    journal.reported(number)
     return order
 
 
-async def send_pending(app: Any) -> None:
-    """The RT documents the core has not recorded yet, sent again (in order)."""
-    for number, receipt in list(_pending.get(app, {}).items()):
-        await _report(app, number, receipt)
+async def send_pending(app: Any) -> dict[str, OrderOut]:
+    """The RT documents the core has not recorded yet (this run's or, from the
+    till's file, an earlier run's), sent again in order; the orders it recorded."""
+    sent: dict[str, OrderOut] = {}
+    for number, receipt in _journal(app).unreported():
+        if (order := await _report(app, number, receipt)) is not None:
+            sent[number] = order
+    return sent
 
 
 async def issue_refund_document(app: Any, ret: ReturnOut) -> str | None:

@@ -6,6 +6,7 @@ reprint is a courtesy copy on the receipt printer, never a second document."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -16,8 +17,10 @@ from pos.fiscal import (
     close_fiscal_day,
     issue_refund_document,
     issue_sale_document,
+    send_pending,
 )
 from pos.messages import Problem
+from pos.offline.store import LocalStore
 from pos.screens.sell import SellScreen
 from shared.client import Api, Call
 from shared.errors import Unavailable
@@ -168,3 +171,38 @@ async def test_the_till_asks_the_rt_its_state_when_it_starts(rt: FakeRT) -> None
     assert till.notices == [said]
     rt.fault = "offline"
     assert "not answering" in (await check_fiscal_printer(till) or "")
+
+
+class _Offline:
+    """What a real till has beside its RT: its own SQLite file (``till.db``)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.store = LocalStore(folder)
+        self.active = False
+
+
+async def test_rt_numbers_the_core_has_not_recorded_survive_a_till_restart(
+    rt: FakeRT, tmp_path: Path
+) -> None:
+    """A sale printed on the RT while the core was down: the till is then closed (or
+    killed). Its document numbers were only in memory, so the core never learnt
+    them and a refund of that sale could not name its RT document. Kept in the
+    till's own file, they reach the core from the next till run, and the sale is
+    not printed on the RT a second time."""
+    first_run = _Till(rt)
+    first_run.offline = _Offline(tmp_path)
+    first_run.core_down = True
+    offline_sale = sale().model_copy(update={"number": "T1-5"})
+    await issue_sale_document(first_run, offline_sale, "saved")
+    assert first_run.recorded == {} and len(rt.printed) == 1
+    first_run.offline.store.close()
+
+    second_run = _Till(rt)
+    second_run.offline = _Offline(tmp_path)
+    order, said = await issue_sale_document(second_run, offline_sale, "saved")
+    assert said == "Fiscal receipt 0007-0001 was printed already."
+    assert len(rt.printed) == 1  # never a second fiscal document for one sale
+    assert order.fiscal_document is not None and order.fiscal_document.document_number == 1
+    assert list(second_run.recorded) == ["T1-5"]
+    await send_pending(second_run)
+    assert list(second_run.recorded) == ["T1-5"]  # sent once, then forgotten as pending
