@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
@@ -19,9 +20,11 @@ if TYPE_CHECKING:
     from pydantic_settings import BaseSettings
     from sqlalchemy.orm import Session
 
+    from core.db import Database
     from core.settings import CoreSettings
 
 S = TypeVar("S", bound="BaseSettings")
+R = TypeVar("R")
 
 app = typer.Typer(help="Omnitill: unified commerce for the store floor.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -41,7 +44,7 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-def _database():
+def _database() -> tuple[CoreSettings, Database]:
     from core.db import Database
     from core.settings import CoreSettings
 
@@ -123,7 +126,7 @@ def staff_add(
         db.dispose()
 
 
-def _admin(action, *, write: bool = True):
+def _admin(action: Callable[[Session], R], *, write: bool = True) -> R:
     """Run one admin action in one transaction; a refusal exits 1 with its reason."""
     from core.problems import CommerceProblem
 
@@ -240,7 +243,7 @@ def audit(
     if start is not None and start.tzinfo is None:
         start = start.replace(tzinfo=UTC)
 
-    def rows(session):
+    def rows(session: Session) -> list[str]:
         found, _more = service.entries(session, store=store, kinds=kind, since=start,
                                        limit=limit)
         return [service.describe(entry) for entry in found]
