@@ -63,8 +63,11 @@ def db_upgrade() -> None:
 
 
 @seed_app.command("demo")
-def seed_demo(seed: Annotated[int, typer.Option(help="Random seed of the demo stock")] = 2026
-              ) -> None:
+def seed_demo(
+    seed: Annotated[int, typer.Option(help="Random seed of the demo stock")] = 2026,
+    trading_days: Annotated[int, typer.Option(
+        min=0, max=60, help="Days of recent trading for the back office (omnitill demo: 14)")] = 0,
+) -> None:
     """Load the demo chain into an empty database (migrating it first)."""
     from core.migrate import upgrade
     from core.seed.demo import seed_demo as run
@@ -72,7 +75,7 @@ def seed_demo(seed: Annotated[int, typer.Option(help="Random seed of the demo st
     settings, db = _database()
     upgrade(settings.resolved_database_url)
     try:
-        tokens = run(db, var_dir=settings.var_dir, seed=seed)
+        tokens = run(db, var_dir=settings.var_dir, seed=seed, trading_days=trading_days)
     except RuntimeError as exc:
         raise _fail(str(exc)) from exc
     finally:
@@ -438,7 +441,9 @@ def demo(
     upgrade(settings.resolved_database_url)
     if not demo_tokens(settings.var_dir):
         typer.echo("loading the demo chain (first run)...")
-        seed_demo()
+        from core.seed.trading import TRADING_DAYS
+
+        seed_demo(trading_days=TRADING_DAYS)
     base = f"http://127.0.0.1:{port}"
     if not _port_free(port):
         raise _fail(f"Port {port} is in use by another program, so the demo's core cannot "

@@ -21,6 +21,7 @@ from core.db import Database
 from core.giftcards import service as giftcards
 from core.seed.demo_data import DemoData, load_demo_data
 from core.seed.history import seed_history
+from core.seed.trading import seed_trading
 from core.stock.models import StockLevel
 from shared.schemas.enums import DeviceKind, Role
 
@@ -90,8 +91,13 @@ def seed_gift_cards(session: Session) -> None:
         giftcards.issue(session, amount_cents=cents, reference="demo", number=number, pin=pin)
 
 
-def seed_demo(db: Database, *, var_dir: Path, seed: int = 2026) -> dict[str, dict[str, str]]:
-    """Seed an empty, migrated database; refuses one that already has products."""
+def seed_demo(db: Database, *, var_dir: Path, seed: int = 2026,
+              trading_days: int = 0) -> dict[str, dict[str, str]]:
+    """Seed an empty, migrated database; refuses one that already has products.
+
+    ``trading_days`` adds that many days of recent trading (``omnitill demo``
+    asks for two weeks, so the back office has figures to show).
+    """
     data = load_demo_data(seed=seed)
     with db.read() as session:
         if session.scalar(select(func.count()).select_from(Product)):
@@ -104,7 +110,10 @@ def seed_demo(db: Database, *, var_dir: Path, seed: int = 2026) -> dict[str, dic
         tokens = seed_devices(session, data)
         seed_gift_cards(session)
     with db.write() as session:
-        seed_history(session, data, seed=seed)
+        # The recent trading has its own numbers after these: history ends before it.
+        seed_history(session, data, seed=seed, newest_days=max(3, trading_days + 1))
+        if trading_days:
+            seed_trading(session, data, seed=seed, days=trading_days)
     var_dir.mkdir(parents=True, exist_ok=True)
     path = var_dir / "demo-devices.json"
     path.write_text(json.dumps(tokens, indent=2))

@@ -43,8 +43,8 @@ KINDS = (
 )
 
 
-def seed_history(session: Session, data: DemoData, *, seed: int) -> int:
-    """Add the past orders; returns how many."""
+def seed_history(session: Session, data: DemoData, *, seed: int, newest_days: int = 3) -> int:
+    """Add the past orders, the newest ``newest_days`` ago; returns how many."""
     rng = random.Random(seed * 7 + 1)
     stores = [s.code for s in data.stores if s.has_till]
     products = list(data.products)
@@ -53,7 +53,8 @@ def seed_history(session: Session, data: DemoData, *, seed: int) -> int:
     planned = []
     for customer in customers[:HISTORY_CUSTOMERS]:
         for _ in range(rng.randint(1, 4)):
-            planned.append((now - timedelta(days=rng.randint(3, 420), hours=rng.randint(0, 9)),
+            back = timedelta(days=rng.randint(newest_days, 420), hours=rng.randint(0, 9))
+            planned.append((now - back,
                             customer, rng.choice(KINDS), rng.choice(stores),
                             rng.sample(products, rng.randint(1, 3)), rng.randint(1, 2)))
     planned.sort(key=lambda p: p[0])  # numbers rise with time, as they did
