@@ -22,6 +22,7 @@ def notify(
     from pydantic import ValidationError
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
+    import core.models  # noqa: F401 - registers every table: a flush resolves every foreign key
     from core.db import Database
     from core.notify.mailer import SmtpMailer
     from core.notify.runner import Notifier
@@ -29,13 +30,13 @@ def notify(
     from core.settings import CoreSettings
 
     try:
-        core, mail = CoreSettings(), MailSettings()
+        settings, mail = CoreSettings(), MailSettings()
     except ValidationError as exc:
         typer.secho(f"bad mail settings: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(code=1) from exc
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    db = Database(core.resolved_database_url)
-    notifier = Notifier(db, core=core, mail=mail, mailer=SmtpMailer(mail))
+    db = Database(settings.resolved_database_url)
+    notifier = Notifier(db, core=settings, mail=mail, mailer=SmtpMailer(mail))
     try:
         if once:
             done = notifier.run_once()
