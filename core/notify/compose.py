@@ -98,7 +98,7 @@ def _pickup(session: Session, order: Order, language: str, settings: CoreSetting
     store = session.get(Location, order.pickup_store_code or order.store_code)
     if store is None:
         raise Gone(f"store {order.pickup_store_code} of order {order.number} is gone")
-    address = ", ".join(p for p in (store.address,) if p) or store.city
+    address = store.address or store.city
     values = {"number": order.number, "store": store.name, "address": address,
               "days": settings.pickup_hold_days}
     code = signing.signed_code(settings.resolved_secret, CodeKind.ORDER_PICKUP, order.number)

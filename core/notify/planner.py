@@ -35,9 +35,11 @@ from core.notify.texts import LANGUAGES
 from core.orders.models import Order
 from core.returns.models import Return
 
-__all__ = ["CURSOR", "TRIGGERS", "plan"]
+__all__ = ["BATCH", "CURSOR", "TRIGGERS", "plan"]
 
 CURSOR = "mail"
+BATCH = 500
+"""Events planned per transaction: short write locks, however far behind the mailer is."""
 TRIGGERS = {
     "order.paid": "receipt",
     "order.receipt_requested": "receipt",
@@ -92,7 +94,8 @@ def _delivery(session: Session, event: Event, kind: str, default_language: str
     return row
 
 
-def plan(session: Session, engine: Engine, *, default_language: str, batch: int = 500) -> int:
+def plan(session: Session, engine: Engine, *, default_language: str, batch: int = BATCH
+         ) -> int:
     """Plan the mails of up to ``batch`` new events; returns how many events were
     read (``batch``: call again). The first run starts at the end of the log: a
     mailer installed today does not mail last year's customers."""

@@ -24,7 +24,7 @@ from core.db import Database
 from core.notify.compose import Gone, compose
 from core.notify.mailer import MailRefused, MailTryLater
 from core.notify.models import MailDelivery
-from core.notify.planner import plan
+from core.notify.planner import BATCH, plan
 from core.notify.settings import MailSettings
 from core.settings import CoreSettings
 from core.timeutil import utcnow
@@ -68,7 +68,7 @@ class Notifier:
                 read = plan(session, self.db.writer_engine,
                             default_language=self.mail.mail_default_language)
             total += read
-            if read < 500:
+            if read < BATCH:
                 return total
 
     def _due(self) -> list[int]:
@@ -124,24 +124,32 @@ class Notifier:
             done.retrying += 1
 
     def send_due(self, done: Round) -> None:
-        for delivery_id in self._due():
-            claimed = self._claim(delivery_id, done)
-            if claimed is None:
-                continue
-            message, attempt = claimed
-            error: Exception | None = None
-            permanent = False
-            try:
-                self.mailer.send(message)
-            except MailRefused as exc:
-                error, permanent = exc, True
-            except MailTryLater as exc:
-                error = exc
-            if error is not None:
-                log.warning("mail %s not sent (%s): %s", delivery_id,
-                            "refused" if permanent else "will retry", error)
-                done.errors.append(str(error))
-            self._record(delivery_id, attempt, error, permanent, done)
+        """Send every mail due now, a batch at a time."""
+        while True:
+            due = self._due()
+            for delivery_id in due:
+                self._send(delivery_id, done)
+            if len(due) < SEND_BATCH:
+                return
+
+    def _send(self, delivery_id: int, done: Round) -> None:
+        claimed = self._claim(delivery_id, done)
+        if claimed is None:
+            return
+        message, attempt = claimed
+        error: Exception | None = None
+        permanent = False
+        try:
+            self.mailer.send(message)
+        except MailRefused as exc:
+            error, permanent = exc, True
+        except MailTryLater as exc:
+            error = exc
+        if error is not None:
+            log.warning("mail %s not sent (%s): %s", delivery_id,
+                        "refused" if permanent else "will retry", error)
+            done.errors.append(str(error))
+        self._record(delivery_id, attempt, error, permanent, done)
 
     def run_once(self) -> Round:
         """Plan every new event's mail and send every mail due now."""
