@@ -10,6 +10,7 @@ from core.db import Base
 from core.events.models import Event
 from core.giftcards.models import GiftCard
 from core.loyalty.models import LoyaltyAccount, LoyaltyEntry
+from core.notify.models import MailCursor, MailDelivery
 from core.orders.models import NumberSequence, Order, OrderLine, OrderStatusChange
 from core.payments.models import Payment, StoreCreditAccount, StoreCreditEntry
 from core.returns.models import Return, ReturnLine, ReturnRefund
@@ -30,6 +31,8 @@ __all__ = [
     "Location",
     "LoyaltyAccount",
     "LoyaltyEntry",
+    "MailCursor",
+    "MailDelivery",
     "NumberSequence",
     "Order",
     "OrderLine",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base
@@ -25,4 +25,9 @@ class Customer(Base):
     home_store: Mapped[str | None] = mapped_column(ForeignKey("locations.code"))
     consent_marketing: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_email_receipts: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Every sale of theirs is mailed to them as an e-receipt, unasked."""
+    no_mail: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """They asked not to be mailed at all: not even a receipt, a pickup or a refund notice."""
+    language: Mapped[str | None] = mapped_column(String(2))
+    """``it``, ``en`` or ``es``: the language of the mails they get (none: Italian)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

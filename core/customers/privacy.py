@@ -6,9 +6,9 @@ payments and returns stay (the accounting and the tax authority need them for
 ten years, and stock history must still add up), but nothing in them names,
 reaches or identifies the person any more: the profile's name, email, phone,
 city and loyalty card go, and so do the contact details, delivery address and
-receipt email on their orders. Points are personal too: the balance is zeroed
-by a ledger entry (the ledger still sums to the balance). Both acts are
-audited, without the personal data itself.
+receipt email on their orders, and the addresses their mails went to. Points
+are personal too: the balance is zeroed by a ledger entry (the ledger still sums
+to the balance). Both acts are audited, without the personal data itself.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from core.customers.models import Customer
 from core.customers.service import get_customer
 from core.db import rows_changed
 from core.loyalty.models import LoyaltyAccount, LoyaltyEntry
+from core.notify.models import MailDelivery
 from core.orders.models import Order
 from core.payments.models import StoreCreditAccount
 from core.returns.models import Return
@@ -44,8 +45,9 @@ def _when(moment: datetime | None) -> str | None:
 def export(session: Session, *, customer_id: int, caller: Caller | None = None,
            actor: str = "") -> dict[str, Any]:
     """Everything about the customer, as JSON-ready data: profile, consents,
-    loyalty ledger, orders (with their lines and contact details), returns and
-    store-credit cards. Recorded in the audit trail (a copy left the system)."""
+    loyalty ledger, orders (with their lines and contact details), returns,
+    store-credit cards and the mails sent to them. Recorded in the audit trail (a
+    copy left the system)."""
     customer = get_customer(session, customer_id)
     orders = list(session.scalars(select(Order).where(Order.customer_id == customer_id)
                                   .order_by(Order.created_at, Order.id)))
@@ -57,6 +59,8 @@ def export(session: Session, *, customer_id: int, caller: Caller | None = None,
                                   .order_by(LoyaltyEntry.id)))
     balance = session.scalar(select(LoyaltyAccount.balance)
                              .where(LoyaltyAccount.customer_id == customer_id)) or 0
+    mails = list(session.scalars(select(MailDelivery).where(
+        MailDelivery.order_id.in_(list(numbers))).order_by(MailDelivery.id))) if numbers else []
     cards = list(session.scalars(select(StoreCreditAccount)
                                  .where(StoreCreditAccount.customer_id == customer_id)
                                  .order_by(StoreCreditAccount.card_number)))
@@ -69,9 +73,11 @@ def export(session: Session, *, customer_id: int, caller: Caller | None = None,
             "last_name": customer.last_name, "email": customer.email, "phone": customer.phone,
             "loyalty_card": customer.loyalty_card, "city": customer.city,
             "home_store": customer.home_store, "created_at": _when(customer.created_at),
+            "language": customer.language,
         },
         "consents": {"marketing": customer.consent_marketing,
-                     "email_receipts": customer.consent_email_receipts},
+                     "email_receipts": customer.consent_email_receipts,
+                     "no_mail": customer.no_mail},
         "loyalty": {
             "balance": int(balance),
             "ledger": [{"at": _when(e.created_at), "kind": e.kind, "points": e.points,
@@ -102,6 +108,9 @@ def export(session: Session, *, customer_id: int, caller: Caller | None = None,
         } for r in returns],
         "store_credit": [{"card_number": c.card_number, "kind": c.kind,
                           "balance_cents": c.balance_cents} for c in cards],
+        "mails": [{"order_number": numbers.get(m.order_id or 0), "kind": m.kind,
+                   "subject": m.subject, "to": m.to_address, "status": m.status,
+                   "sent_at": _when(m.sent_at)} for m in mails],
     }
 
 
@@ -121,6 +130,9 @@ def erase(session: Session, *, customer_id: int, caller: Caller | None = None,
         update(Order).where(Order.customer_id == customer_id)
         .values(contact_name=None, contact_email=None, contact_phone=None,
                 delivery_address=None, receipt_email=None)
+        .execution_options(synchronize_session=False))
+    session.execute(update(MailDelivery).where(MailDelivery.order_id.in_(
+        select(Order.id).where(Order.customer_id == customer_id))).values(to_address=None)
         .execution_options(synchronize_session=False))
     # Locked, so a redemption at a till now either went first or finds nothing left.
     points = int(session.scalar(select(LoyaltyAccount.balance)

@@ -33,6 +33,7 @@ def seed_catalog(session: Session, data: DemoData) -> None:
             city=store.city, timezone=store.timezone, currency=store.currency, lat=store.lat,
             lon=store.lon, has_till=store.has_till, legal_name=store.legal_name,
             vat_number=store.vat_number, legal_address=store.legal_address,
+            opening_hours=dict(store.opening_hours),
         )
     for category in data.categories:
         writes.upsert_category(session, code=category.code, name=category.name,
@@ -58,7 +59,7 @@ def seed_people(session: Session, data: DemoData) -> None:
             first_name=c.first_name, last_name=c.last_name, email=c.email, phone=c.phone,
             city=c.city, home_store=c.home_store, loyalty_card=c.loyalty_card,
             consent_marketing=c.consent_marketing,
-            consent_email_receipts=c.consent_email_receipts,
+            consent_email_receipts=c.consent_email_receipts, language=c.language,
         ))
     for s in data.staff:
         auth.add_staff(session, name=s.name, role=Role(s.role), pin=s.pin, stores=list(s.stores))

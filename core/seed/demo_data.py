@@ -38,6 +38,8 @@ class DemoStore:
     legal_name: str = ""
     vat_number: str = ""
     legal_address: str = ""
+    opening_hours: dict[str, str] = field(default_factory=dict)
+    """Per weekday (``mon`` ... ``sun``), as told to a shopper; a day not listed is closed."""
 
     def __post_init__(self) -> None:
         if self.vat_number:  # a demo with a wrong P.IVA would print it on every receipt
@@ -81,6 +83,8 @@ class DemoCustomer:
     consent_email_receipts: bool
     home_store: str
     loyalty_card: str
+    language: str | None = None
+    """The language of their mails (none: Italian)."""
 
 
 @dataclass(frozen=True, slots=True)

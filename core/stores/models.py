@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Float, String
+from sqlalchemy import JSON, Boolean, Float, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base
@@ -29,3 +29,6 @@ class Location(Base):
     """Its P.IVA, 11 digits checked by :func:`core.stores.legal.is_valid_partita_iva`."""
     legal_address: Mapped[str] = mapped_column(String(200), default="")
     """Its registered office, printed under its name (the shop's own address may differ)."""
+    opening_hours: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    """Per weekday (``mon`` ... ``sun``) the hours as shown to a shopper (``10:00-20:00``);
+    a day not listed is closed. Told in the mail that says a pickup is ready."""

@@ -92,7 +92,7 @@ def test_a_manager_exports_then_erases_a_customer(  # type: ignore[no-untyped-de
     data = exported.json()
     assert data["profile"]["email"] == before["email"]
     assert data["profile"]["loyalty_card"] == before["card"]
-    assert set(data["consents"]) == {"marketing", "email_receipts"}
+    assert set(data["consents"]) == {"marketing", "email_receipts", "no_mail"}
     assert len(data["orders"]) == before["orders"]
     assert sum(o["total_cents"] for o in data["orders"]) == before["sales"]
     assert all(o["lines"] for o in data["orders"])

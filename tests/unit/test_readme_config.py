@@ -14,6 +14,7 @@ SETTINGS = [
     ("core.settings", "CoreSettings"),
     ("kiosk.settings", "KioskSettings"),
     ("pos.settings", "PosSettings"),
+    ("core.notify.settings", "MailSettings"),
 ]
 
 

@@ -8,6 +8,7 @@ import pytest
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.notify.settings import MailSettings
 from core.settings import CoreSettings
 from kiosk.settings import KioskSettings
 from pos.settings import PosSettings
@@ -16,7 +17,8 @@ from shared.settings_doc import settings_table
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
-@pytest.mark.parametrize("settings_class", [CoreSettings, PosSettings, KioskSettings],
+@pytest.mark.parametrize("settings_class", [CoreSettings, PosSettings, KioskSettings,
+                                            MailSettings],
                          ids=lambda cls: cls.__name__)
 def test_the_readme_holds_each_settings_table_verbatim(settings_class: type[BaseSettings]) -> None:
     table = settings_table(settings_class)
