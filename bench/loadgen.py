@@ -54,7 +54,7 @@ class Outcome:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def _request(shape: Shape, host: str, skus: itertools.cycle | None) -> bytes:
+def _request(shape: Shape, host: str, skus: itertools.cycle[str] | None) -> bytes:
     head = [f"{shape.method} {shape.path} HTTP/1.1", f"Host: {host}"]
     head += [f"{name}: {value}" for name, value in shape.headers.items()]
     text = "\r\n".join(head) + "\r\n\r\n" + shape.body
@@ -119,7 +119,9 @@ async def _client(host: str, port: int, shape: Shape, offset: int, ready: asynci
 
 async def _child(job: dict[str, Any]) -> Outcome:
     """Connect every client, say ``ready``, wait for the common start time on stdin."""
-    shape = Shape(**{k: tuple(v) if k in ("skus", "ok") else v for k, v in job["shape"].items()})
+    given = job["shape"]
+    shape = Shape(given["method"], given["path"], given["headers"], given["body"],
+                  tuple(given["skus"]), tuple(given["ok"]))
     out = Outcome(job["seconds"], [], 0, {})
     loop = asyncio.get_running_loop()
     go: asyncio.Future[float] = loop.create_future()
@@ -135,50 +137,81 @@ async def _child(job: dict[str, Any]) -> Outcome:
     return out
 
 
+class LoadPool:
+    """``processes`` processes of ``python -m bench.loadgen`` kept for many runs: a
+    process costs its interpreter's start-up (about a second on this loaded
+    machine), which a suite of sixty short runs should pay once, not sixty times."""
+
+    def __init__(self, processes: int = 2) -> None:
+        self.processes = processes
+        self.children: list[subprocess.Popen[str]] = []
+
+    def __enter__(self) -> LoadPool:
+        for _ in range(self.processes):
+            self.children.append(subprocess.Popen(
+                [sys.executable, "-m", "bench.loadgen"], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, text=True))
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for child in self.children:
+            if child.stdin:
+                child.stdin.close()
+        for child in self.children:
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        self.children = []
+
+    def drive(self, base: str, shape: Shape, *, clients: int, seconds: float) -> Outcome:
+        """Run ``clients`` closed-loop clients for ``seconds`` from a common start,
+        spread over the pool's processes."""
+        host, port = base.removeprefix("http://").split(":")
+        used = self.children[:max(1, min(len(self.children), clients))]
+        share = [clients // len(used) + (1 if i < clients % len(used) else 0)
+                 for i in range(len(used))]
+        firsts = list(itertools.accumulate([0, *share[:-1]]))
+        for child, first, n in zip(used, firsts, share, strict=True):
+            job = {"host": host, "port": int(port), "shape": asdict(shape), "first": first,
+                   "clients": n, "seconds": seconds}
+            assert child.stdin
+            child.stdin.write(json.dumps(job) + "\n")
+            child.stdin.flush()
+        for child in used:
+            assert child.stdout
+            if child.stdout.readline().strip() != "ready":
+                raise RuntimeError("a load generator process did not start")
+        start = time.time() + 0.05
+        for child in used:
+            assert child.stdin
+            child.stdin.write(f"{start}\n")
+            child.stdin.flush()
+        total = Outcome(seconds, [], 0, {})
+        for child in used:
+            assert child.stdout
+            part = json.loads(child.stdout.readline())
+            total.latencies += part["latencies"]
+            total.errors += part["errors"]
+            for code, count in part["statuses"].items():
+                total.statuses[int(code)] = total.statuses.get(int(code), 0) + count
+        return total
+
+
 def drive(base: str, shape: Shape, *, clients: int, seconds: float,
           processes: int = 2) -> Outcome:
-    """Run ``clients`` closed-loop clients for ``seconds`` from a common start, spread
-    over ``processes`` processes of ``python -m bench.loadgen``."""
-    host, port = base.removeprefix("http://").split(":")
-    processes = max(1, min(processes, clients))
-    share = [clients // processes + (1 if i < clients % processes else 0)
-             for i in range(processes)]
-    firsts = list(itertools.accumulate([0, *share[:-1]]))
-    children = []
-    for first, n in zip(firsts, share, strict=True):
-        job = {"host": host, "port": int(port), "shape": asdict(shape), "first": first,
-               "clients": n, "seconds": seconds}
-        child = subprocess.Popen([sys.executable, "-m", "bench.loadgen"], stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, text=True)
-        assert child.stdin and child.stdout
-        child.stdin.write(json.dumps(job) + "\n")
-        child.stdin.flush()
-        children.append(child)
-    for child in children:
-        assert child.stdout
-        if child.stdout.readline().strip() != "ready":
-            raise RuntimeError("a load generator process did not start")
-    start = time.time() + 0.05
-    total = Outcome(seconds, [], 0, {})
-    for child in children:
-        assert child.stdin
-        child.stdin.write(f"{start}\n")
-        child.stdin.flush()
-    for child in children:
-        stdout, _ = child.communicate(timeout=seconds + 120)
-        part = json.loads(stdout)
-        total.latencies += part["latencies"]
-        total.errors += part["errors"]
-        for code, n in part["statuses"].items():
-            total.statuses[int(code)] = total.statuses.get(int(code), 0) + n
-    return total
+    """One run in a pool of its own (see :class:`LoadPool` for many)."""
+    with LoadPool(max(1, min(processes, clients))) as pool:
+        return pool.drive(base, shape, clients=clients, seconds=seconds)
 
 
 def main() -> None:
-    job = json.loads(sys.stdin.readline())
-    out = asyncio.run(_child(job))
-    print(json.dumps({"latencies": out.latencies, "errors": out.errors,
-                      "statuses": out.statuses}), flush=True)
+    """Serve jobs from stdin, one a line, until it closes."""
+    while line := sys.stdin.readline():
+        job = json.loads(line)
+        out = asyncio.run(_child(job))
+        print(json.dumps({"latencies": out.latencies, "errors": out.errors,
+                          "statuses": out.statuses}), flush=True)
 
 
 if __name__ == "__main__":
