@@ -73,9 +73,9 @@ class Plan:
     app_starts: int
 
 
-FULL = Plan(seconds=3.0, clients=(1, 8, 32, 128), statements=30, offline_sales=200,
-            search_products=100_000, search_runs=40, sse_followers=200, sse_changes=30,
-            app_lines=200, app_repeat=20, app_starts=3)
+FULL = Plan(seconds=2.5, clients=(1, 8, 32, 128), statements=30, offline_sales=100,
+            search_products=100_000, search_runs=30, sse_followers=200, sse_changes=20,
+            app_lines=200, app_repeat=15, app_starts=3)
 QUICK = Plan(seconds=1.0, clients=(1, 8), statements=5, offline_sales=30,
              search_products=5_000, search_runs=10, sse_followers=20, sse_changes=5,
              app_lines=10, app_repeat=5, app_starts=1)
@@ -124,7 +124,7 @@ def checkout_lines(result: dict[str, Any], postgres: bool) -> list[Line]:
     for r in rows:
         name = f"{r['database']} {r['workers']}w {r['case']}, {r['clients']} cl"
         figures = (f"{r['rate']:6.1f}/s, p50/95/99 {_ms(r['p50'])}/{_ms(r['p95'])}/"
-                   f"{_ms(r['p99'])} ms, health {r['health']:,.0f}/s"
+                   f"{_ms(r['p99'])} ms (n={r['samples']}), health {r['health']:,.0f}/s"
                    + (f", {r['errors']} errors" if r["errors"] else ""))
         targets: list[Target] = []
         if r["clients"] == judged and r["database"] == "SQLite":
@@ -151,8 +151,8 @@ def core_memory_lines(result: dict[str, Any]) -> list[Line]:
         parts = ", ".join(f"{k} {v:,.0f}" for k, v in peak["parts_rss_mb"].items())
         n = peak["processes"]
         lines.append(Line("memory", f"core under checkout, {config}",
-                          f"peak RSS {peak['rss_mb']:,.0f} MB ({parts}), PSS "
-                          f"{peak['pss_mb']:,.0f} MB, {n} process{'es' if n > 1 else ''}",
+                          f"peak PSS {peak['pss_mb']:,.0f} MB, RSS sum {peak['rss_mb']:,.0f} MB "
+                          f"({parts}), {n} process{'es' if n > 1 else ''}",
                           note="no target"))
     return lines
 
@@ -303,7 +303,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--postgres", default=os.environ.get("OMNITILL_BENCH_DATABASE_URL", ""),
                         help="a PostgreSQL URL (default: $OMNITILL_BENCH_DATABASE_URL)")
     parser.add_argument("--seconds", type=float, default=None,
-                        help="seconds per checkout case (default 3; --quick 1)")
+                        help="counted seconds per checkout case, after 0.5 s of warm-up "
+                        "(default 2.5; --quick 1)")
     args = parser.parse_args(argv)
     only = [c.strip() for c in args.only.split(",") if c.strip()]
     unknown = sorted(set(only) - set(CASES))

@@ -34,6 +34,9 @@ from tests.e2e.server import running_core
 SECRET = "bench-secret-" + "x" * 40
 CLIENTS = (1, 8, 32, 128)
 STOCK = 10**7
+WARMUP = 0.5
+"""Seconds each run's clients send before the counted window opens: the first
+wave of a closed loop arrives all at once, which no steady state looks like."""
 
 
 class WaitSampler:
@@ -91,6 +94,8 @@ class Row:
     """The same server's health rate at the same client count, just before."""
     waits: list[tuple[str, float]] = field(default_factory=list)
     """PostgreSQL: what busy backends waited on (average count per sample)."""
+    samples: int = 0
+    """Latencies the percentiles rest on (requests sent in the counted window)."""
 
 
 def prepare(url: str, var_dir: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
@@ -166,15 +171,20 @@ def measure(url: str, var_dir: Path, *, workers: int, seconds: float,
             pool.drive(base, shape, clients=2, seconds=0.5)
         with PeakSampler(core_groups(port, url)) as memory:
             for n in clients:
-                health = pool.drive(base, HEALTH, clients=n, seconds=seconds).rate
+                health = pool.drive(base, HEALTH, clients=n, seconds=seconds,
+                                    warmup=WARMUP).rate
                 print(f"  {database} {workers}w health, {n} clients: {health:.0f}/s", flush=True)
                 for name, shape in shapes.items():
+                    if n == 1 and name.endswith("hot item"):
+                        continue  # one client contends with nobody: the spread row says it
                     sampler = WaitSampler(url) if database == "PostgreSQL" else nullcontext()
                     with sampler:
-                        out: Outcome = pool.drive(base, shape, clients=n, seconds=seconds)
+                        out: Outcome = pool.drive(base, shape, clients=n, seconds=seconds,
+                                                  warmup=WARMUP)
                     rows.append(Row(database, workers, name, n, out.rate, out.pct(0.50),
                                     out.pct(0.95), out.pct(0.99), out.errors, health,
-                                    sampler.top() if isinstance(sampler, WaitSampler) else []))
+                                    sampler.top() if isinstance(sampler, WaitSampler) else [],
+                                    len(out.latencies)))
                     print(f"  {database} {workers}w {name}, {n} clients: {out.rate:.1f}/s, "
                           f"p50 {out.pct(0.5):.0f} ms, p99 {out.pct(0.99):.0f} ms"
                           + (f", {out.errors} errors {out.statuses}" if out.errors else ""),

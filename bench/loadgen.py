@@ -37,14 +37,23 @@ class Shape:
 
 @dataclass(slots=True)
 class Outcome:
+    """What the clients saw in the counted window (after the warm-up).
+
+    ``completed`` counts the answers that arrived inside the window: the rate.
+    ``latencies`` are those of the requests *sent* inside it, each waited for
+    to the end, so a slow tail is not cut off at the window's edge. (Counting
+    every answer, late ones too, made a 3-second window at 128 clients read
+    exactly 128/3 requests a second whatever the server did.)"""
+
     seconds: float
     latencies: list[float]
     errors: int
     statuses: dict[int, int]
+    completed: int = 0
 
     @property
     def rate(self) -> float:
-        return len(self.latencies) / self.seconds if self.seconds else 0.0
+        return self.completed / self.seconds if self.seconds else 0.0
 
     def pct(self, q: float) -> float:
         """The q-quantile latency in milliseconds (nearest rank)."""
@@ -87,15 +96,19 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
 
 
 async def _client(host: str, port: int, shape: Shape, offset: int, ready: asyncio.Event,
-                  go: asyncio.Future[float], seconds: float, out: Outcome) -> None:
+                  go: asyncio.Future[float], seconds: float, warmup: float,
+                  out: Outcome) -> None:
     skus = itertools.cycle(shape.skus[offset % len(shape.skus):] + shape.skus[
         :offset % len(shape.skus)]) if shape.skus else None
     reader, writer = await asyncio.open_connection(host, port)
     ready.set()
-    deadline = await go + seconds
-    await asyncio.sleep(max(0.0, deadline - seconds - time.time()))
+    begin = await go
+    start = begin + warmup
+    deadline = start + seconds
+    await asyncio.sleep(max(0.0, begin - time.time()))
     while time.time() < deadline:
         request = _request(shape, f"{host}:{port}", skus)
+        counted = time.time() >= start
         began = time.perf_counter()
         try:
             writer.write(request)
@@ -106,11 +119,15 @@ async def _client(host: str, port: int, shape: Shape, offset: int, ready: asynci
             reader, writer = await asyncio.open_connection(host, port)
             continue
         spent = time.perf_counter() - began
-        out.statuses[status] = out.statuses.get(status, 0) + 1
-        if status in shape.ok:
-            out.latencies.append(spent)
-        else:
-            out.errors += 1
+        in_window = start <= time.time() <= deadline
+        if counted or in_window:  # else the warm-up's: not counted at all
+            out.statuses[status] = out.statuses.get(status, 0) + 1
+            if status not in shape.ok:
+                out.errors += 1
+            else:
+                out.completed += in_window
+                if counted:
+                    out.latencies.append(spent)
         if close:
             writer.close()
             reader, writer = await asyncio.open_connection(host, port)
@@ -127,7 +144,7 @@ async def _child(job: dict[str, Any]) -> Outcome:
     go: asyncio.Future[float] = loop.create_future()
     readies = [asyncio.Event() for _ in range(job["clients"])]
     tasks = [asyncio.create_task(_client(job["host"], job["port"], shape, job["first"] + i,
-                                         readies[i], go, job["seconds"], out))
+                                         readies[i], go, job["seconds"], job["warmup"], out))
              for i in range(job["clients"])]
     for ready in readies:
         await ready.wait()
@@ -164,9 +181,10 @@ class LoadPool:
                 child.kill()
         self.children = []
 
-    def drive(self, base: str, shape: Shape, *, clients: int, seconds: float) -> Outcome:
-        """Run ``clients`` closed-loop clients for ``seconds`` from a common start,
-        spread over the pool's processes."""
+    def drive(self, base: str, shape: Shape, *, clients: int, seconds: float,
+              warmup: float = 0.0) -> Outcome:
+        """Run ``clients`` closed-loop clients from a common start, spread over the
+        pool's processes: ``warmup`` seconds not counted, then ``seconds`` counted."""
         host, port = base.removeprefix("http://").split(":")
         used = self.children[:max(1, min(len(self.children), clients))]
         share = [clients // len(used) + (1 if i < clients % len(used) else 0)
@@ -174,7 +192,7 @@ class LoadPool:
         firsts = list(itertools.accumulate([0, *share[:-1]]))
         for child, first, n in zip(used, firsts, share, strict=True):
             job = {"host": host, "port": int(port), "shape": asdict(shape), "first": first,
-                   "clients": n, "seconds": seconds}
+                   "clients": n, "seconds": seconds, "warmup": warmup}
             assert child.stdin
             child.stdin.write(json.dumps(job) + "\n")
             child.stdin.flush()
@@ -193,16 +211,17 @@ class LoadPool:
             part = json.loads(child.stdout.readline())
             total.latencies += part["latencies"]
             total.errors += part["errors"]
+            total.completed += part["completed"]
             for code, count in part["statuses"].items():
                 total.statuses[int(code)] = total.statuses.get(int(code), 0) + count
         return total
 
 
-def drive(base: str, shape: Shape, *, clients: int, seconds: float,
+def drive(base: str, shape: Shape, *, clients: int, seconds: float, warmup: float = 0.0,
           processes: int = 2) -> Outcome:
     """One run in a pool of its own (see :class:`LoadPool` for many)."""
     with LoadPool(max(1, min(processes, clients))) as pool:
-        return pool.drive(base, shape, clients=clients, seconds=seconds)
+        return pool.drive(base, shape, clients=clients, seconds=seconds, warmup=warmup)
 
 
 def main() -> None:
@@ -211,7 +230,7 @@ def main() -> None:
         job = json.loads(line)
         out = asyncio.run(_child(job))
         print(json.dumps({"latencies": out.latencies, "errors": out.errors,
-                          "statuses": out.statuses}), flush=True)
+                          "statuses": out.statuses, "completed": out.completed}), flush=True)
 
 
 if __name__ == "__main__":
