@@ -227,7 +227,7 @@ def run_sse(plan: Plan) -> list[dict[str, Any]]:
 def sse_lines(result: list[dict[str, Any]]) -> list[Line]:
     return [Line("sse", f"{r['followers']} followers, {r['case'].removeprefix('change on ')}",
                  f"p50/95/99 {_ms(r['p50'])}/{_ms(r['p95'])}/{_ms(r['p99'])} ms from the "
-                 f"command, p99 {_ms(r['answered_p99'])} after its answer",
+                 f"command, p99 {_ms(r['answered_p99'])} ms after its answer",
                  [Target("p99", r["p99"], "<", 200, "ms"),
                   Target("delivered", r["delivered"], "==", r["followers"] * r["changes"])])
             for r in result]
