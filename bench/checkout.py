@@ -1,6 +1,6 @@
 """Checkout under load: a web delivery order (one line) and a till cash sale
-(three lines), on spread items and on one hot item, at 1, 8 and 32 clients, with
-the same server's ``GET /v1/health`` rate beside it.
+(three lines), on spread items and on one hot item, at 1, 8, 32 and 128 clients,
+with the same server's ``GET /v1/health`` rate at the same count beside it.
 
 The health rate is the floor of this machine today (HTTP + one query through
 the same server); a checkout rate reads as a fraction of it, so a run on a
@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
-from bench.loadgen import Outcome, Shape, drive
+from bench.loadgen import LoadPool, Outcome, Shape
+from bench.memory import Peak, PeakSampler, core_groups
 from core.db import Database
 from core.migrate import upgrade
 from core.seed.demo import seed_demo
@@ -31,8 +32,11 @@ from core.stock.models import Reservation, StockLevel
 from tests.e2e.server import running_core
 
 SECRET = "bench-secret-" + "x" * 40
-CLIENTS = (1, 8, 32)
+CLIENTS = (1, 8, 32, 128)
 STOCK = 10**7
+WARMUP = 0.5
+"""Seconds each run's clients send before the counted window opens: the first
+wave of a closed loop arrives all at once, which no steady state looks like."""
 
 
 class WaitSampler:
@@ -87,8 +91,11 @@ class Row:
     p99: float
     errors: int
     health: float
+    """The same server's health rate at the same client count, just before."""
     waits: list[tuple[str, float]] = field(default_factory=list)
     """PostgreSQL: what busy backends waited on (average count per sample)."""
+    samples: int = 0
+    """Latencies the percentiles rest on (requests sent in the counted window)."""
 
 
 def prepare(url: str, var_dir: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
@@ -100,7 +107,7 @@ def prepare(url: str, var_dir: Path) -> tuple[dict[str, dict[str, str]], list[st
         tokens = seed_demo(db, var_dir=var_dir)
         with db.write() as session:
             session.execute(update(StockLevel).values(on_hand=STOCK, reserved=0))
-            session.execute(Reservation.__table__.delete())
+            session.execute(delete(Reservation))
             skus = sorted(set(session.scalars(select(StockLevel.sku).where(
                 StockLevel.location_code == "WH01"))))
             have = set(session.execute(select(StockLevel.location_code, StockLevel.sku)))
@@ -141,13 +148,17 @@ HEALTH = Shape("GET", "/v1/health")
 
 def measure(url: str, var_dir: Path, *, workers: int, seconds: float,
             clients: tuple[int, ...] = CLIENTS, cases: tuple[str, ...] = ("web", "till"),
-            ) -> list[Row]:
+            ) -> tuple[list[Row], Peak]:
+    """Every case at every client count, each count beginning with the same
+    server's health rate at that count (measured seconds before, so a ratio
+    compares one moment of a noisy machine with the next); and the peak memory
+    of the server's processes (and PostgreSQL backends) over the whole run."""
     tokens, skus = prepare(url, var_dir)
     database = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     rows: list[Row] = []
-    with running_core(url, var_dir, secret=SECRET, workers=workers) as base:
-        drive(base, HEALTH, clients=8, seconds=1)  # warm every worker up
-        health = drive(base, HEALTH, clients=8, seconds=seconds).rate
+    with running_core(url, var_dir, secret=SECRET, workers=workers) as base, LoadPool() as pool:
+        port = int(base.rpartition(":")[2])
+        pool.drive(base, HEALTH, clients=8, seconds=1)  # warm every worker up
         spread = tuple(skus)  # every SKU of the demo catalog, round robin
         shapes: dict[str, Shape] = {}
         if "web" in cases:
@@ -156,19 +167,29 @@ def measure(url: str, var_dir: Path, *, workers: int, seconds: float,
         if "till" in cases:
             shapes["till sale, spread"] = till_sale(base, tokens["MI01"]["pos"], spread)
             shapes["till sale, hot item"] = till_sale(base, tokens["MI01"]["pos"], (skus[1],))
-        for name, shape in shapes.items():
+        for shape in shapes.values():  # the first orders pay for cold caches: not counted
+            pool.drive(base, shape, clients=2, seconds=0.5)
+        with PeakSampler(core_groups(port, url)) as memory:
             for n in clients:
-                sampler = WaitSampler(url) if database == "PostgreSQL" else nullcontext()
-                with sampler:
-                    out: Outcome = drive(base, shape, clients=n, seconds=seconds)
-                rows.append(Row(database, workers, name, n, out.rate, out.pct(0.50),
-                                out.pct(0.95), out.pct(0.99), out.errors, health,
-                                sampler.top() if isinstance(sampler, WaitSampler) else []))
-                print(f"  {database} {workers}w {name}, {n} clients: {out.rate:.1f}/s, p50 "
-                      f"{out.pct(0.5):.0f} ms, p99 {out.pct(0.99):.0f} ms"
-                      + (f", {out.errors} errors {out.statuses}" if out.errors else ""),
-                      flush=True)
-    return rows
+                health = pool.drive(base, HEALTH, clients=n, seconds=seconds,
+                                    warmup=WARMUP).rate
+                print(f"  {database} {workers}w health, {n} clients: {health:.0f}/s", flush=True)
+                for name, shape in shapes.items():
+                    if n == 1 and name.endswith("hot item"):
+                        continue  # one client contends with nobody: the spread row says it
+                    sampler = WaitSampler(url) if database == "PostgreSQL" else nullcontext()
+                    with sampler:
+                        out: Outcome = pool.drive(base, shape, clients=n, seconds=seconds,
+                                                  warmup=WARMUP)
+                    rows.append(Row(database, workers, name, n, out.rate, out.pct(0.50),
+                                    out.pct(0.95), out.pct(0.99), out.errors, health,
+                                    sampler.top() if isinstance(sampler, WaitSampler) else [],
+                                    len(out.latencies)))
+                    print(f"  {database} {workers}w {name}, {n} clients: {out.rate:.1f}/s, "
+                          f"p50 {out.pct(0.5):.0f} ms, p99 {out.pct(0.99):.0f} ms"
+                          + (f", {out.errors} errors {out.statuses}" if out.errors else ""),
+                          flush=True)
+    return rows, memory.peak
 
 
 def print_rows(rows: list[Row]) -> None:
@@ -200,7 +221,7 @@ def main() -> None:
                 url = fresh_database(args.postgres, "omnitill_bench")
             try:
                 rows += measure(url, Path(folder), workers=workers, seconds=args.seconds,
-                                clients=tuple(args.clients), cases=tuple(args.cases))
+                                clients=tuple(args.clients), cases=tuple(args.cases))[0]
             finally:
                 if args.postgres:
                     from bench.pgdb import drop_database

@@ -37,14 +37,23 @@ class Shape:
 
 @dataclass(slots=True)
 class Outcome:
+    """What the clients saw in the counted window (after the warm-up).
+
+    ``completed`` counts the answers that arrived inside the window: the rate.
+    ``latencies`` are those of the requests *sent* inside it, each waited for
+    to the end, so a slow tail is not cut off at the window's edge. (Counting
+    every answer, late ones too, made a 3-second window at 128 clients read
+    exactly 128/3 requests a second whatever the server did.)"""
+
     seconds: float
     latencies: list[float]
     errors: int
     statuses: dict[int, int]
+    completed: int = 0
 
     @property
     def rate(self) -> float:
-        return len(self.latencies) / self.seconds if self.seconds else 0.0
+        return self.completed / self.seconds if self.seconds else 0.0
 
     def pct(self, q: float) -> float:
         """The q-quantile latency in milliseconds (nearest rank)."""
@@ -54,7 +63,7 @@ class Outcome:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def _request(shape: Shape, host: str, skus: itertools.cycle | None) -> bytes:
+def _request(shape: Shape, host: str, skus: itertools.cycle[str] | None) -> bytes:
     head = [f"{shape.method} {shape.path} HTTP/1.1", f"Host: {host}"]
     head += [f"{name}: {value}" for name, value in shape.headers.items()]
     text = "\r\n".join(head) + "\r\n\r\n" + shape.body
@@ -87,15 +96,19 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
 
 
 async def _client(host: str, port: int, shape: Shape, offset: int, ready: asyncio.Event,
-                  go: asyncio.Future[float], seconds: float, out: Outcome) -> None:
+                  go: asyncio.Future[float], seconds: float, warmup: float,
+                  out: Outcome) -> None:
     skus = itertools.cycle(shape.skus[offset % len(shape.skus):] + shape.skus[
         :offset % len(shape.skus)]) if shape.skus else None
     reader, writer = await asyncio.open_connection(host, port)
     ready.set()
-    deadline = await go + seconds
-    await asyncio.sleep(max(0.0, deadline - seconds - time.time()))
+    begin = await go
+    start = begin + warmup
+    deadline = start + seconds
+    await asyncio.sleep(max(0.0, begin - time.time()))
     while time.time() < deadline:
         request = _request(shape, f"{host}:{port}", skus)
+        counted = time.time() >= start
         began = time.perf_counter()
         try:
             writer.write(request)
@@ -106,11 +119,15 @@ async def _client(host: str, port: int, shape: Shape, offset: int, ready: asynci
             reader, writer = await asyncio.open_connection(host, port)
             continue
         spent = time.perf_counter() - began
-        out.statuses[status] = out.statuses.get(status, 0) + 1
-        if status in shape.ok:
-            out.latencies.append(spent)
-        else:
-            out.errors += 1
+        in_window = start <= time.time() <= deadline
+        if counted or in_window:  # else the warm-up's: not counted at all
+            out.statuses[status] = out.statuses.get(status, 0) + 1
+            if status not in shape.ok:
+                out.errors += 1
+            else:
+                out.completed += in_window
+                if counted:
+                    out.latencies.append(spent)
         if close:
             writer.close()
             reader, writer = await asyncio.open_connection(host, port)
@@ -119,13 +136,15 @@ async def _client(host: str, port: int, shape: Shape, offset: int, ready: asynci
 
 async def _child(job: dict[str, Any]) -> Outcome:
     """Connect every client, say ``ready``, wait for the common start time on stdin."""
-    shape = Shape(**{k: tuple(v) if k in ("skus", "ok") else v for k, v in job["shape"].items()})
+    given = job["shape"]
+    shape = Shape(given["method"], given["path"], given["headers"], given["body"],
+                  tuple(given["skus"]), tuple(given["ok"]))
     out = Outcome(job["seconds"], [], 0, {})
     loop = asyncio.get_running_loop()
     go: asyncio.Future[float] = loop.create_future()
     readies = [asyncio.Event() for _ in range(job["clients"])]
     tasks = [asyncio.create_task(_client(job["host"], job["port"], shape, job["first"] + i,
-                                         readies[i], go, job["seconds"], out))
+                                         readies[i], go, job["seconds"], job["warmup"], out))
              for i in range(job["clients"])]
     for ready in readies:
         await ready.wait()
@@ -135,50 +154,83 @@ async def _child(job: dict[str, Any]) -> Outcome:
     return out
 
 
-def drive(base: str, shape: Shape, *, clients: int, seconds: float,
+class LoadPool:
+    """``processes`` processes of ``python -m bench.loadgen`` kept for many runs: a
+    process costs its interpreter's start-up (about a second on this loaded
+    machine), which a suite of sixty short runs should pay once, not sixty times."""
+
+    def __init__(self, processes: int = 2) -> None:
+        self.processes = processes
+        self.children: list[subprocess.Popen[str]] = []
+
+    def __enter__(self) -> LoadPool:
+        for _ in range(self.processes):
+            self.children.append(subprocess.Popen(
+                [sys.executable, "-m", "bench.loadgen"], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, text=True))
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for child in self.children:
+            if child.stdin:
+                child.stdin.close()
+        for child in self.children:
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        self.children = []
+
+    def drive(self, base: str, shape: Shape, *, clients: int, seconds: float,
+              warmup: float = 0.0) -> Outcome:
+        """Run ``clients`` closed-loop clients from a common start, spread over the
+        pool's processes: ``warmup`` seconds not counted, then ``seconds`` counted."""
+        host, port = base.removeprefix("http://").split(":")
+        used = self.children[:max(1, min(len(self.children), clients))]
+        share = [clients // len(used) + (1 if i < clients % len(used) else 0)
+                 for i in range(len(used))]
+        firsts = list(itertools.accumulate([0, *share[:-1]]))
+        for child, first, n in zip(used, firsts, share, strict=True):
+            job = {"host": host, "port": int(port), "shape": asdict(shape), "first": first,
+                   "clients": n, "seconds": seconds, "warmup": warmup}
+            assert child.stdin
+            child.stdin.write(json.dumps(job) + "\n")
+            child.stdin.flush()
+        for child in used:
+            assert child.stdout
+            if child.stdout.readline().strip() != "ready":
+                raise RuntimeError("a load generator process did not start")
+        start = time.time() + 0.05
+        for child in used:
+            assert child.stdin
+            child.stdin.write(f"{start}\n")
+            child.stdin.flush()
+        total = Outcome(seconds, [], 0, {})
+        for child in used:
+            assert child.stdout
+            part = json.loads(child.stdout.readline())
+            total.latencies += part["latencies"]
+            total.errors += part["errors"]
+            total.completed += part["completed"]
+            for code, count in part["statuses"].items():
+                total.statuses[int(code)] = total.statuses.get(int(code), 0) + count
+        return total
+
+
+def drive(base: str, shape: Shape, *, clients: int, seconds: float, warmup: float = 0.0,
           processes: int = 2) -> Outcome:
-    """Run ``clients`` closed-loop clients for ``seconds`` from a common start, spread
-    over ``processes`` processes of ``python -m bench.loadgen``."""
-    host, port = base.removeprefix("http://").split(":")
-    processes = max(1, min(processes, clients))
-    share = [clients // processes + (1 if i < clients % processes else 0)
-             for i in range(processes)]
-    firsts = list(itertools.accumulate([0, *share[:-1]]))
-    children = []
-    for first, n in zip(firsts, share, strict=True):
-        job = {"host": host, "port": int(port), "shape": asdict(shape), "first": first,
-               "clients": n, "seconds": seconds}
-        child = subprocess.Popen([sys.executable, "-m", "bench.loadgen"], stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, text=True)
-        assert child.stdin and child.stdout
-        child.stdin.write(json.dumps(job) + "\n")
-        child.stdin.flush()
-        children.append(child)
-    for child in children:
-        assert child.stdout
-        if child.stdout.readline().strip() != "ready":
-            raise RuntimeError("a load generator process did not start")
-    start = time.time() + 0.05
-    total = Outcome(seconds, [], 0, {})
-    for child in children:
-        assert child.stdin
-        child.stdin.write(f"{start}\n")
-        child.stdin.flush()
-    for child in children:
-        stdout, _ = child.communicate(timeout=seconds + 120)
-        part = json.loads(stdout)
-        total.latencies += part["latencies"]
-        total.errors += part["errors"]
-        for code, n in part["statuses"].items():
-            total.statuses[int(code)] = total.statuses.get(int(code), 0) + n
-    return total
+    """One run in a pool of its own (see :class:`LoadPool` for many)."""
+    with LoadPool(max(1, min(processes, clients))) as pool:
+        return pool.drive(base, shape, clients=clients, seconds=seconds, warmup=warmup)
 
 
 def main() -> None:
-    job = json.loads(sys.stdin.readline())
-    out = asyncio.run(_child(job))
-    print(json.dumps({"latencies": out.latencies, "errors": out.errors,
-                      "statuses": out.statuses}), flush=True)
+    """Serve jobs from stdin, one a line, until it closes."""
+    while line := sys.stdin.readline():
+        job = json.loads(line)
+        out = asyncio.run(_child(job))
+        print(json.dumps({"latencies": out.latencies, "errors": out.errors,
+                          "statuses": out.statuses, "completed": out.completed}), flush=True)
 
 
 if __name__ == "__main__":

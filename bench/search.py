@@ -201,18 +201,6 @@ def run(postgres: str | None, products: int, runs: int) -> tuple[dict[str, float
     return seeded, rows
 
 
-def targets(rows: list[Row]) -> list[tuple[str, str, str, bool | None]]:
-    """(target, figure, wanted, met): issue 17's search targets over every shape."""
-    worst = max(rows, key=lambda r: r.index_p95_ms)
-    slowest = min(rows, key=lambda r: r.speedup)
-    return [
-        (f"search p95, worst: {worst.database}, {worst.shape}",
-         f"{worst.index_p95_ms:.1f} ms", "< 15 ms", worst.index_p95_ms < 15),
-        (f"search / LIKE scan, least: {slowest.database}, {slowest.shape}",
-         f"{slowest.speedup:.0f}x", ">= 10x", slowest.speedup >= 10),
-    ]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", help="a PostgreSQL URL; a fresh database beside it is used")
