@@ -29,10 +29,11 @@ async def print_order(app: Any, order: OrderOut, saved: str) -> tuple[bool, str]
 
     copy_at = copy_time(app, order.number)
     settings = app.settings
-    lines = receipt_lines(order, app.store, locale=settings.locale,
+    language = settings.receipt_language
+    lines = receipt_lines(order, app.store, locale=settings.locale, language=language,
                           points_balance=order.points_balance, copy_at=copy_at)
     printed, outcome = await print_document(app, lines, lambda printer: print_receipt(
-        printer, order, app.store, locale=settings.locale,
+        printer, order, app.store, locale=settings.locale, language=language,
         points_balance=order.points_balance, open_drawer=False, copy_at=copy_at),
         document=order.number)
     if not printed and "configured" not in outcome:
