@@ -48,7 +48,7 @@ async def reprint_last(app: Any, saved: str) -> tuple[bool, str]:
     there now; one it has printed gets a courtesy copy, never a second document."""
     order = app.last_order
     if order is None:
-        return False, "No receipt to reprint yet."
+        return False, app.t("No receipt to reprint yet.")
     if app.fiscal_printer is not None and order.fiscal_document is None:
         printed_before = printed_on_rt(app, order)
         app.last_order, fiscal = await issue_sale_document(app, order, saved)
@@ -78,8 +78,8 @@ async def offer_receipt(app: Any, order: OrderOut, headline: str, saved: str) ->
         try:
             await app.client.call(Api.receipt_email(order.number, email))
         except CommerceError as error:
-            return f"No email: {app.explain(error)} F8 prints it."
-        return f"Receipt will be emailed to {email}."
+            return app.t("No email: {why} F8 prints it.", why=app.explain(error))
+        return app.t("Receipt will be emailed to {email}.", email=email)
     if choice == "digital":
-        return "Digital receipt: the customer scans the QR on their display."
-    return "No receipt. F8 prints it if they change their mind."
+        return app.t("Digital receipt: the customer scans the QR on their display.")
+    return app.t("No receipt. F8 prints it if they change their mind.")
