@@ -73,7 +73,7 @@ messages: $(STAMP)
 	  for lang in $(I18N_LANGUAGES); do \
 	    if [ -f shared/locale/$$lang/LC_MESSAGES/$$domain.po ]; then \
 	      $(BIN)/pybabel -q update -D $$domain -i var/locale/$$domain.pot -d shared/locale \
-	        -l $$lang --no-fuzzy-matching --ignore-obsolete || exit 1; \
+	        -l $$lang --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date || exit 1; \
 	    else \
 	      $(BIN)/pybabel -q init -D $$domain -i var/locale/$$domain.pot -d shared/locale \
 	        -l $$lang || exit 1; \
