@@ -1,4 +1,4 @@
-"""A line of text that is only there when it has something to t."""
+"""A line of text that is only there when it has something to say."""
 
 from __future__ import annotations
 
