@@ -7,6 +7,7 @@ a sale), so both print, email and report a printer fault the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pos.fiscal import issue_sale_document, printed_on_rt
@@ -48,7 +49,8 @@ async def reprint_last(app: Any, saved: str) -> tuple[bool, str]:
     there now; one it has printed gets a courtesy copy, never a second document."""
     order = app.last_order
     if order is None:
-        return False, app.t("No receipt to reprint yet.")
+        nothing: str = app.t("No receipt to reprint yet.")
+        return False, nothing
     if app.fiscal_printer is not None and order.fiscal_document is None:
         printed_before = printed_on_rt(app, order)
         app.last_order, fiscal = await issue_sale_document(app, order, saved)
@@ -64,6 +66,7 @@ async def offer_receipt(app: Any, order: OrderOut, headline: str, saved: str) ->
     for the cashier. Must run in a worker: it waits for the customer's answer."""
     from pos.dialogs.receipt_choice import ReceiptChoiceDialog
 
+    t: Callable[..., str] = app.t  # the cashier's words (OMNITILL_TILL_LANGUAGE)
     order, fiscal = await issue_sale_document(app, order, saved)
     app.last_order = order
     choice, email = await app.push_screen_wait(ReceiptChoiceDialog(
@@ -78,8 +81,8 @@ async def offer_receipt(app: Any, order: OrderOut, headline: str, saved: str) ->
         try:
             await app.client.call(Api.receipt_email(order.number, email))
         except CommerceError as error:
-            return app.t("No email: {why} F8 prints it.", why=app.explain(error))
-        return app.t("Receipt will be emailed to {email}.", email=email)
+            return t("No email: {why} F8 prints it.", why=app.explain(error))
+        return t("Receipt will be emailed to {email}.", email=email)
     if choice == "digital":
-        return app.t("Digital receipt: the customer scans the QR on their display.")
-    return app.t("No receipt. F8 prints it if they change their mind.")
+        return t("Digital receipt: the customer scans the QR on their display.")
+    return t("No receipt. F8 prints it if they change their mind.")

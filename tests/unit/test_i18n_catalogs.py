@@ -102,3 +102,17 @@ def test_a_translator_fills_in_the_translated_sentence() -> None:
 def test_a_language_without_catalogs_is_refused() -> None:
     with pytest.raises(ValueError, match="no language 'fr'"):
         translator("kiosk", "fr")
+
+
+IN_AN_F_STRING = re.compile(r"""\bf(["'])[^\n]*?\{[^}\n]*\b(?:t|tp|_)\(\s*["']""")
+"""A message written inside an f-string's braces: Python 3.11's tokenizer hands
+babel the whole f-string as one token, so the message is never extracted."""
+
+
+def test_no_message_hides_inside_an_f_string() -> None:
+    hidden = [f"{path.relative_to(ROOT)}:{number}"
+              for folder in ("kiosk", "pos", "shared", "core/receipts")
+              for path in sorted((ROOT / folder).rglob("*.py"))
+              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+              if IN_AN_F_STRING.search(line)]
+    assert not hidden, f"say it outside the f-string (t('Total') + f': {{x}}'): {hidden}"
