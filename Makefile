@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench serve clean browser emupos
+.PHONY: demo test lint bench serve clean browser emupos messages
 
 # emupos, the printer simulator the receipt tests print to (an ESC/POS decoder
 # nobody here wrote), needs Python 3.13: its own venv beside .venv.
@@ -57,3 +57,26 @@ serve: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(EMUPOS_VENV) var .pytest_cache
+
+# Translations (shared/i18n.py): extract every message of each domain from the
+# code (shared/locale/<domain>.cfg says where) and update each language's
+# catalog: new messages come in untranslated, removed ones go.
+I18N_DOMAINS := kiosk till display documents
+I18N_LANGUAGES := it en es
+I18N_KEYWORDS := -k t -k tp:1c,2 -k N_
+
+messages: $(STAMP)
+	@mkdir -p var/locale
+	@for domain in $(I18N_DOMAINS); do \
+	  $(BIN)/pybabel -q extract -F shared/locale/$$domain.cfg $(I18N_KEYWORDS) --no-location \
+	    --sort-output --project=omnitill -o var/locale/$$domain.pot . || exit 1; \
+	  for lang in $(I18N_LANGUAGES); do \
+	    if [ -f shared/locale/$$lang/LC_MESSAGES/$$domain.po ]; then \
+	      $(BIN)/pybabel -q update -D $$domain -i var/locale/$$domain.pot -d shared/locale \
+	        -l $$lang --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date || exit 1; \
+	    else \
+	      $(BIN)/pybabel -q init -D $$domain -i var/locale/$$domain.pot -d shared/locale \
+	        -l $$lang || exit 1; \
+	    fi; \
+	  done; \
+	done

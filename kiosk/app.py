@@ -14,10 +14,9 @@ from textual.widgets import Input
 
 from kiosk.basket import Basket, Renewal
 from kiosk.codes import CODE
-from kiosk.dialogs.still_there import StillThere
-from kiosk.i18n import LOCALES, translate
+from kiosk.i18n import LOCALES, translate, translate_in
 from kiosk.messages import BasketChanged, Problem, StockChanged
-from kiosk.problems import explain
+from kiosk.problems import UNKNOWN_CODE, explain
 from kiosk.settings import KioskSettings
 from kiosk.startup import SetupProblem, check_setup
 from shared.client import Api, AsyncCommerceClient
@@ -66,8 +65,14 @@ class KioskApp(App[None]):
 
     # -- shared helpers for screens -------------------------------------------
 
-    def t(self, key: str, **values: object) -> str:
-        return translate(self.language, key, **values)
+    def t(self, message: str, **values: object) -> str:
+        """``message`` (English) in the shopper's language, looked up now: the
+        language changes per shopper."""
+        return translate(self.language, message, **values)
+
+    def tp(self, context: str, message: str, **values: object) -> str:
+        """``message`` as said in ``context`` (the same English said two ways)."""
+        return translate_in(self.language, context, message, **values)
 
     def money(self, cents: int) -> str:
         return format_money(cents, locale=LOCALES[self.language])
@@ -147,6 +152,7 @@ class KioskApp(App[None]):
         return False
 
     def _check_idle(self) -> None:
+        from kiosk.dialogs.still_there import StillThere
         from kiosk.screens.attract import AttractScreen
 
         if self.asking or isinstance(self.screen, AttractScreen):
@@ -225,14 +231,16 @@ class KioskApp(App[None]):
             self.post_message(Problem(self.explain(error)))
             return
         self.tell_renewal(renewal)
-        self.notify(self.t("product.added") if qty else self.t("basket.title"), timeout=3)
+        self.notify(self.t("Added to the basket.") if qty else self.t("Your basket"), timeout=3)
         self.screen.post_message(BasketChanged())
 
     def tell_renewal(self, renewal: Renewal) -> None:
         if renewal.renewed:
-            self.notify(self.t("basket.renewed"), timeout=8)
+            self.notify(self.t("Your basket had timed out: we started it again with the same "
+                               "items."), timeout=8)
         if renewal.dropped:
-            self.notify(self.t("basket.dropped", names=", ".join(renewal.dropped)),
+            self.notify(self.t("No longer available here: {names}.",
+                               names=", ".join(renewal.dropped)),
                         severity="warning", timeout=10)
 
     @work(group="abandon", exit_on_error=False)
@@ -284,7 +292,8 @@ class KioskApp(App[None]):
                 self.push_screen(PickupScreen(code=text))
             elif result.kind == "loyalty":
                 view = await self.client.call(Api.loyalty_card(text))
-                self.notify(self.t("scan.loyalty", name=view.name, points=view.balance),
+                self.notify(self.t("Hello {name}: you have {points} points.", name=view.name,
+                                   points=view.balance),
                             timeout=10)
                 await self.card_on_basket(text)
             elif result.kind == "receipt":
@@ -292,15 +301,17 @@ class KioskApp(App[None]):
 
                 self.push_screen(ReturnScreen(text))
             else:
-                self.post_message(Problem(self.t("scan.unknown")))
+                self.post_message(Problem(self.t(UNKNOWN_CODE)))
         except (Unavailable, TooManyAttempts) as error:
             self.post_message(Problem(self.explain(error)))
         except CommerceError as error:
             if error.code == "card_number_typo":
-                self.post_message(Problem(self.t("scan.card_typo")))
+                self.post_message(Problem(self.t(
+                    "That card number has a typo: please check the digits, or scan the card's "
+                    "QR code.")))
                 return
             locked = error.code == "device_locked"
-            self.post_message(Problem(self.explain(error) if locked else self.t("scan.unknown")))
+            self.post_message(Problem(self.explain(error) if locked else self.t(UNKNOWN_CODE)))
 
 
 def make_kiosk(settings: KioskSettings, transport: httpx.AsyncBaseTransport | None = None

@@ -1,21 +1,18 @@
-"""Translation catalogs (``assets/i18n/<lang>.json``): every word the shopper reads."""
+"""The shopper's words: the ``kiosk`` domain of :mod:`shared.i18n`, in the
+language the shopper chose (it changes per shopper, so it is looked up per call)."""
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from pathlib import Path
+from shared.i18n import LANGUAGES, LOCALES, translator
 
-CATALOGS = Path(__file__).resolve().parents[1] / "assets" / "i18n"
-LANGUAGES = {"it": "Italiano", "en": "English", "es": "Español"}
-LOCALES = {"it": "it_IT", "en": "en_GB", "es": "es_ES"}
+__all__ = ["LANGUAGES", "LOCALES", "translate", "translate_in"]
 
 
-@cache
-def catalog(language: str) -> dict[str, str]:
-    return json.loads((CATALOGS / f"{language}.json").read_text(encoding="utf-8"))
+def translate(language: str, message: str, **values: object) -> str:
+    """``message`` (English) in ``language``, placeholders filled in."""
+    return translator("kiosk", language)(message, **values)
 
 
-def translate(language: str, key: str, **values: object) -> str:
-    text = catalog(language).get(key) or catalog("en").get(key) or key
-    return text.format(**values) if values else text
+def translate_in(language: str, context: str, message: str, **values: object) -> str:
+    """``message`` as said in ``context`` (``pgettext``), in ``language``."""
+    return translator("kiosk", language).pgettext(context, message, **values)

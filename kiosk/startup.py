@@ -9,8 +9,16 @@ from dataclasses import dataclass, field
 
 from shared.client import Api, AsyncCommerceClient
 from shared.errors import CommerceError, Forbidden, Unauthorized, Unavailable
+from shared.i18n import N_
 from shared.schemas.auth import Whoami
 from shared.schemas.enums import DeviceKind
+
+NOT_KNOWN = N_("This kiosk is not known to the store system: staff, set OMNITILL_DEVICE_TOKEN "
+               "to a kiosk's token (omnitill device add --kind kiosk).")
+NOT_A_KIOSK = N_("This device token belongs to a {kind}, not a kiosk: staff, create a kiosk's "
+                 "token with omnitill device add --kind kiosk.")
+NOT_ANSWERING = N_("The store system does not answer at {url}: staff, check OMNITILL_CORE_URL "
+                   "and that the core is running.")
 
 
 @dataclass(frozen=True)
@@ -18,13 +26,13 @@ class SetupProblem:
     """What is wrong, and whether shoppers can be let in meanwhile (a core that
     is not answering yet may come; a token it refuses will not work)."""
 
-    key: str
-    """Translation key of the sentence (said in the language on screen)."""
+    message: str
+    """The sentence in English, said in the language on screen."""
     blocking: bool
     values: dict[str, str] = field(default_factory=dict)
 
     def text(self, t: Callable[..., str]) -> str:
-        return t(self.key, **self.values)
+        return t(self.message, **self.values)
 
 
 async def check_setup(client: AsyncCommerceClient, core_url: str
@@ -33,12 +41,12 @@ async def check_setup(client: AsyncCommerceClient, core_url: str
     try:
         whoami = await client.call(Api.whoami())
     except (Unauthorized, Forbidden):
-        return SetupProblem("setup.token", blocking=True), None
+        return SetupProblem(NOT_KNOWN, blocking=True), None
     except Unavailable:
-        return SetupProblem("setup.unreachable", blocking=False, values={"url": core_url}), None
+        return SetupProblem(NOT_ANSWERING, blocking=False, values={"url": core_url}), None
     except CommerceError:
         return None, None  # the core answered: whatever this is, the screens say it
     if whoami.device.kind is not DeviceKind.KIOSK:
-        return SetupProblem("setup.kind", blocking=True,
+        return SetupProblem(NOT_A_KIOSK, blocking=True,
                             values={"kind": whoami.device.kind.value}), whoami
     return None, whoami

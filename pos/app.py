@@ -17,6 +17,7 @@ from pos.settings import PosSettings
 from shared.client import AsyncCommerceClient, Call
 from shared.errors import CommerceError, Unavailable
 from shared.fiscal import FiscalPrinter, fiscal_printer_from_config
+from shared.i18n import translator
 from shared.money import format_money
 from shared.printers import printer_from_config
 from shared.schemas.auth import StaffOut
@@ -40,6 +41,8 @@ class PosApp(App[None]):
         super().__init__()
         self.client = client
         self.settings = settings
+        self.t = translator("till", settings.till_language)
+        """The cashier's words in ``OMNITILL_TILL_LANGUAGE``: ``t("Till open")``."""
         self.offline = offline
         """The local store for selling while the core is out of reach (None: no
         offline mode)."""

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import re
 
+from shared.i18n import N_
+
 PIN_SHAPE = re.compile(r"[0-9]{4,8}")
 
-NOT_A_PIN = "A PIN has 4 to 8 digits."
+NOT_A_PIN = N_("A PIN has 4 to 8 digits.")
+"""Said in the till's language where it is shown."""
 
 
 def is_pin_shaped(pin: str) -> bool:

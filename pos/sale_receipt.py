@@ -7,6 +7,7 @@ a sale), so both print, email and report a printer fault the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pos.fiscal import issue_sale_document, printed_on_rt
@@ -29,10 +30,11 @@ async def print_order(app: Any, order: OrderOut, saved: str) -> tuple[bool, str]
 
     copy_at = copy_time(app, order.number)
     settings = app.settings
-    lines = receipt_lines(order, app.store, locale=settings.locale,
+    language = settings.receipt_language
+    lines = receipt_lines(order, app.store, locale=settings.locale, language=language,
                           points_balance=order.points_balance, copy_at=copy_at)
     printed, outcome = await print_document(app, lines, lambda printer: print_receipt(
-        printer, order, app.store, locale=settings.locale,
+        printer, order, app.store, locale=settings.locale, language=language,
         points_balance=order.points_balance, open_drawer=False, copy_at=copy_at),
         document=order.number)
     if not printed and "configured" not in outcome:
@@ -47,7 +49,8 @@ async def reprint_last(app: Any, saved: str) -> tuple[bool, str]:
     there now; one it has printed gets a courtesy copy, never a second document."""
     order = app.last_order
     if order is None:
-        return False, "No receipt to reprint yet."
+        nothing: str = app.t("No receipt to reprint yet.")
+        return False, nothing
     if app.fiscal_printer is not None and order.fiscal_document is None:
         printed_before = printed_on_rt(app, order)
         app.last_order, fiscal = await issue_sale_document(app, order, saved)
@@ -63,6 +66,7 @@ async def offer_receipt(app: Any, order: OrderOut, headline: str, saved: str) ->
     for the cashier. Must run in a worker: it waits for the customer's answer."""
     from pos.dialogs.receipt_choice import ReceiptChoiceDialog
 
+    t: Callable[..., str] = app.t  # the cashier's words (OMNITILL_TILL_LANGUAGE)
     order, fiscal = await issue_sale_document(app, order, saved)
     app.last_order = order
     choice, email = await app.push_screen_wait(ReceiptChoiceDialog(
@@ -77,8 +81,8 @@ async def offer_receipt(app: Any, order: OrderOut, headline: str, saved: str) ->
         try:
             await app.client.call(Api.receipt_email(order.number, email))
         except CommerceError as error:
-            return f"No email: {app.explain(error)} F8 prints it."
-        return f"Receipt will be emailed to {email}."
+            return t("No email: {why} F8 prints it.", why=app.explain(error))
+        return t("Receipt will be emailed to {email}.", email=email)
     if choice == "digital":
-        return "Digital receipt: the customer scans the QR on their display."
-    return "No receipt. F8 prints it if they change their mind."
+        return t("Digital receipt: the customer scans the QR on their display.")
+    return t("No receipt. F8 prints it if they change their mind.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -31,6 +32,16 @@ class PosSettings(BaseSettings):
 
     locale: str = "it_IT"
     """Locale for money on screen and on receipts."""
+
+    till_language: Literal["it", "en", "es"] = "en"
+    """Language of the till's screens, for the cashier (`it`, `en` or `es`)."""
+
+    display_language: Literal["it", "en", "es"] = "en"
+    """Language of the customer display, for the shopper (`it`, `en` or `es`)."""
+
+    receipt_language: Literal["it", "en", "es"] = "it"
+    """Language of printed receipts (sale, return, exchange); the words Italian law
+    asks of them (P.IVA, DOCUMENTO NON FISCALE, IVA) stay in Italian."""
 
     keys: dict[str, str] = {}
     """Remapped bindings as JSON, binding id to key: `{"pay_cash": "f12"}`."""

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from escpos.escpos import Escpos
 
+from shared.i18n import N_, Translator, translator
 from shared.money import format_money, vat_breakdown
 from shared.printers import Paper, fit_to_code_page, paper_of
 from shared.schemas.catalog import StoreOut
@@ -41,6 +42,8 @@ __all__ = [
     "receipt_lines",
     "return_receipt_lines",
     "rows",
+    "tender_name",
+    "words",
     "wrap",
 ]
 
@@ -49,10 +52,24 @@ WIDTH = 42
 
 INDENT = "    "
 
-TENDER_NAMES = {"cash": "Contanti", "card": "Carta", "store_credit": "Credito negozio",
-                "gift_card": "Carta regalo", "loyalty_points": "Punti",
-                "exchange_credit": "Credito cambio"}
-CONDITIONS = {"resellable": "integro", "damaged": "danneggiato"}
+TENDER_NAMES = {"cash": N_("Cash"), "card": N_("Card"), "store_credit": N_("Store credit"),
+                "gift_card": N_("Gift card"), "loyalty_points": N_("Points"),
+                "exchange_credit": N_("Exchange credit")}
+CONDITIONS = {"resellable": N_("as new"), "damaged": N_("damaged")}
+
+LEGAL_LANGUAGE = "it"
+"""The words Italian law asks of a receipt (who issues it, P.IVA, that it is not
+the fiscal document, the VAT it holds) are printed in Italian whatever the
+receipt's language; the rest is in ``OMNITILL_RECEIPT_LANGUAGE``."""
+
+
+def words(language: str) -> Translator:
+    """A receipt's words in ``language`` (the ``documents`` catalogs)."""
+    return translator("documents", language)
+
+
+def tender_name(tender: str, language: str) -> str:
+    return words(language)(TENDER_NAMES[tender]) if tender in TENDER_NAMES else tender
 
 
 class ReturnItem(NamedTuple):
@@ -133,11 +150,17 @@ def _header(store: StoreOut, width: int) -> list[str]:
 NON_FISCAL = ("DOCUMENTO NON FISCALE", "Ricevuta di cortesia")
 """What an ESC/POS printout says it is: in Italy only a registratore telematico
 (RT) issues the documento commerciale; this paper is the customer's courtesy copy
-(a till with an RT prints the sale there, see :mod:`shared.fiscal`)."""
+(a till with an RT prints the sale there, see :mod:`shared.fiscal`). In Italian
+whatever the receipt's language, which then says it once more in its own words."""
 
 
-def _non_fiscal(width: int) -> list[str]:
-    return [out for text in NON_FISCAL for out in centred(text, width)]
+def _non_fiscal(width: int, language: str = LEGAL_LANGUAGE) -> list[str]:
+    lines = [out for text in NON_FISCAL for out in centred(text, width)]
+    if language != LEGAL_LANGUAGE:
+        _ = words(language)
+        said = _("Courtesy receipt, not a fiscal document")
+        lines += centred(f"({said})", width)
+    return lines
 
 
 def _fiscal_reference(order: OrderOut, width: int) -> list[str]:
@@ -153,35 +176,42 @@ def _when(moment: datetime, store: StoreOut) -> str:
     return moment.astimezone(ZoneInfo(store.timezone)).strftime("%d/%m/%Y %H:%M")
 
 
-def _copy(copy_at: datetime | None, store: StoreOut, width: int) -> list[str]:
+def _copy(copy_at: datetime | None, store: StoreOut, width: int,
+          language: str = LEGAL_LANGUAGE) -> list[str]:
     """A reprint says so, and when: the customer may hold two of the same."""
     if copy_at is None:
         return []
-    return [*centred("*** COPIA ***", width),
-            *centred(f"ristampa del {_when(copy_at, store)}", width)]
+    _ = words(language)
+    return [*centred("*** " + _("COPY") + " ***", width),
+            *centred(_("reprinted {when}", when=_when(copy_at, store)), width)]
 
 
 def receipt_lines(order: OrderOut, store: StoreOut, *, locale: str = "it_IT",
                   points_balance: int | None = None, width: int = WIDTH,
-                  copy_at: datetime | None = None) -> list[str]:
-    """The sale receipt; ``copy_at`` marks a reprint (COPIA) with its time."""
+                  copy_at: datetime | None = None, language: str = LEGAL_LANGUAGE
+                  ) -> list[str]:
+    """The sale receipt in ``language`` (its legal words in Italian); ``copy_at``
+    marks a reprint (COPIA) with its time."""
+    _ = words(language)
     money = _money(order.currency, locale)
     rule = "-" * width
-    lines = [*_header(store, width), *_non_fiscal(width), *_fiscal_reference(order, width),
-             *centred(f"Scontrino {order.number}", width),
-             *centred(_when(order.created_at, store), width), *_copy(copy_at, store, width),
-             rule]
+    lines = [*_header(store, width), *_non_fiscal(width, language),
+             *_fiscal_reference(order, width),
+             *centred(_("Receipt {number}", number=order.number), width),
+             *centred(_when(order.created_at, store), width),
+             *_copy(copy_at, store, width, language), rule]
     for line in order.lines:
         lines += rows(f"{line.qty} x {line.name}", money(line.unit_price_cents * line.qty),
                       width)
         if line.qty > 1:
             lines.append(f"{INDENT}{line.qty} x {money(line.unit_price_cents)}")
         if line.discount_cents:
-            lines += rows(f"{INDENT}sconto", "-" + money(line.discount_cents), width)
+            lines += rows(INDENT + _("discount"), "-" + money(line.discount_cents), width)
         if line.promo_discount_cents:
-            promotion = f"{INDENT}promozione {order.promotion or ''}".rstrip()
+            promotion = (INDENT + _("promotion {name}", name=order.promotion or "")).rstrip()
             lines += rows(promotion, "-" + money(line.promo_discount_cents), width)
-    lines += [rule, *rows(f"TOTALE {order.currency}", money(order.total_cents), width)]
+    lines += [rule, *rows(_("TOTAL {currency}", currency=order.currency),
+                          money(order.total_cents), width)]
     for tax in order.tax_breakdown:
         lines += _vat(tax.rate_bp, money(tax.gross_cents), money(tax.tax_cents), width)
     lines += rows("  Totale IVA", money(order.tax_cents), width)
@@ -189,44 +219,49 @@ def receipt_lines(order: OrderOut, store: StoreOut, *, locale: str = "it_IT",
     for payment in order.payments:
         if payment.status == "approved":
             tendered = payment.tendered_cents or payment.amount_cents
-            lines += rows(TENDER_NAMES.get(payment.tender, payment.tender),
+            lines += rows(tender_name(payment.tender, language),
                           money(tendered if payment.tender == "cash" else payment.amount_cents),
                           width)
     if order.change_cents:
-        lines += rows("Resto", money(order.change_cents), width)
+        lines += rows(_("Change"), money(order.change_cents), width)
     if order.points_earned:
-        lines += rows("Punti guadagnati", str(order.points_earned), width)
+        lines += rows(_("Points earned"), str(order.points_earned), width)
     if points_balance is not None:
-        lines += rows("Saldo punti", str(points_balance), width)
-    lines += ["", *centred("Grazie e arrivederci!", width)]
+        lines += rows(_("Points balance"), str(points_balance), width)
+    lines += ["", *centred(_("Thank you, goodbye!"), width)]
     days = store.return_window_days  # the store's policy (a franchise's 14 days)
     if days and order.receipt_code:
-        lines += centred(f"Reso entro {days} giorni con questo codice", width)
+        lines += centred(_("Returns within {days} days with this code", days=days), width)
     return lines
 
 
 def return_receipt_lines(ret: ReturnOut, store: StoreOut, *, locale: str = "it_IT",
                          width: int = WIDTH, items: Mapping[str, ReturnItem] | None = None,
-                         copy_at: datetime | None = None) -> list[str]:
+                         copy_at: datetime | None = None, language: str = LEGAL_LANGUAGE
+                         ) -> list[str]:
     """The return receipt: what came back (by name, in what condition), the refund
     with its VAT per rate and, once refunded, what went back per tender; the cash
     handed out is named as such and the customer signs for it.
 
     ``items`` names each SKU and its VAT rate (the till has them from the order or
     the catalog); a SKU it lacks prints as itself and its VAT is not stated."""
+    _ = words(language)
     money = _money("EUR", locale)
     items = items or {}
     rule = "-" * width
-    lines = [*_header(store, width), *_non_fiscal(width), *centred(f"Reso {ret.number}", width),
-             *centred(_when(ret.created_at, store), width), *_copy(copy_at, store, width),
-             *centred(f"Scontrino originale {ret.order_number}" if ret.order_number
-                      else "Reso senza scontrino", width), rule]
+    lines = [*_header(store, width), *_non_fiscal(width, language),
+             *centred(_("Return {number}", number=ret.number), width),
+             *centred(_when(ret.created_at, store), width),
+             *_copy(copy_at, store, width, language),
+             *centred(_("Original receipt {number}", number=ret.order_number)
+                      if ret.order_number else _("Return without a receipt"), width), rule]
     for line in ret.lines:
         item = items.get(line.sku)
         lines += rows(f"{line.qty} x {item.name if item else line.sku}",
                       "-" + money(line.refund_cents), width)
-        lines.append(f"{INDENT}{CONDITIONS.get(line.condition, line.condition)}")
-    lines += [rule, *rows("TOTALE RIMBORSO", money(ret.refund_cents), width)]
+        condition = CONDITIONS.get(line.condition)
+        lines.append(INDENT + (_(condition) if condition else line.condition))
+    lines += [rule, *rows(_("TOTAL REFUND"), money(ret.refund_cents), width)]
     rated = [(line.refund_cents, items[line.sku].vat_rate_bp) for line in ret.lines
              if line.sku in items]
     breakdown = vat_breakdown(rated)
@@ -236,19 +271,19 @@ def return_receipt_lines(ret: ReturnOut, store: StoreOut, *, locale: str = "it_I
         lines += rows("  Totale IVA", money(sum(vat for _, _, vat in breakdown)), width)
     lines.append(rule)
     for part in ret.refunds:
-        name = "Contanti restituiti" if part.tender == "cash" \
-            else TENDER_NAMES.get(part.tender, part.tender)
+        name = _("Cash given back") if part.tender == "cash" \
+            else tender_name(part.tender, language)
         lines += rows(name, money(part.amount_cents), width)
         if part.card_number:
-            lines += wrap(f"{INDENT}carta {part.card_number}", width)
+            lines += wrap(INDENT + _("card {number}", number=part.card_number), width)
     if not ret.refunds:
-        refund_to = f"credito negozio {ret.credit_card_number or ''}".rstrip() \
-            if ret.refund_to == "store_credit" else "metodo di pagamento originale"
-        lines += wrap(f"Rimborso su {refund_to}", width, indent=INDENT)
+        refund = _("Refund to store credit {card}", card=ret.credit_card_number or "").rstrip() \
+            if ret.refund_to == "store_credit" else _("Refund to the original payment method")
+        lines += wrap(refund, width, indent=INDENT)
     if ret.points_clawed_back:
-        lines += rows("Punti stornati", str(ret.points_clawed_back), width)
+        lines += rows(_("Points taken back"), str(ret.points_clawed_back), width)
     if any(part.tender == "cash" for part in ret.refunds):
-        lines += ["", "Firma del cliente", "", "_" * min(width, 32)]
+        lines += ["", _("Customer's signature"), "", "_" * min(width, 32)]
     return lines
 
 
@@ -281,12 +316,13 @@ def _finish(printer: Escpos, qr: str | None = None) -> None:
 
 def print_receipt(printer: Escpos, order: OrderOut, store: StoreOut, *, locale: str = "it_IT",
                   points_balance: int | None = None, open_drawer: bool | None = None,
-                  copy_at: datetime | None = None) -> None:
+                  copy_at: datetime | None = None, language: str = LEGAL_LANGUAGE) -> None:
     """Print at this printer's width, with the return QR (``OT1:R:``) centred and a
     cut; kick the drawer for cash (unless told otherwise)."""
     paper = begin_job(printer)
     _text(printer, paper, receipt_lines(order, store, locale=locale, width=paper.columns,
-                                        points_balance=points_balance, copy_at=copy_at))
+                                        points_balance=points_balance, copy_at=copy_at,
+                                        language=language))
     _finish(printer, order.receipt_code)
     cash = any(p.tender == "cash" and p.status == "approved" for p in order.payments)
     if open_drawer if open_drawer is not None else cash:
@@ -295,10 +331,12 @@ def print_receipt(printer: Escpos, order: OrderOut, store: StoreOut, *, locale: 
 
 def print_return_receipt(printer: Escpos, ret: ReturnOut, store: StoreOut, *,
                          locale: str = "it_IT", items: Mapping[str, ReturnItem] | None = None,
-                         copy_at: datetime | None = None) -> None:
+                         copy_at: datetime | None = None, language: str = LEGAL_LANGUAGE
+                         ) -> None:
     paper = begin_job(printer)
     _text(printer, paper, return_receipt_lines(ret, store, locale=locale, width=paper.columns,
-                                               items=items, copy_at=copy_at))
+                                               items=items, copy_at=copy_at,
+                                               language=language))
     _finish(printer)
 
 

@@ -21,14 +21,21 @@ from qrcode.image.svg import SvgPathImage
 from core.orders.models import Order
 from core.payments.models import Payment
 from core.stores.models import Location
+from shared.i18n import N_, Translator, translator
 from shared.money import format_money
 
 __all__ = ["NOT_FOUND_PAGE", "ReceiptPage", "render"]
 
 Money = Callable[[int], str]
 
-TENDERS = {"cash": "Contanti", "card": "Carta", "store_credit": "Credito negozio",
-           "gift_card": "Carta regalo", "loyalty_points": "Punti"}
+TENDERS = {"cash": N_("Cash"), "card": N_("Card"), "store_credit": N_("Store credit"),
+           "gift_card": N_("Gift card"), "loyalty_points": N_("Points"),
+           "exchange_credit": N_("Exchange credit")}
+
+LANGUAGE = "it"
+"""The page says what the paper says, in the ``documents`` catalogs' Italian; the
+words Italian law asks of it (P.IVA, DOCUMENTO NON FISCALE, the RT's documento
+commerciale, IVA) are Italian whatever the language."""
 
 STYLE = (
     "body{font-family:system-ui,sans-serif;margin:0;background:#f3f3f1;color:#1b1b1b}"
@@ -55,23 +62,24 @@ class ReceiptPage:
     return_days: int
 
 
-def render(page: ReceiptPage) -> str:
+def render(page: ReceiptPage, language: str = LANGUAGE) -> str:
     order, store = page.order, page.store
+    _ = translator("documents", language)
 
     def money(cents: int) -> str:
         return escape(format_money(cents, order.currency, "it_IT"))
 
     when = order.created_at.astimezone(ZoneInfo(store.timezone)).strftime("%d/%m/%Y %H:%M")
-    title = f"Scontrino {escape(order.number)}"
+    title = _html(_("Receipt {number}", number=order.number))
     return (
-        "<!doctype html><html lang=\"it\"><head><meta charset=\"utf-8\">"
+        f"<!doctype html><html lang=\"{language}\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         "<meta name=\"robots\" content=\"noindex\">"
         f"<title>{title} · {escape(store.name)}</title><style>{STYLE}</style></head>"
-        f"<body><main>{_header(store)}<p class=\"kind\">{_kind(order)}</p>"
+        f"<body><main>{_header(store)}<p class=\"kind\">{_kind(order, _)}</p>"
         f"<p class=\"when\">{title} · {when}</p>"
-        f"{_lines(order, money)}{_vat(order, money)}{_payments(order, page.payments, money)}"
-        f"{_footer(page)}</main></body></html>"
+        f"{_lines(order, money, _)}{_vat(order, money)}"
+        f"{_payments(order, page.payments, money, _)}{_footer(page, _)}</main></body></html>"
     )
 
 
@@ -87,6 +95,11 @@ NOT_FOUND_PAGE = (
 """Served with 404 for a forged, altered or cut link: a person reads it in a browser."""
 
 
+def _html(text: str) -> str:
+    """Words for the page's text: escaped, an apostrophe kept as it is."""
+    return escape(text, quote=False)
+
+
 def _row(label: str, amount: str, css: str = "") -> str:
     cls = f" class=\"{css}\"" if css else ""
     return f"<tr{cls}><td>{label}</td><td class=\"n\">{amount}</td></tr>"
@@ -100,17 +113,17 @@ def _header(store: Location) -> str:
             f"<p class=\"legal\">{'<br>'.join(legal)}</p></header>")
 
 
-def _kind(order: Order) -> str:
+def _kind(order: Order, _: Translator) -> str:
     """The RT's document when the till reported one; otherwise what the paper says:
     a courtesy receipt, not the fiscal document."""
     if order.rt_document_number and order.rt_closure_number:
         return (f"Documento commerciale n. {order.rt_closure_number:04d}-"
                 f"{order.rt_document_number:04d} (RT {escape(order.rt_serial or '')})"
-                "<br><small>copia digitale</small>")
+                "<br><small>" + _html(_("digital copy")) + "</small>")
     return "DOCUMENTO NON FISCALE<br><small>Ricevuta di cortesia</small>"
 
 
-def _lines(order: Order, money: Money) -> str:
+def _lines(order: Order, money: Money, _: Translator) -> str:
     rows = []
     for line in order.lines:
         unit = (f"<br><small>{line.qty} × {money(line.unit_price_cents)}</small>"
@@ -118,13 +131,13 @@ def _lines(order: Order, money: Money) -> str:
         rows.append(_row(f"{line.qty} × {escape(line.name)}{unit}",
                          money(line.unit_price_cents * line.qty)))
         if line.discount_cents:
-            rows.append(_row("sconto", "-" + money(line.discount_cents), "adj"))
+            rows.append(_row(_html(_("discount")), "-" + money(line.discount_cents), "adj"))
         if line.promo_discount_cents:
-            promotion = escape(f"promozione {order.promotion or ''}".rstrip())
+            promotion = _html(_("promotion {name}", name=order.promotion or "").rstrip())
             rows.append(_row(promotion, "-" + money(line.promo_discount_cents), "adj"))
-    return (f"<table class=\"lines\"><tbody>{''.join(rows)}</tbody><tfoot><tr><th>Totale "
-            f"{escape(order.currency)}</th><td class=\"n\">{money(order.total_cents)}</td>"
-            "</tr></tfoot></table>")
+    total = _html(_("Total {currency}", currency=order.currency))
+    return (f"<table class=\"lines\"><tbody>{''.join(rows)}</tbody><tfoot><tr><th>{total}"
+            f"</th><td class=\"n\">{money(order.total_cents)}</td></tr></tfoot></table>")
 
 
 def _vat(order: Order, money: Money) -> str:
@@ -134,25 +147,30 @@ def _vat(order: Order, money: Money) -> str:
     return f"<table class=\"vat\"><caption>IVA</caption>{''.join(rows)}</table>"
 
 
-def _payments(order: Order, payments: Sequence[Payment], money: Money) -> str:
+def _payments(order: Order, payments: Sequence[Payment], money: Money, _: Translator
+              ) -> str:
     rows, change, refunded = [], 0, 0
     for payment in payments:
         if payment.status != "approved":
             continue
         shown = (payment.tendered_cents or payment.amount_cents) if payment.tender == "cash" \
             else payment.amount_cents
-        rows.append(_row(escape(TENDERS.get(payment.tender, payment.tender)), money(shown)))
+        tender = TENDERS.get(payment.tender)
+        rows.append(_row(_html(_(tender) if tender else payment.tender), money(shown)))
         change += payment.change_cents
         refunded += payment.refunded_cents
     if change:
-        rows.append(_row("Resto", money(change)))
+        rows.append(_row(_html(_("Change")), money(change)))
     if refunded:
-        rows.append(_row("Rimborsato dopo l'acquisto", "-" + money(refunded)))
-    return f"<table class=\"payments\"><caption>Pagamento</caption>{''.join(rows)}</table>"
+        rows.append(_row(_html(_("Refunded after the purchase")), "-" + money(refunded)))
+    caption = _html(_("Payment"))
+    return f"<table class=\"payments\"><caption>{caption}</caption>{''.join(rows)}</table>"
 
 
-def _footer(page: ReceiptPage) -> str:
+def _footer(page: ReceiptPage, _: Translator) -> str:
     qr = qrcode.make(page.return_code, image_factory=SvgPathImage)
     svg = qr.to_string(encoding="unicode")
-    return (f"<footer><p>Grazie e arrivederci!</p><p>Reso entro {page.return_days} giorni: "
-            f"mostra in negozio questo codice.</p>{svg}</footer>")
+    thanks = _html(_("Thank you, goodbye!"))
+    days = _html(_("Returns within {days} days: show this code in the store.",
+                   days=page.return_days))
+    return f"<footer><p>{thanks}</p><p>{days}</p>{svg}</footer>"

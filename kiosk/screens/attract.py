@@ -5,26 +5,26 @@ from __future__ import annotations
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Input, Label
 
+from kiosk.base import KioskScreen
 from kiosk.codes import is_code
 from kiosk.i18n import LANGUAGES
 
 
-class AttractScreen(Screen[None]):
+class AttractScreen(KioskScreen[None]):
     def compose(self) -> ComposeResult:
-        t = self.app.t  # type: ignore[attr-defined]
+        t = self.app.t
         with Vertical(id="attract"):
-            yield Label(t("attract.title"), id="attract-title", classes="title")
-            yield Label(t("attract.touch"), id="attract-touch")
+            yield Label(t("Welcome to Portico"), id="attract-title", classes="title")
+            yield Label(t("Touch or scan to start"), id="attract-touch")
             with Center():
-                yield Button(t("attract.start"), id="start", variant="success")
+                yield Button(t("Start"), id="start", variant="success")
             with Center(), Horizontal(id="languages"):
                 for code, name in LANGUAGES.items():
                     yield Button(name, id=f"lang-{code}", classes="lang")
             with Center():
-                yield Input(placeholder=t("scan.placeholder"), id="scan", max_length=200)
+                yield Input(placeholder=t("Scan a code here"), id="scan", max_length=200)
             yield Label("", id="setup-problem")
 
     def on_mount(self) -> None:
@@ -34,16 +34,16 @@ class AttractScreen(Screen[None]):
     def show_setup(self) -> None:
         """A setting staff must fix, said in one sentence; shoppers are not let
         in while the core refuses this kiosk."""
-        problem = self.app.setup_problem  # type: ignore[attr-defined]
+        problem = self.app.setup_problem
         label = self.query_one("#setup-problem", Label)
-        label.update(problem.text(self.app.t) if problem else "")  # type: ignore[attr-defined]
+        label.update(problem.text(self.app.t) if problem else "")
         label.display = problem is not None
         self.query_one("#start", Button).disabled = bool(problem and problem.blocking)
 
     @on(Button.Pressed, ".lang")
     def language(self, event: Button.Pressed) -> None:
         """Asked of the app, not done here: this button is redrawn with the screen."""
-        self.app.call_later(self.app.action_language,  # type: ignore[attr-defined]
+        self.app.call_later(self.app.action_language,
                             (event.button.id or "lang-it").removeprefix("lang-"))
 
     @on(Button.Pressed, "#start")
@@ -53,7 +53,7 @@ class AttractScreen(Screen[None]):
     def begin(self, words: str = "") -> None:
         from kiosk.screens.browse import BrowseScreen
 
-        problem = self.app.setup_problem  # type: ignore[attr-defined]
+        problem = self.app.setup_problem
         if problem is None or not problem.blocking:
             self.app.switch_screen(BrowseScreen(words))
 

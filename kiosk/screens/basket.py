@@ -5,16 +5,16 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Label
 
+from kiosk.base import KioskScreen
 from kiosk.messages import BasketChanged, Problem
 from kiosk.widgets.nav import NavBar
 from shared.client import Api
 from shared.errors import CommerceError
 
 
-class BasketScreen(Screen[None]):
+class BasketScreen(KioskScreen[None]):
     """The lines by their names in the shopper's language: a basket line keeps the
     name it was added with (the catalog's own), so the screen asks the catalog for
     each product's name in the language on screen, and again when it changes."""
@@ -32,14 +32,14 @@ class BasketScreen(Screen[None]):
 
     @work(exclusive=True, group="names")
     async def read_names(self) -> None:
-        cart = self.app.cart  # type: ignore[attr-defined]
+        cart = self.app.cart
         missing = [line.sku for line in cart.lines if line.sku not in self.names] \
             if cart else []
         if not missing:
             return
         for sku in missing:
             try:
-                detail = await self.app.client.call(Api.product(sku))  # type: ignore[attr-defined]
+                detail = await self.app.client.call(Api.product(sku))
             except CommerceError:
                 return  # the line keeps the name it has; the next change asks again
             self.names[sku] = detail.name
@@ -53,23 +53,23 @@ class BasketScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = self.app
-        t, money = app.t, app.money  # type: ignore[attr-defined]
-        cart = app.cart  # type: ignore[attr-defined]
+        t, money = app.t, app.money
+        cart = app.cart
         with Vertical(id="basket"):
-            yield Label(t("basket.title"), classes="title")
+            yield Label(t("Your basket"), classes="title")
             with VerticalScroll(id="basket-lines"):
                 if not cart or not cart.lines:
-                    yield Label(t("basket.empty"), id="basket-empty")
+                    yield Label(t("Your basket is empty."), id="basket-empty")
                 for line in cart.lines if cart else []:
                     with Horizontal(classes="basket-line"):
                         yield Label(self._line_text(line.qty, line.sku, line.name),
                                     id=f"name-{line.sku}", classes="line-name")
                         yield Label(money(line.total_cents), classes="line-total")
-                        yield Button(t("basket.less"), id=f"less-{line.sku}", classes="less")
-                        yield Button(t("basket.more"), id=f"more-{line.sku}", classes="more")
-            yield Label(f"{t('basket.total')}: {money(cart.total_cents if cart else 0)}",
+                        yield Button(t("−1"), id=f"less-{line.sku}", classes="less")
+                        yield Button(t("+1"), id=f"more-{line.sku}", classes="more")
+            yield Label(t("Total") + f": {money(cart.total_cents if cart else 0)}",
                         id="basket-total", classes="title")
-            yield Button(t("basket.pay"), id="pay", variant="success",
+            yield Button(t("Pay at the till"), id="pay", variant="success",
                          disabled=not (cart and cart.lines))
         yield NavBar()
 
@@ -78,7 +78,7 @@ class BasketScreen(Screen[None]):
         button_id = event.button.id or ""
         sku = button_id.split("-", 1)[1]
         delta = 1 if button_id.startswith("more-") else -1
-        self.app.set_line(sku, max(0, self.app.qty_of(sku) + delta))  # type: ignore[attr-defined]
+        self.app.set_line(sku, max(0, self.app.qty_of(sku) + delta))
 
     @on(BasketChanged)
     def basket_changed(self) -> None:
@@ -95,10 +95,10 @@ class BasketScreen(Screen[None]):
 
         app = self.app
         try:
-            handoff, renewal = await app.basket.hand_off()  # type: ignore[attr-defined]
+            handoff, renewal = await app.basket.hand_off()
         except CommerceError as error:
-            self.post_message(Problem(app.explain(error)))  # type: ignore[attr-defined]
+            self.post_message(Problem(app.explain(error)))
             self.refresh(recompose=True)
             return
-        app.tell_renewal(renewal)  # type: ignore[attr-defined]
+        app.tell_renewal(renewal)
         app.push_screen(HandoffScreen(handoff.code, handoff.payload))

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from kiosk.base import KioskScreen
 from kiosk.codes import is_code
 from kiosk.messages import BasketChanged
 from kiosk.widgets.nav import NavBar
@@ -36,7 +36,7 @@ RETRY_SECONDS = 3.0
 """A core that did not answer is asked again this soon, by itself."""
 
 
-class BrowseScreen(Screen[None]):
+class BrowseScreen(KioskScreen[None]):
     def __init__(self, query: str = "") -> None:
         super().__init__()
         self.categories: list[CategoryOut] = []
@@ -51,11 +51,11 @@ class BrowseScreen(Screen[None]):
     # -- layout -------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        t = self.app.t  # type: ignore[attr-defined]
+        t = self.app.t
         with Vertical(id="browse"):
-            yield Input(self.words, placeholder=t("search.placeholder"), id="search",
+            yield Input(self.words, placeholder=t("Search a product, a brand…"), id="search",
                         max_length=100)
-            yield Label(t("search.categories"), classes="section")
+            yield Label(t("Departments"), classes="section")
             with Grid(id="categories"):
                 yield from self._tiles()
             yield Label(self._heading(), id="results-title", classes="section")
@@ -66,36 +66,37 @@ class BrowseScreen(Screen[None]):
         return [Button(c.name, id=f"cat-{c.code}", classes="tile") for c in self.categories]
 
     def _heading(self) -> str:
-        t = self.app.t  # type: ignore[attr-defined]
+        t = self.app.t
         if self.words:
-            return t("search.results_for", q=self.words)
+            return t("Results for “{q}”", q=self.words)
         if self.department is not None:
             return self.department.name
-        return t("search.hint")
+        return t("Type what you are looking for, or choose a department.")
 
     def _row(self, product: ProductOut) -> str:
-        money, t = self.app.money, self.app.t  # type: ignore[attr-defined]
+        money, t = self.app.money, self.app.t
         low = product.price_min_cents if product.price_min_cents is not None else \
             product.price_cents
         high = product.price_max_cents if product.price_max_cents is not None else low
-        price = money(low) if low == high else t("search.from", price=money(low))
+        price = money(low) if low == high else t("from {price}", price=money(low))
         row = f"{product.style_name or product.name}  ·  {product.brand}  ·  {price}"
         if (product.variant_count or 1) > 1:
-            row += f"  ·  {t('search.options', count=product.variant_count)}"
+            row += "  ·  " + t("{count} options", count=product.variant_count)
         return row
 
     def _options(self) -> list[Option]:
-        t = self.app.t  # type: ignore[attr-defined]
+        t = self.app.t
         if self.trouble:
             return [Option(self.trouble, disabled=True)]
         if not self.words and self.department is None:
             return []
         if not self.items:
-            none = t("search.none_for", q=self.words) if self.words else t("search.none")
+            none = t("Nothing found for “{q}”. Try another word, or choose a department.",
+                     q=self.words) if self.words else t("No products found.")
             return [Option(none, disabled=True)]
         options = [Option(self._row(p), id=p.sku) for p in self.items]
         if self.cursor:
-            options.append(Option(f"▼ {t('search.more')}", id=MORE))
+            options.append(Option("▼ " + t("Show more results"), id=MORE))
         return options
 
     def show(self, highlight: int | None = None) -> None:
@@ -175,9 +176,9 @@ class BrowseScreen(Screen[None]):
     @work(exclusive=True, group="categories")
     async def load_categories(self) -> None:
         try:
-            self.categories = await self.app.client.call(Api.categories())  # type: ignore[attr-defined]
+            self.categories = await self.app.client.call(Api.categories())
         except CommerceError as error:
-            self.trouble = self.app.explain(error)  # type: ignore[attr-defined]
+            self.trouble = self.app.explain(error)
             self.show()
             self._again("categories", self.load_categories)
             return
@@ -204,11 +205,11 @@ class BrowseScreen(Screen[None]):
         if asked == ("", None):
             return
         try:
-            page = await self.app.client.call(Api.styles(  # type: ignore[attr-defined]
+            page = await self.app.client.call(Api.styles(
                 q=asked[0] or None, category=asked[1], limit=PAGE,
                 cursor=self.cursor if more else None))
         except CommerceError as error:
-            self.trouble = self.app.explain(error)  # type: ignore[attr-defined]
+            self.trouble = self.app.explain(error)
             self.show()
             self._again("search", lambda: self.find(more))
             return

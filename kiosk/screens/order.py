@@ -13,9 +13,9 @@ import uuid
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Input, Label
 
+from kiosk.base import KioskScreen
 from kiosk.messages import Problem
 from shared.client import Api
 from shared.errors import CommerceError
@@ -24,7 +24,7 @@ from shared.schemas.enums import Fulfilment
 from shared.schemas.orders import Contact, LineIn, OrderCreate
 
 
-class OrderScreen(Screen[None]):
+class OrderScreen(KioskScreen[None]):
     def __init__(self, sku: str, availability: Availability, name: str = "") -> None:
         super().__init__()
         self.sku = sku
@@ -39,38 +39,40 @@ class OrderScreen(Screen[None]):
                      if loc.kind != "warehouse" and loc.available > 0), None)
 
     def compose(self) -> ComposeResult:
-        t = self.app.t  # type: ignore[attr-defined]
+        t = self.app.t
         here, there = self.availability.here, self.elsewhere
         with Vertical(id="order-form"):
-            yield Label(t("order.for", name=self.name_of_product), classes="title")
-            yield Input(placeholder=t("order.name"), id="name", max_length=120)
-            yield Input(placeholder=t("order.email"), id="email", max_length=200)
+            yield Label(t("Order for pickup: {name}", name=self.name_of_product), classes="title")
+            yield Input(placeholder=t("Full name"), id="name", max_length=120)
+            yield Input(placeholder=t("Email"), id="email", max_length=200)
             with Horizontal(id="order-choices"):
                 if here is not None and self.availability.online > 0:
-                    yield Button(f"{t('order.pickup_here')} ({here.name})", id="ship-here",
+                    yield Button(t("Pick up in this store") + f" ({here.name})", id="ship-here",
                                  variant="success")
                 if there is not None:
                     km = f"{there.distance_km:.0f}" if there.distance_km is not None else "?"
-                    yield Button(t("order.pickup_at", store=there.name, city=there.city,
-                                   km=km), id=f"at-{there.code}", classes="at",
+                    yield Button(t("Pick up at {store}, {city} ({km} km)", store=there.name,
+                                   city=there.city, km=km), id=f"at-{there.code}", classes="at",
                                  variant="primary")
             if self.availability.online <= 0 and there is None:
-                yield Label(t("order.none_to_order"), id="order-none")
-            yield Button(t("nav.back"), id="back")
+                yield Label(t("There is none to order anywhere right now."), id="order-none")
+            yield Button(t("Back"), id="back")
 
     def _body(self, fulfilment: Fulfilment, store: str | None) -> OrderCreate | None:
-        t = self.app.t  # type: ignore[attr-defined]
+        t = self.app.t
         name = " ".join(self.query_one("#name", Input).value.split())
         email = self.query_one("#email", Input).value.strip()
         if len(name.split(" ")) < 2:
-            self.post_message(Problem(t("order.need_name")))
+            self.post_message(Problem(t("Please type your name and surname: you give your "
+                                        "surname when you collect.")))
             self.query_one("#name", Input).focus()
             return None
         try:
             return OrderCreate(lines=[LineIn(sku=self.sku, qty=1)], fulfilment=fulfilment,
                                pickup_store=store, contact=Contact(name=name, email=email))
         except ValueError:
-            self.post_message(Problem(t("order.need_email")))
+            self.post_message(Problem(t("Please type a valid email: we write to you when it "
+                                        "is ready.")))
             self.query_one("#email", Input).focus()
             return None
 
@@ -95,9 +97,9 @@ class OrderScreen(Screen[None]):
         from kiosk.screens.pickup_code import PickupCodeScreen
 
         try:
-            order = await self.app.client.call(Api.place_order(body, self.key))  # type: ignore[attr-defined]
+            order = await self.app.client.call(Api.place_order(body, self.key))
         except CommerceError as error:
-            self.post_message(Problem(self.app.explain(error)))  # type: ignore[attr-defined]
+            self.post_message(Problem(self.app.explain(error)))
             return
         if order.pickup_code:
             self.app.switch_screen(PickupCodeScreen(order.number, order.pickup_code,

@@ -5,33 +5,34 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
+from kiosk.base import KioskScreen
 from kiosk.messages import Problem
 from kiosk.widgets.nav import NavBar
 from shared.client import Api
 from shared.errors import CommerceError
+from shared.i18n import N_
 from shared.schemas.enums import OrderStatus
 from shared.schemas.orders import CheckIn, CheckInResult
 
 
-class PickupScreen(Screen[None]):
+class PickupScreen(KioskScreen[None]):
     def __init__(self, code: str | None = None) -> None:
         super().__init__()
         self.code = code
         self.result: CheckInResult | None = None
 
     def compose(self) -> ComposeResult:
-        t = self.app.t  # type: ignore[attr-defined]
+        t = self.app.t
         with Vertical(id="pickup"):
-            yield Label(t("pickup.title"), classes="title")
+            yield Label(t("Collect an order"), classes="title")
             # No max_length: a field that is full swallows the keys of a code the
             # shopper scans while it has the focus (the kiosk hears scans wherever
             # the focus is); what is longer than any order is "not found" below.
-            yield Input(placeholder=t("pickup.number"), id="number")
-            yield Input(placeholder=t("pickup.surname"), id="surname")
-            yield Button(t("pickup.check_in"), id="check-in", variant="success")
+            yield Input(placeholder=t("Order number"), id="number")
+            yield Input(placeholder=t("Surname"), id="surname")
+            yield Button(t("I'm here"), id="check-in", variant="success")
             yield Static(self._result_text(), id="pickup-result")
         yield NavBar()
 
@@ -51,16 +52,16 @@ class PickupScreen(Screen[None]):
             body = CheckIn(order_number=number, last_name=surname)
         except ValueError:
             # More than an order number or a surname can be: no order has it.
-            self.post_message(Problem(self.app.t("problem.order_not_found")))  # type: ignore[attr-defined]
+            self.post_message(Problem(self.app.t("We could not find that order.")))
             return
         self.check_in(body)
 
     @work(exclusive=True, group="check-in")
     async def check_in(self, body: CheckIn) -> None:
         try:
-            result = await self.app.client.call(Api.check_in(body))  # type: ignore[attr-defined]
+            result = await self.app.client.call(Api.check_in(body))
         except CommerceError as error:
-            self.post_message(Problem(self.app.explain(error)))  # type: ignore[attr-defined]
+            self.post_message(Problem(self.app.explain(error)))
             return
         self.result = result
         self.query_one("#pickup-result", Static).update(self._result_text())
@@ -71,17 +72,22 @@ class PickupScreen(Screen[None]):
             return ""
         app, due = self.app, ""
         if result.due_cents:
-            amount = app.money(result.due_cents)  # type: ignore[attr-defined]
-            due = f"\n[b]{app.t('pickup.due', amount=amount)}[/b]"  # type: ignore[attr-defined]
+            amount = app.money(result.due_cents)
+            due = "\n[b]" + app.t("To pay when you collect: {amount}", amount=amount) + "[/b]"
         return (f"[b]{result.number}[/b] · {result.customer_name or ''}\n"
                 f"{self._status_text(result)}{due}")
 
     def _status_text(self, result: CheckInResult) -> str:
         """What to do next, in the shopper's words (the core's sentence is English)."""
-        t, here = self.app.t, self.app.store_code  # type: ignore[attr-defined]
+        t, here = self.app.t, self.app.store_code
         if result.pickup_store and here and result.pickup_store != here:
-            return t("pickup.elsewhere", store=result.pickup_store_name or result.pickup_store)
-        by_status = {OrderStatus.READY_FOR_PICKUP: "pickup.ready",
-                     OrderStatus.COLLECTED: "pickup.collected",
-                     OrderStatus.CANCELLED: "pickup.cancelled"}
-        return t(by_status.get(result.status, "pickup.preparing"))
+            return t("This order is collected at {store}, not here.",
+                     store=result.pickup_store_name or result.pickup_store)
+        by_status = {
+            OrderStatus.READY_FOR_PICKUP:
+                N_("Your order is ready: please go to the click-and-collect desk."),
+            OrderStatus.COLLECTED: N_("This order has already been collected."),
+            OrderStatus.CANCELLED: N_("This order was cancelled. Please ask at a till."),
+        }
+        preparing = N_("Your order is being prepared. We have told the staff you are here.")
+        return t(by_status.get(result.status, preparing))

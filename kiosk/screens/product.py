@@ -10,9 +10,9 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
+from kiosk.base import KioskScreen
 from kiosk.messages import BasketChanged, StockChanged
 from kiosk.widgets.nav import NavBar
 from kiosk.widgets.variant_picker import VariantPicker, has_choices
@@ -24,7 +24,7 @@ RETRY_SECONDS = 3.0
 """How soon a product that could not be read is asked for again."""
 
 
-class ProductScreen(Screen[None]):
+class ProductScreen(KioskScreen[None]):
     def __init__(self, sku: str) -> None:
         super().__init__()
         self.sku = sku
@@ -35,7 +35,7 @@ class ProductScreen(Screen[None]):
     # -- layout -------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        t = self.app.t  # type: ignore[attr-defined]
+        t = self.app.t
         with VerticalScroll(id="product"):
             yield Label(self._name_text(), id="product-name", classes="title")
             yield Static(self._info_text(), id="product-info")
@@ -44,11 +44,11 @@ class ProductScreen(Screen[None]):
                     yield VariantPicker(self.detail, self.sku, id="picker")
             yield Static(self._stock_text(), id="stock")
         with Horizontal(id="product-actions"):
-            yield Button(t("product.add"), id="add", variant="success",
+            yield Button(t("Add to basket"), id="add", variant="success",
                          disabled=not self._here_count())
-            yield Button(t("product.order"), id="order", variant="primary",
+            yield Button(t("Order for pickup"), id="order", variant="primary",
                          disabled=self.availability is None)
-            yield Button(t("nav.back"), id="back")
+            yield Button(t("Back"), id="back")
         yield NavBar()
 
     def _name_text(self) -> str:
@@ -60,11 +60,12 @@ class ProductScreen(Screen[None]):
         detail = self.detail
         if detail is None:
             return ""
-        t, money = self.app.t, self.app.money  # type: ignore[attr-defined]
-        text = (f"[b]{money(detail.price_cents)}[/b] {t('product.vat')} · {detail.brand} · "
+        t, money = self.app.t, self.app.money
+        vat = t("VAT included")
+        text = (f"[b]{money(detail.price_cents)}[/b] {vat} · {detail.brand} · "
                 f"{detail.category_name}\n{detail.description}")
         if detail.final_sale:
-            text += f"\n[b]{t('product.final_sale')}[/b]"
+            text += "\n[b]" + t("Final sale: this product cannot be returned.") + "[/b]"
         return text
 
     def _here_count(self) -> int:
@@ -75,11 +76,12 @@ class ProductScreen(Screen[None]):
         stock = self.availability
         if stock is None:
             return self.trouble if self.detail is not None and self.trouble else ""
-        t = self.app.t  # type: ignore[attr-defined]
-        lines = [f"[b]{t('product.here')}: {self._here_count()}[/b]", f"{t('product.elsewhere')}:"]
+        t = self.app.t
+        here, elsewhere = t("Available here"), t("In other stores")
+        lines = [f"[b]{here}: {self._here_count()}[/b]", f"{elsewhere}:"]
         lines += [f"  {loc.name} ({loc.city}): {loc.available}"
                   for loc in stock.locations if loc.kind != "warehouse"]
-        lines.append(f"{t('product.online')}: {stock.online}")
+        lines.append(t("Online") + f": {stock.online}")
         return "\n".join(lines)
 
     async def render_detail(self) -> None:
@@ -121,12 +123,12 @@ class ProductScreen(Screen[None]):
     async def load(self) -> None:
         """Read the product and its stock; if the core is away, say so once and
         ask again by itself until it answers."""
-        client = self.app.client  # type: ignore[attr-defined]
+        client = self.app.client
         try:
             detail = await client.call(Api.product(self.sku))
             availability = await client.call(Api.availability(self.sku))
         except CommerceError as error:
-            self.trouble = self.app.explain(error)  # type: ignore[attr-defined]
+            self.trouble = self.app.explain(error)
             self.availability = None
             await self.render_detail()
             if not isinstance(error, NotFound):
@@ -149,7 +151,7 @@ class ProductScreen(Screen[None]):
     async def refresh_stock(self) -> None:
         """Stock of this product, and of its other sizes and colours (which of
         them are crossed out), read afresh."""
-        client = self.app.client  # type: ignore[attr-defined]
+        client = self.app.client
         try:
             self.availability = await client.call(Api.availability(self.sku))
             if self.detail is not None and has_choices(self.detail):
@@ -170,7 +172,7 @@ class ProductScreen(Screen[None]):
 
     @on(Button.Pressed, "#add")
     def add(self) -> None:
-        self.app.set_line(self.sku, self.app.qty_of(self.sku) + 1)  # type: ignore[attr-defined]
+        self.app.set_line(self.sku, self.app.qty_of(self.sku) + 1)
 
     @on(Button.Pressed, "#order")
     def order(self) -> None:

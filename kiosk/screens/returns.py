@@ -7,22 +7,24 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Label
 
+from kiosk.base import KioskScreen
 from kiosk.messages import Problem
 from kiosk.widgets.nav import NavBar
 from kiosk.widgets.qr import QrCode
 from shared.client import Api
 from shared.errors import CommerceError
+from shared.i18n import N_
 from shared.schemas.orders import OrderLineOut, OrderOut
 from shared.schemas.returns import ReturnCreate, ReturnLineIn, ReturnOut
 
-REASONS = ("size", "changed", "faulty")
+REASONS = {"size": N_("Wrong size"), "changed": N_("Changed my mind"), "faulty": N_("Faulty")}
+"""The reasons a shopper picks from, by the code the core records."""
 
 
-class ReturnScreen(Screen[None]):
+class ReturnScreen(KioskScreen[None]):
     """Drawn from what it holds (the order, the units chosen, the reason, the
     return once asked for), so a language switch keeps all of it; once the
     slip is there, it alone fills the screen, whole, for the desk to scan."""
@@ -38,39 +40,39 @@ class ReturnScreen(Screen[None]):
         """SKUs of the order that are never taken back (said on their line)."""
 
     def compose(self) -> ComposeResult:
-        t = self.app.t  # type: ignore[attr-defined]
+        t = self.app.t
         with Vertical(id="return"):
             yield Label(self._heading(), classes="title", id="return-title")
             if self.ret is None:
                 with VerticalScroll(id="return-lines"):
                     yield from self._lines()
                 with Horizontal(id="reasons"):
-                    for reason in REASONS:
-                        yield Button(t(f"return.reason_{reason}"), id=f"reason-{reason}",
+                    for reason, words in REASONS.items():
+                        yield Button(t(words), id=f"reason-{reason}",
                                      classes="reason",
                                      variant="primary" if reason == self.reason else "default")
-                yield Button(t("return.submit"), id="submit", variant="success")
+                yield Button(t("Prepare the return"), id="submit", variant="success")
             with Vertical(id="slip"):
                 yield from self._slip()
         yield NavBar()
 
     def _heading(self) -> str:
-        t = self.app.t  # type: ignore[attr-defined]
-        return f"{t('return.title')} · {self.order.number}" if self.order else t("return.title")
+        t = self.app.t
+        return t("Return") + (f" · {self.order.number}" if self.order else "")
 
     @staticmethod
     def _returnable(line: OrderLineOut) -> int:
         return max(0, line.qty_collected - line.qty_returned)
 
     def _lines(self) -> list[Horizontal]:
-        t, money = self.app.t, self.app.money  # type: ignore[attr-defined]
+        t, money = self.app.t, self.app.money
         rows = []
         for line in self.order.lines if self.order else []:
             final = line.sku in self.final_sale
             text = (f"{self.chosen.get(line.line_no, 0)}/{0 if final else self._returnable(line)}"
                     f" × {line.name}  {money(line.total_cents)}")
             if final:
-                text += f"  ({t('return.final_sale')})"
+                text += "  (" + t("final sale, not returnable") + ")"
             rows.append(Horizontal(
                 Label(text, classes="line-name"),
                 Button("−1", id=f"less-{line.line_no}", classes="less", disabled=final),
@@ -82,9 +84,10 @@ class ReturnScreen(Screen[None]):
         ret, app = self.ret, self.app
         if ret is None:
             return []
-        return [Label(app.t("return.slip", number=ret.number), id="slip-text",  # type: ignore[attr-defined]
+        return [Label(app.t("Take this code to the returns desk: {number}", number=ret.number),
+                      id="slip-text",
                       classes="title"),
-                Label(app.t("return.refund", amount=app.money(ret.refund_cents))),  # type: ignore[attr-defined]
+                Label(app.t("Expected refund: {amount}", amount=app.money(ret.refund_cents))),
                 Center(QrCode(ret.slip_code, id="slip-qr"))]
 
     def on_mount(self) -> None:
@@ -92,14 +95,14 @@ class ReturnScreen(Screen[None]):
 
     @work(exclusive=True, group="return")
     async def load(self) -> None:
-        client = self.app.client  # type: ignore[attr-defined]
+        client = self.app.client
         try:
             self.order = await client.call(Api.by_receipt(self.receipt_code))
             for sku in {line.sku for line in self.order.lines}:
                 if (await client.call(Api.product(sku))).final_sale:
                     self.final_sale.add(sku)
         except CommerceError as error:
-            self.post_message(Problem(self.app.explain(error)))  # type: ignore[attr-defined]
+            self.post_message(Problem(self.app.explain(error)))
             return
         self.query_one("#return-title", Label).update(self._heading())
         await self.show_lines()
@@ -131,7 +134,7 @@ class ReturnScreen(Screen[None]):
         lines = [ReturnLineIn(line_no=n, qty=q, reason=self.reason)
                  for n, q in self.chosen.items() if q]
         if not lines:
-            self.post_message(Problem(self.app.t("return.choose")))  # type: ignore[attr-defined]
+            self.post_message(Problem(self.app.t("Choose what you are returning.")))
             return
         self.request(ReturnCreate(receipt_code=self.receipt_code, lines=lines))
 
@@ -139,8 +142,8 @@ class ReturnScreen(Screen[None]):
     async def request(self, body: ReturnCreate) -> None:
         app = self.app
         try:
-            self.ret = await app.client.call(Api.create_return(body))  # type: ignore[attr-defined]
+            self.ret = await app.client.call(Api.create_return(body))
         except CommerceError as error:
-            self.post_message(Problem(app.explain(error)))  # type: ignore[attr-defined]
+            self.post_message(Problem(app.explain(error)))
             return
         await self.recompose()

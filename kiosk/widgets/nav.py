@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.widgets import Button, Input
 
+from kiosk.base import KioskHorizontal
 from kiosk.codes import is_code
 from kiosk.i18n import LANGUAGES
 
 
-class NavBar(Horizontal):
+class NavBar(KioskHorizontal):
     DEFAULT_CSS = """
     NavBar { height: auto; dock: bottom; padding: 0 1; }
     NavBar Button { margin: 0 1 0 0; min-width: 8; }
@@ -21,13 +21,13 @@ class NavBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         app = self.app
-        yield Button(app.t("nav.home"), id="nav-home")  # type: ignore[attr-defined]
-        yield Button(app.t("nav.basket", count=app.basket_count()),  # type: ignore[attr-defined]
+        yield Button(app.t("Home"), id="nav-home")
+        yield Button(app.t("Basket ({count})", count=app.basket_count()),
                      id="nav-basket", variant="primary")
-        yield Button(app.t("nav.pickup"), id="nav-pickup")  # type: ignore[attr-defined]
+        yield Button(app.tp("nav", "Collect an order"), id="nav-pickup")
         for code in LANGUAGES:
             yield Button(code.upper(), id=f"lang-{code}", classes="lang")
-        yield Input(placeholder=app.t("scan.placeholder"), id="scan", max_length=200)  # type: ignore[attr-defined]
+        yield Input(placeholder=app.t("Scan a code here"), id="scan", max_length=200)
 
     @on(Button.Pressed, "#nav-home")
     def home(self) -> None:
@@ -57,7 +57,7 @@ class NavBar(Horizontal):
 
     @on(Button.Pressed, "#nav-basket")
     def basket(self) -> None:
-        self.app.action_basket()  # type: ignore[attr-defined]
+        self.app.action_basket()
 
     @on(Button.Pressed, "#nav-pickup")
     def pickup(self) -> None:
@@ -68,9 +68,9 @@ class NavBar(Horizontal):
     @on(Button.Pressed, ".lang")
     def language(self, event: Button.Pressed) -> None:
         """Asked of the app, not done here: this button is redrawn with the screen."""
-        self.app.call_later(self.app.action_language,  # type: ignore[attr-defined]
+        self.app.call_later(self.app.action_language,
                             (event.button.id or "lang-it").removeprefix("lang-"))
 
     def refresh_count(self) -> None:
-        self.query_one("#nav-basket", Button).label = self.app.t(  # type: ignore[attr-defined]
-            "nav.basket", count=self.app.basket_count())  # type: ignore[attr-defined]
+        self.query_one("#nav-basket", Button).label = self.app.t(
+            "Basket ({count})", count=self.app.basket_count())

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import ItemGrid, Vertical
+from textual.containers import ItemGrid
 from textual.message import Message
 from textual.widgets import Button, Label, Static
 
+from kiosk.base import KioskVertical
+from shared.i18n import N_
 from shared.schemas.catalog import ProductDetail, VariantOut
 
 
@@ -27,7 +29,10 @@ def has_choices(detail: ProductDetail) -> bool:
     return bool(detail.colours or detail.sizes)
 
 
-class VariantPicker(Vertical):
+CROSSED_OUT = N_("Crossed out: none in this store right now (you can still order it).")
+
+
+class VariantPicker(KioskVertical):
     DEFAULT_CSS = """
     VariantPicker { height: auto; }
     VariantPicker ItemGrid { height: auto; grid-gutter: 0 1; }
@@ -70,10 +75,10 @@ class VariantPicker(Vertical):
                     None)
 
     def compose(self) -> ComposeResult:
-        t = self.app.t  # type: ignore[attr-defined]
+        t = self.app.t
         current, crossed = self.current, False
         if self.detail.colours:
-            yield Label(f"{t('product.colour')}: [b]{self._colour_name(current.colour)}[/b]",
+            yield Label(t("Colour") + f": [b]{self._colour_name(current.colour)}[/b]",
                         classes="section", id="colour-label")
             with ItemGrid(id="colours", min_column_width=14, max_column_width=22):
                 for index, colour in enumerate(self.detail.colours):
@@ -81,9 +86,9 @@ class VariantPicker(Vertical):
                     crossed |= out
                     yield self._button(self._colour_name(colour), f"colour-{index}", "colour",
                                        selected=colour == current.colour, out=out,
-                                       why=t("product.none_here") if out else "")
+                                       why=t(CROSSED_OUT) if out else "")
         if self.detail.sizes:
-            yield Label(f"{t('product.size')}: [b]{current.size or ''}[/b]",
+            yield Label(t("Size") + f": [b]{current.size or ''}[/b]",
                         classes="section", id="size-label")
             with ItemGrid(id="sizes", min_column_width=8, max_column_width=12):
                 for index, size in enumerate(self.detail.sizes):
@@ -92,13 +97,13 @@ class VariantPicker(Vertical):
                     crossed |= out
                     button = self._button(size, f"size-{index}", "size",
                                           selected=size == current.size, out=out,
-                                          why=t("product.none_here") if out else "")
+                                          why=t(CROSSED_OUT) if out else "")
                     if variant is None:
                         button.disabled = True
-                        button.tooltip = t("product.not_made")
+                        button.tooltip = t("Not made in this colour")
                     yield button
         if crossed:
-            yield Static(t("product.none_here"), id="variant-note")
+            yield Static(t(CROSSED_OUT), id="variant-note")
 
     @staticmethod
     def _button(label: str, id: str, kind: str, *, selected: bool, out: bool, why: str

@@ -41,9 +41,9 @@ class AmountDialog(StaffDialog[tuple[int, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="amount-dialog", classes="dialog"):
             yield Label(self.title_text, classes="title")
-            yield Input(id="amount", placeholder="e.g. 50 or 50,00")
+            yield Input(id="amount", placeholder=self.t("e.g. 50 or 50,00"))
             if self.ask_reason:
-                yield Input(id="reason", placeholder="Reason, e.g. change from the safe")
+                yield Input(id="reason", placeholder=self.t("Reason, e.g. change from the safe"))
             yield Label("", id="amount-error", classes="-error")
 
     def on_mount(self) -> None:
@@ -67,12 +67,12 @@ class AmountDialog(StaffDialog[tuple[int, str] | None]):
         text = self.query_one("#amount", Input).value
         cents = self.default_cents if not text.strip() else parse_amount(text)
         if cents is None:
-            self._error("Type an amount, e.g. 50,00")
+            self._error(self.t("Type an amount, e.g. 50,00"))
             self.query_one("#amount", Input).focus()
             return
         reason = self.query_one("#reason", Input).value.strip() if self.ask_reason else ""
         if self.ask_reason and not reason:
-            self._error("Say why, e.g. 'change from the safe' or 'cash drop'.")
+            self._error(self.t("Say why, e.g. 'change from the safe' or 'cash drop'."))
             return
         self.dismiss((cents, reason))
 

@@ -23,10 +23,11 @@ class CashDialog(StaffDialog[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="cash"):
-            yield Label(f"Due {self.due_text}. Cash handed over (Enter = exact):",
+            yield Label(self.t("Due {due}. Cash handed over (Enter = exact):", due=self.due_text),
                         classes="title")
-            yield Label("Less than due pays part; take the rest by card, gift card or points.")
-            yield Input(id="tendered", placeholder="e.g. 50 or 50,00")
+            yield Label(self.t("Less than due pays part; take the rest by card, gift card or "
+                               "points."))
+            yield Input(id="tendered", placeholder=self.t("e.g. 50 or 50,00"))
             yield Label("", id="cash-error")
 
     @on(Input.Submitted, "#tendered")
@@ -36,10 +37,10 @@ class CashDialog(StaffDialog[int | None]):
             return
         cents = parse_amount(event.value)
         if cents is None:
-            self.query_one("#cash-error", Label).update("Type an amount, e.g. 50,00")
+            self.query_one("#cash-error", Label).update(self.t("Type an amount, e.g. 50,00"))
             return
         if cents <= 0:
-            self.query_one("#cash-error", Label).update("Type the cash handed over.")
+            self.query_one("#cash-error", Label).update(self.t("Type the cash handed over."))
             return
         self.dismiss(cents)
 

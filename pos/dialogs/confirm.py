@@ -18,17 +18,18 @@ class ConfirmDialog(StaffDialog[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm_no"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes") -> None:
+    def __init__(self, question: str, yes: str | None = None) -> None:
         super().__init__()
         self.question, self.yes = question, yes
+        """``yes`` names what Yes does; by default it says "Yes" in the till's language."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm", classes="dialog"):
             yield Label(self.question, id="confirm-question", classes="title")
-            yield Label("Y yes · N or Esc no")
+            yield Label(self.t("Y yes · N or Esc no"))
             with Horizontal():
-                yield Button(self.yes, id="yes", variant="error")
-                yield Button("No, go back", id="no", variant="primary")
+                yield Button(self.yes or self.t("Yes"), id="yes", variant="error")
+                yield Button(self.t("No, go back"), id="no", variant="primary")
 
     def on_mount(self) -> None:
         # The safe answer has the focus: a stray Enter keeps the sale.

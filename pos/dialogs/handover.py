@@ -32,12 +32,13 @@ class HandoverDialog(StaffDialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="handover", classes="dialog"):
-            yield Label(f"Hand over {self.number} without a code", classes="title")
+            yield Label(self.t("Hand over {number} without a code", number=self.number),
+                        classes="title")
             yield Label(self.summary, id="handover-summary")
-            yield Static("Ask for the shopper's surname (and an ID if in doubt); "
-                         "type it as they say it, then Enter. Escape cancels.")
+            yield Static(self.t("Ask for the shopper's surname (and an ID if in doubt); "
+                                "type it as they say it, then Enter. Escape cancels."))
             # No longer than ``Collect.last_name`` takes: a longer one raised past the counter.
-            yield Input(id="surname", placeholder="Surname", max_length=60)
+            yield Input(id="surname", placeholder=self.t("Surname"), max_length=60)
             yield Label("", id="handover-error", classes="-error")
 
     def on_mount(self) -> None:
@@ -48,7 +49,7 @@ class HandoverDialog(StaffDialog[str | None]):
         surname = event.value.strip()
         if not surname:
             self.query_one("#handover-error", Label).update(
-                "Type the surname the shopper gives.")
+                self.t("Type the surname the shopper gives."))
             return
         self.dismiss(surname)
 

@@ -31,14 +31,14 @@ class ReceiptChoiceDialog(StaffDialog[Choice]):
     def compose(self) -> ComposeResult:
         with Vertical(id="receipt-choice", classes="dialog"):
             yield Label(self.summary, classes="title", id="choice-summary")
-            yield Label("Receipt? P print · D digital (QR on the customer display) · "
-                        "E email · N none")
+            yield Label(self.t("Receipt? P print · D digital (QR on the customer display) · "
+                               "E email · N none"))
             with Horizontal(id="choice-buttons"):
-                yield Button("Print", id="print", variant="primary")
-                yield Button("Digital", id="digital")
-                yield Button("Email", id="email")
-                yield Button("None", id="none")
-            yield Input(id="receipt-email", placeholder="Customer's email, then Enter",
+                yield Button(self.t("Print"), id="print", variant="primary")
+                yield Button(self.t("Digital"), id="digital")
+                yield Button(self.t("Email"), id="email")
+                yield Button(self.t("None"), id="none")
+            yield Input(id="receipt-email", placeholder=self.t("Customer's email, then Enter"),
                         value=self.email or "")
             yield Label("", id="choice-error", classes="-error")
 
@@ -69,6 +69,6 @@ class ReceiptChoiceDialog(StaffDialog[Choice]):
         try:  # the request's own check, so what is sent can be sent
             ReceiptEmail(email=address)
         except ValueError:
-            self.query_one("#choice-error", Label).update("That is not an email address.")
+            self.query_one("#choice-error", Label).update(self.t("That is not an email address."))
             return
         self.dismiss(("email", address))

@@ -24,9 +24,9 @@ class SupervisorDialog(StaffDialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="supervisor", classes="dialog"):
-            yield Label("Supervisor approval", classes="title")
+            yield Label(self.t("Supervisor approval"), classes="title")
             yield Label(self.why, id="supervisor-why")
-            yield Label("Supervisor: type your PIN and press Enter (Esc cancels)")
+            yield Label(self.t("Supervisor: type your PIN and press Enter (Esc cancels)"))
             yield Input(password=True, id="supervisor-pin", max_length=8, restrict=r"[0-9]*")
             yield Label("", id="supervisor-error", classes="-error")
 
@@ -57,7 +57,7 @@ class SupervisorDialog(StaffDialog[str | None]):
         if not Role(session.staff.role).at_least(Role.SUPERVISOR):
             # Never say whose PIN it was: the cashier next to them is watching.
             self.query_one("#supervisor-error", Label).update(
-                "That PIN cannot approve this: a supervisor's PIN is needed.")
+                self.t("That PIN cannot approve this: a supervisor's PIN is needed."))
             return
         if offline is not None:
             await offline.remember(pin, session)  # so they can approve here offline
@@ -69,16 +69,16 @@ class SupervisorDialog(StaffDialog[str | None]):
         offline = self.app.offline
         if offline is None:  # a till without offline mode: the core must answer
             self.query_one("#supervisor-error", Label).update(
-                "The store system is not answering; try again in a moment.")
+                self.t("The store system is not answering; try again in a moment."))
             return
         offline.went_offline()
         approval = await offline.approve(pin)
         if approval is None:
             self.query_one("#supervisor-error", Label).update(
-                "Offline: approval locked for a few minutes after wrong PINs."
+                self.t("Offline: approval locked for a few minutes after wrong PINs.")
                 if offline.approvers.locked() else
-                "Offline, only a supervisor who typed their PIN on this till today can "
-                "approve.")
+                self.t("Offline, only a supervisor who typed their PIN on this till today can "
+                       "approve."))
             return
         self.dismiss(approval.token)
 

@@ -79,9 +79,9 @@ class UnlockDeviceDialog(StaffDialog[None]):
         pin, event.input.value = event.value, ""
         device = self.chosen
         if device is None:
-            self.say("Choose a device first.")
+            self.say(self.t("Choose a device first."))
         elif pin and not is_pin_shaped(pin):
-            self.say(NOT_A_PIN)
+            self.say(self.t(NOT_A_PIN))
         elif pin:
             self.unlock(device, pin)
 

@@ -7,6 +7,7 @@ import httpx
 from textual.app import App
 
 from pos.display.screens.customer import CustomerScreen
+from pos.display.texts import words
 from pos.settings import PosSettings
 from shared.client import AsyncCommerceClient
 from shared.money import format_money
@@ -23,6 +24,7 @@ class DisplayApp(App[None]):
         super().__init__()
         self.client = client
         self.settings = settings
+        self.t = words(settings.display_language)
 
     def on_mount(self) -> None:
         self.push_screen(CustomerScreen())

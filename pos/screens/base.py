@@ -1,5 +1,6 @@
 """What every till screen and dialog shares: the app, typed as the till's, and the
-status line.
+status line, and
+the cashier's words in the till's language.
 
 Textual types ``Screen.app`` as any ``App``; every till screen reads the till's
 own state through it (the client, the signed-in staff, the printer), and
@@ -29,6 +30,10 @@ class StaffScreen(Screen[ResultT]):
     def app(self) -> PosApp:  # type: ignore[override]
         return cast("PosApp", super().app)
 
+    def t(self, message: str, **values: object) -> str:
+        """``message`` (English) in the till's language (``OMNITILL_TILL_LANGUAGE``)."""
+        return self.app.t(message, **values)
+
     def say(self, text: str, error: bool = False) -> None:
         """The screen's one status line (``#status``): what happened, or what to fix."""
         status = self.query_one("#status", Label)
@@ -42,3 +47,7 @@ class StaffDialog(ModalScreen[ResultT]):
     @property
     def app(self) -> PosApp:  # type: ignore[override]
         return cast("PosApp", super().app)
+
+    def t(self, message: str, **values: object) -> str:
+        """``message`` (English) in the till's language (``OMNITILL_TILL_LANGUAGE``)."""
+        return self.app.t(message, **values)

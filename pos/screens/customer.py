@@ -39,17 +39,19 @@ class CustomerScreen(StaffScreen[CustomerOut | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="customer"):
-            yield Label("Customer", classes="title")
-            yield Input(placeholder="Scan a loyalty card, or type phone, email or surname",
-                        id="find")
+            yield Label(self.t("Customer"), classes="title")
+            yield Input(placeholder=self.t("Scan a loyalty card, or type phone, email or "
+                                           "surname"), id="find")
             yield OptionList(id="matches")
             yield Static("", id="profile")
             yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
+        t = self.t
         self.query_one("#history", DataTable).add_columns(
-            "Date", "Order", "Channel", "Store", "Status", "Total", "Returned", "Net")
+            t("Date"), t("Order"), t("Channel"), t("Store"), t("Status"), t("Total"),
+            t("Returned"), t("Net"))
         self.query_one("#find", Input).focus()
         self.query_one("#matches", OptionList).display = False
 
@@ -71,7 +73,7 @@ class CustomerScreen(StaffScreen[CustomerOut | None]):
     @work(exclusive=True)
     async def look_up(self, text: str) -> None:
         client = self.app.client
-        self._forget("Searching…")
+        self._forget(self.t("Searching…"))
         try:
             if text.upper().startswith("OT1:L:"):
                 card = (await client.call(Api.scan(text))).reference or ""
@@ -82,7 +84,7 @@ class CustomerScreen(StaffScreen[CustomerOut | None]):
             self._forget(self.app.explain(error))
             return
         if not found:
-            self._forget("No customer found.")
+            self._forget(self.t("No customer found."))
             return
         self.found = found
         if len(found) > 1:
@@ -93,7 +95,7 @@ class CustomerScreen(StaffScreen[CustomerOut | None]):
             matches.highlighted = 0
             matches.focus()
             self.query_one("#profile", Static).update(
-                f"{len(found)} customers match: choose one (Enter).")
+                self.t("Customers matching: {count}. Choose one (Enter).", count=len(found)))
             return
         self.show(found[0])
 
@@ -135,7 +137,7 @@ class CustomerScreen(StaffScreen[CustomerOut | None]):
     def action_attach(self) -> None:
         if self.customer is None:
             self.query_one("#profile", Static).update(
-                "Nobody to attach: find the customer first.")
+                self.t("Nobody to attach: find the customer first."))
             return
         self.dismiss(self.customer)
 

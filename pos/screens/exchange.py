@@ -219,9 +219,11 @@ class ExchangeScreen(StaffScreen[tuple[ExchangeOut, str] | None]):
             any(p.tender == "cash" for p in done.refunds)
         drawer = await kick_drawer(app) if cash else None
         store, locale = app.here, app.settings.locale
+        language = app.settings.receipt_language
 
         def layout(width: int) -> list[str]:
-            return exchange_receipt_lines(done, store, locale=locale, width=width)
+            return exchange_receipt_lines(done, store, locale=locale, width=width,
+                                          language=language)
 
         _, printed = await print_document(app, layout(42),
                                           lambda printer: print_lines(printer, layout),

@@ -14,10 +14,13 @@ from pos.pin_shape import NOT_A_PIN, is_pin_shaped
 from pos.screens.base import StaffScreen
 from shared.client import Api
 from shared.errors import CommerceError
+from shared.i18n import N_
 
-SIGN_IN_PROMPT = "Type your PIN and press Enter"
-UNLOCK_PROMPT = "Supervisor: type your PIN and press Enter to unlock this till (Esc: back)"
-UNLOCK_HINT = "Press F5: a supervisor types their PIN to unlock the till now."
+SIGN_IN_PROMPT = N_("Type your PIN and press Enter")
+UNLOCK_PROMPT = N_("Supervisor: type your PIN and press Enter to unlock this till (Esc: back)")
+UNLOCK_HINT = N_("Press F5: a supervisor types their PIN to unlock the till now.")
+SIGN_IN_TITLE = N_("Omnitill — sign in")
+UNLOCK_TITLE = N_("Omnitill — supervisor unlock")
 
 
 class LoginScreen(StaffScreen[None]):
@@ -33,8 +36,8 @@ class LoginScreen(StaffScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login"):
-            yield Label("Omnitill — sign in", id="login-title", classes="title")
-            yield Label(SIGN_IN_PROMPT, id="login-prompt")
+            yield Label(self.t(SIGN_IN_TITLE), id="login-title", classes="title")
+            yield Label(self.t(SIGN_IN_PROMPT), id="login-prompt")
             yield Input(password=True, id="pin", max_length=8, restrict=r"[0-9]*")
             yield Label("", id="login-error")
 
@@ -43,9 +46,9 @@ class LoginScreen(StaffScreen[None]):
 
     def watch_unlocking(self, unlocking: bool) -> None:
         self.query_one("#login-title", Label).update(
-            "Omnitill — supervisor unlock" if unlocking else "Omnitill — sign in")
+            self.t(UNLOCK_TITLE if unlocking else SIGN_IN_TITLE))
         self.query_one("#login-prompt", Label).update(
-            UNLOCK_PROMPT if unlocking else SIGN_IN_PROMPT)
+            self.t(UNLOCK_PROMPT if unlocking else SIGN_IN_PROMPT))
         self.query_one("#pin", Input).focus()
 
     def action_supervisor_unlock(self) -> None:
@@ -61,7 +64,7 @@ class LoginScreen(StaffScreen[None]):
         if not pin:
             return
         if self.unlocking and not is_pin_shaped(pin):
-            self._say(NOT_A_PIN)
+            self._say(self.t(NOT_A_PIN))
         elif self.unlocking:
             self.unlock(pin)
         else:
@@ -73,7 +76,7 @@ class LoginScreen(StaffScreen[None]):
     def _explain(self, error: CommerceError) -> str:
         text: str = self.app.explain(error)
         if error.code == "device_locked" and error.context.get("lock") == "pin":
-            text += "\n" + UNLOCK_HINT
+            text += "\n" + self.t(UNLOCK_HINT)
         return text
 
     @work(exclusive=True)
@@ -85,8 +88,10 @@ class LoginScreen(StaffScreen[None]):
             self._say(self._explain(error))
             return
         self.unlocking = False
-        self._say(f"Unlocked by {done.by.name}. " + SIGN_IN_PROMPT + "."
-                  if done.unlocked else "The till was not locked. " + SIGN_IN_PROMPT + ".")
+        prompt = self.t(SIGN_IN_PROMPT)
+        self._say(self.t("Unlocked by {name}. {prompt}.", name=done.by.name, prompt=prompt)
+                  if done.unlocked else
+                  self.t("The till was not locked. {prompt}.", prompt=prompt))
 
     @work(exclusive=True)
     async def sign_in(self, pin: str) -> None:

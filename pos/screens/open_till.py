@@ -23,11 +23,12 @@ class OpenTillScreen(StaffScreen[None]):
     def compose(self) -> ComposeResult:
         app = self.app
         with Vertical(id="open-till"):
-            yield Label(f"{app.store.name if app.store else ''} — the till is closed",
-                        classes="title")
-            yield Label("Count the float into the drawer, type it and press Enter "
-                        f"(Enter alone = {app.money(DEFAULT_FLOAT_CENTS)}).")
-            yield Input(id="float", placeholder="e.g. 150,00")
+            yield Label(self.t("{store} — the till is closed",
+                               store=app.store.name if app.store else ""), classes="title")
+            yield Label(self.t("Count the float into the drawer, type it and press Enter "
+                               "(Enter alone = {amount}).",
+                               amount=app.money(DEFAULT_FLOAT_CENTS)))
+            yield Input(id="float", placeholder=self.t("e.g. 150,00"))
             yield Label("", id="status")
         yield Footer()
 
@@ -38,7 +39,7 @@ class OpenTillScreen(StaffScreen[None]):
     def typed(self, event: Input.Submitted) -> None:
         cents = DEFAULT_FLOAT_CENTS if not event.value.strip() else parse_amount(event.value)
         if cents is None:
-            self.query_one("#status", Label).update("Type an amount, e.g. 150,00")
+            self.query_one("#status", Label).update(self.t("Type an amount, e.g. 150,00"))
             return
         self.open_till(cents)
 
@@ -53,7 +54,7 @@ class OpenTillScreen(StaffScreen[None]):
             if error.code != "till_open":  # opened meanwhile from elsewhere: carry on
                 self.query_one("#status", Label).update(app.explain(error))
                 return
-        app.notify(f"Till open with a float of {app.money(cents)}.")
+        app.notify(self.t("Till open with a float of {amount}.", amount=app.money(cents)))
         app.switch_screen(SellScreen())
 
     def action_sign_out(self) -> None:

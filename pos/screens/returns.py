@@ -414,11 +414,12 @@ class ReturnsScreen(StaffScreen[None]):
         app = self.app
         items = await return_items(app.client, ret)
         copy_at = copy_time(app, ret.number)
+        language = app.settings.receipt_language
         lines = return_receipt_lines(ret, app.here, locale=app.settings.locale,
-                                     items=items, copy_at=copy_at)
+                                     items=items, copy_at=copy_at, language=language)
         _, printed = await print_document(app, lines, lambda printer: print_return_receipt(
             printer, ret, app.here, locale=app.settings.locale, items=items,
-            copy_at=copy_at), document=ret.number)
+            copy_at=copy_at, language=language), document=ret.number)
         return printed
 
     @work(group="print")

@@ -30,12 +30,13 @@ from pos.screens.base import StaffScreen
 from pos.till_report import report_lines
 from shared.client import Api
 from shared.errors import CommerceError
+from shared.i18n import N_
 from shared.receipt import WIDTH, print_lines
 from shared.schemas.enums import Role
 from shared.schemas.tills import CashMovementIn, TillClose, TillReport
 
-BLIND_VARIANCE = ("The count is off by more than the till allows: a supervisor must approve "
-                  "closing with it (or count again).")
+BLIND_VARIANCE = N_("The count is off by more than the till allows: a supervisor must "
+                    "approve closing with it (or count again).")
 """Said instead of the core's message, which gives the variance's size."""
 
 
@@ -57,9 +58,9 @@ class TillScreen(StaffScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="till"):
-            yield Label("Till session", classes="title", id="till-title")
+            yield Label(self.t("Till session"), classes="title", id="till-title")
             with VerticalScroll(id="report-box"):
-                yield Static("Loading…", id="report", markup=False)
+                yield Static(self.t("Loading…"), id="report", markup=False)
             yield Label("", id="status")
         yield Footer()
 
@@ -95,7 +96,8 @@ class TillScreen(StaffScreen[None]):
 
     @work(exclusive=True, group="till")
     async def move(self, kind: str) -> None:
-        title = "Cash into the drawer" if kind == "in" else "Cash out of the drawer"
+        title = self.t("Cash into the drawer") if kind == "in" \
+            else self.t("Cash out of the drawer")
         typed = await self.app.push_screen_wait(AmountDialog(title, ask_reason=True))
         if typed is None:
             return
@@ -106,7 +108,10 @@ class TillScreen(StaffScreen[None]):
         except CommerceError as error:
             self.say(self.app.explain(error), error=True)
             return
-        said = f"Cash {kind}: {self.app.money(cents)} ({reason})."
+        amount = self.app.money(cents)
+        said = self.t("Cash in: {amount} ({reason}).", amount=amount, reason=reason) \
+            if kind == "in" else \
+            self.t("Cash out: {amount} ({reason}).", amount=amount, reason=reason)
         self.say(said)
         problem = await kick_drawer(self.app)
         if problem:
@@ -122,7 +127,7 @@ class TillScreen(StaffScreen[None]):
 
     def _open(self) -> bool:
         if self.report is not None and self.report.kind == "Z":
-            self.say("The till is closed.", error=True)
+            self.say(self.t("The till is closed."), error=True)
             return False
         return True
 
@@ -132,7 +137,7 @@ class TillScreen(StaffScreen[None]):
             return
         app = self.app
         typed = await app.push_screen_wait(AmountDialog(
-            "Count the cash in the drawer and type the total"))
+            self.t("Count the cash in the drawer and type the total")))
         if typed is None:
             return
         call = Api.close_till(TillClose(counted_cents=typed[0]))
@@ -142,19 +147,19 @@ class TillScreen(StaffScreen[None]):
             except CommerceError as error:
                 if error.code != "variance_needs_supervisor":
                     raise
-                token = await app.push_screen_wait(SupervisorDialog(BLIND_VARIANCE))
+                token = await app.push_screen_wait(SupervisorDialog(self.t(BLIND_VARIANCE)))
                 if token is None:
-                    self.say(BLIND_VARIANCE, error=True)
+                    self.say(self.t(BLIND_VARIANCE), error=True)
                     return
                 report = await app.client.call(call.approved_by(token))
         except CommerceError as error:
             self.say(app.explain(error), error=True)
             return
         self.show(report)
-        self.query_one("#till-title", Label).update("Till closed — Z report")
+        self.query_one("#till-title", Label).update(self.t("Till closed — Z report"))
         fiscal = await close_fiscal_day(app)  # the RT's own daily closure, with the till's
-        self.say(" ".join(x for x in ("Till closed.", fiscal,
-                                      "F8 prints the Z report; Esc signs out.") if x))
+        self.say(" ".join(x for x in (self.t("Till closed."), fiscal,
+                                      self.t("F8 prints the Z report; Esc signs out.")) if x))
 
     @work(group="print")
     async def action_print(self) -> None:
@@ -166,7 +171,7 @@ class TillScreen(StaffScreen[None]):
         def layout(width: int) -> list[str]:
             return report_lines(report, money, self._time, width, blind=blind)
 
-        self.say("Printing the report…")
+        self.say(self.t("Printing the report…"))
         printed, outcome = await print_document(
             self.app, layout(WIDTH), lambda printer: print_lines(printer, layout),
             what="report")

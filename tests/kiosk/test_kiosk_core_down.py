@@ -53,7 +53,8 @@ async def test_browse_says_it_once_and_comes_back_by_itself(core_app, seeded_sql
                          what="the calm offline line")
         await pilot.press(*"polo")
         await settle(app, pilot)
-        assert rows(app) == [app.t("error.offline")]
+        assert rows(app) == [
+            app.t("The store system is not answering. Please try again in a moment.")]
         assert not app._notifications  # not one message per keystroke
         switch.down = False
         await wait_until(app, pilot, lambda: bool(app.screen.query(".tile"))

@@ -32,11 +32,11 @@ from pos.display.mirror import (
     sale_of_order,
     step_for,
 )
-from pos.display.texts import say
 from pos.display.widgets import SaleView, ThanksView, WelcomeView
 from shared.client import Api, Call
 from shared.errors import CommerceError, Forbidden, NotFound, Unauthorized
 from shared.events import afollow_events
+from shared.i18n import N_
 from shared.schemas.enums import CartStatus, DeviceKind, OrderStatus
 from shared.schemas.orders import CartOut
 
@@ -44,6 +44,9 @@ if TYPE_CHECKING:
     from pos.display.app import DisplayApp
 
 T = TypeVar("T")
+
+CONNECTING = N_("Connecting to the till…")
+"""The one calm line the shopper reads while the core does not answer."""
 
 THANKS_SECONDS = 30.0
 """How long the thank-you and receipt QR stay up when the till does not start
@@ -76,9 +79,10 @@ class CustomerScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Label("", id="store")
         with ContentSwitcher(initial="welcome", id="views"):
-            yield WelcomeView(id="welcome")
-            yield SaleView(id="sale")
-            yield ThanksView(id="thanks")
+            t = self.display_app.t
+            yield WelcomeView(t, id="welcome")
+            yield SaleView(t, id="sale")
+            yield ThanksView(t, id="thanks")
         yield Label("", id="link")
 
     def on_mount(self) -> None:
@@ -94,7 +98,8 @@ class CustomerScreen(Screen[None]):
         who = await self._answer(Api.whoami())
         if who.device.kind != DeviceKind.POS:
             # Only the till's own token sees the till's baskets and sales.
-            self.post_message(LinkChanged(say("not_a_till")))
+            self.post_message(LinkChanged(self.display_app.t(
+                "This display needs its till's device token.")))
             return
         store = who.device.store_code
         self.device_id = who.device.id
@@ -114,9 +119,10 @@ class CustomerScreen(Screen[None]):
             try:
                 answer = await self.display_app.client.call(call)
             except CommerceError as error:
-                self.post_message(LinkChanged(say(
-                    "not_registered" if isinstance(error, Unauthorized | Forbidden)
-                    else "connecting")))
+                t = self.display_app.t
+                self.post_message(LinkChanged(
+                    t("This display is not registered with the store system.")
+                    if isinstance(error, Unauthorized | Forbidden) else t(CONNECTING)))
                 await asyncio.sleep(RETRY_SECONDS)
                 continue
             self.post_message(LinkChanged(None))
@@ -131,7 +137,7 @@ class CustomerScreen(Screen[None]):
             except (NotFound, Forbidden):
                 return None
             except CommerceError:
-                self.post_message(LinkChanged(say("connecting")))
+                self.post_message(LinkChanged(self.display_app.t(CONNECTING)))
                 if attempt + 1 < FETCH_ATTEMPTS:
                     await asyncio.sleep(RETRY_SECONDS / FETCH_ATTEMPTS)
                 continue
@@ -168,7 +174,7 @@ class CustomerScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A follower that fell over is started again: this screen runs unattended."""
         if event.worker.group == "follow" and event.state == WorkerState.ERROR:
-            self.post_message(LinkChanged(say("connecting")))
+            self.post_message(LinkChanged(self.display_app.t(CONNECTING)))
             self.set_timer(RETRY_SECONDS, self.follow)
 
     # -- the handlers: all looks ------------------------------------------------

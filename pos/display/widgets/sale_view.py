@@ -16,23 +16,23 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Digits, Label, Static
 
 from pos.display.mirror import Sale
-from pos.display.texts import say
+from pos.display.texts import Words
 from pos.display.widgets.line import show_line
 
 Money = Callable[[int], str]
 
 
-def lines_table(sale: Sale, money: Money) -> Table:
+def lines_table(sale: Sale, money: Money, t: Words) -> Table:
     """The lines, with a discount column only when some line has a discount."""
     discounted = any(line.discount_cents for line in sale.lines)
     table = Table(box=None, expand=True, show_edge=False, pad_edge=False,
                   header_style="bold")
-    table.add_column(say("item"), ratio=1, no_wrap=True, overflow="ellipsis")
-    table.add_column(say("qty"), justify="right")
-    table.add_column(say("price"), justify="right")
+    table.add_column(t("Item"), ratio=1, no_wrap=True, overflow="ellipsis")
+    table.add_column(t("Qty"), justify="right")
+    table.add_column(t("Price"), justify="right")
     if discounted:
-        table.add_column(say("discount").strip().capitalize(), justify="right")
-    table.add_column(say("line_total"), justify="right")
+        table.add_column(t("Discount"), justify="right")
+    table.add_column(t("Total"), justify="right")
     for line in sale.lines:
         cells = [line.name, str(line.qty), money(line.unit_price_cents)]
         if discounted:
@@ -42,34 +42,40 @@ def lines_table(sale: Sale, money: Money) -> Table:
     return table
 
 
-def points_text(sale: Sale) -> str:
+def points_text(sale: Sale, t: Words) -> str:
     parts = []
     if sale.points_to_earn:
-        parts.append(say("earn", points=sale.points_to_earn))
+        parts.append(t("You will earn {points} points", points=sale.points_to_earn))
     if sale.points_balance is not None:
-        parts.append(say("balance", points=sale.points_balance))
+        parts.append(t("Balance: {points} points", points=sale.points_balance))
     return " · ".join(parts)
 
 
 class SaleView(Vertical):
+    def __init__(self, t: Words, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.t = t
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="sale-scroll"):
             yield Static("", id="sale-lines")
         with Horizontal(id="sale-total-row"):
-            yield Label(say("total"), id="sale-total-label")
+            yield Label(self.t("Total"), id="sale-total-label")
             yield Digits("", id="sale-total")
         yield Label("", id="sale-customer")
         yield Label("", id="sale-points")
         yield Label("", id="sale-paying")
 
     def show(self, sale: Sale, money: Money) -> None:
-        self.query_one("#sale-lines", Static).update(lines_table(sale, money))
+        t = self.t
+        self.query_one("#sale-lines", Static).update(lines_table(sale, money, t))
         # The newest line is the one the shopper is looking for.
         self.query_one("#sale-scroll", VerticalScroll).scroll_end(animate=False)
         self.query_one("#sale-total", Digits).update(money(sale.total_cents))
         show_line(self.query_one("#sale-customer", Label),
-                  say("hello", name=sale.customer_name) if sale.customer_name else "")
-        show_line(self.query_one("#sale-points", Label), points_text(sale))
+                  t("Hello {name}", name=sale.customer_name) if sale.customer_name else "")
+        show_line(self.query_one("#sale-points", Label), points_text(sale, t))
         show_line(self.query_one("#sale-paying", Label),
-                  Text(say("paying", paid=money(sale.paid_cents), due=money(sale.due_cents)))
+                  Text(t("Paid {paid} · Still due {due}", paid=money(sale.paid_cents),
+                           due=money(sale.due_cents)))
                   if sale.due_cents is not None else "")

@@ -14,34 +14,41 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label
 
-from pos.display.texts import say
+from pos.display.texts import Words
 from pos.display.widgets.line import show_line
 from pos.display.widgets.receipt_qr import ReceiptQr
 from shared.schemas.orders import OrderOut
 
 
 class ThanksView(Horizontal):
+    def __init__(self, t: Words, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.t = t
+
     def compose(self) -> ComposeResult:
         with Vertical(id="thanks-words"):
-            yield Label(say("thanks"), id="thanks-title")
+            yield Label(self.t("Thank you!"), id="thanks-title")
             yield Label("", id="thanks-total")
             yield Label("", id="thanks-change")
             yield Label("", id="thanks-earned")
             yield Label("", id="thanks-balance")
         with Vertical(id="thanks-receipt"):
-            yield Label(say("scan"), id="thanks-scan")
+            yield Label(self.t("Scan for your receipt"), id="thanks-scan")
             yield ReceiptQr(id="receipt-qr")
 
     def show(self, order: OrderOut, money: Callable[[int], str]) -> None:
+        t = self.t
         self.query_one("#thanks-total", Label).update(
-            say("paid_total", total=money(order.total_cents)))
+            t("Total paid {total}", total=money(order.total_cents)))
         label = self.query_one
         show_line(label("#thanks-change", Label),
-                  say("change", change=money(order.change_cents)) if order.change_cents else "")
+                  t("Your change: {change}", change=money(order.change_cents))
+                  if order.change_cents else "")
         show_line(label("#thanks-earned", Label),
-                  say("earned", points=order.points_earned) if order.points_earned else "")
+                  t("You earned {points} points", points=order.points_earned)
+                  if order.points_earned else "")
         show_line(label("#thanks-balance", Label),
-                  say("balance", points=order.points_balance)
+                  t("Balance: {points} points", points=order.points_balance)
                   if order.points_balance is not None else "")
         payload = order.receipt_url or order.receipt_code or ""
         self.query_one("#receipt-qr", ReceiptQr).show(payload)
