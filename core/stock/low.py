@@ -21,7 +21,6 @@ from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from core.db import rows_changed
 from core.events.service import emit
 from core.stock.models import StockLowMark
 
@@ -51,9 +50,9 @@ def note_level(session: Session, *, location: str, sku: str, on_hand: int, reser
         return
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    made = rows_changed(session.execute(
+    made = session.execute(
         insert(StockLowMark).values(location_code=location, sku=sku, available=available)
-        .on_conflict_do_nothing()))
-    if made == 1:
+        .on_conflict_do_nothing().returning(StockLowMark.sku)).first()
+    if made is not None:  # (psycopg counts no rows for an INSERT ... ON CONFLICT)
         emit(session, "stock.low", store=location, subject=sku, sku=sku, location=location,
              available=available, on_hand=on_hand, reserved=reserved, threshold=limit)
