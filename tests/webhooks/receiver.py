@@ -26,6 +26,8 @@ def verified(secret: str, body: bytes, header: str) -> bool:
 class Received:
     headers: dict[str, str]
     body: bytes
+    status: int
+    """What the receiver answered."""
 
     @property
     def event(self) -> dict[str, Any]:
@@ -41,8 +43,9 @@ class Receiver:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def ids(self, status: int | None = None) -> list[str]:
+        """The event ids received (only those answered ``status``, if given)."""
         with self.lock:
-            return [p.event["id"] for p in self.posts]
+            return [p.event["id"] for p in self.posts if status in (None, p.status)]
 
     def events_of(self, type_: str) -> list[dict[str, Any]]:
         with self.lock:
@@ -57,8 +60,8 @@ def receiving(answer: Callable[[int], int] = lambda n: 200) -> Iterator[Receiver
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             with receiver.lock:
-                receiver.posts.append(Received(dict(self.headers.items()), body))
-                status = receiver.answer(len(receiver.posts))
+                status = receiver.answer(len(receiver.posts) + 1)
+                receiver.posts.append(Received(dict(self.headers.items()), body, status))
             self.send_response(status)
             self.send_header("Content-Length", "2")
             self.end_headers()
