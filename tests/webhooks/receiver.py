@@ -57,6 +57,7 @@ def receiving(answer: Callable[[int], int] = lambda n: 200) -> Iterator[Receiver
     receiver = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as a real receiver would
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             with receiver.lock:
@@ -70,7 +71,11 @@ def receiving(answer: Callable[[int], int] = lambda n: 200) -> Iterator[Receiver
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 128  # the default 5 drops concurrent connects (1 s retries)
+        daemon_threads = True
+
+    server = Server(("127.0.0.1", 0), Handler)
     receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
     receiver.answer = answer
     thread = threading.Thread(target=server.serve_forever, daemon=True)
