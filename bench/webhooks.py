@@ -43,12 +43,12 @@ def run(url: str, var_dir: Path, *, events: int, latency: int) -> dict[str, floa
         made = httpx.post(f"{base}/v1/webhooks", headers=manager, timeout=30,
                           json={"url": receiver.url, "events": ["*"]})
         made.raise_for_status()
-        delays = []
+        delays: list[float] = []
         for n in range(latency):
             httpx.post(f"{base}/v1/stock/adjustments", headers=manager, timeout=30, json={
                 "location": "MI01", "sku": skus[0], "reason": "receipt", "qty": 1,
             }).raise_for_status()
-            wait_until(lambda n=n: len(receiver.posts) > n, "the delivery")
+            wait_until(lambda: len(receiver.posts) > len(delays), "the delivery")
             got = time.time()
             sent = datetime.fromisoformat(receiver.posts[n].event["created_at"]).timestamp()
             delays.append((got - sent) * 1000)

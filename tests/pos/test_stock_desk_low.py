@@ -3,12 +3,16 @@ threshold, lowest first; a cashier's till asks a supervisor's PIN for it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import update
 
 from core.db import Database
 from core.stock.models import StockLevel
+from pos.app import PosApp
 from tests.api.helpers import set_stock
 from tests.pos.pilot import settle, sign_in, text_of
+from tests.support import Seeded
 
 MOKA = "HO-MOK-05"
 SIZE = (130, 40)
@@ -27,8 +31,8 @@ def _only_these_low(url: str, levels: dict[str, int]) -> None:
         set_stock(url, "MI01", sku, units)
 
 
-async def test_f7_lists_the_stores_low_items_lowest_first(  # type: ignore[no-untyped-def]
-    till_factory, seeded_sqlite
+async def test_f7_lists_the_stores_low_items_lowest_first(
+    till_factory: Callable[..., PosApp], seeded_sqlite: Seeded
 ) -> None:
     _only_these_low(seeded_sqlite.url, {MOKA: 2})
     app = till_factory()
@@ -43,8 +47,8 @@ async def test_f7_lists_the_stores_low_items_lowest_first(  # type: ignore[no-un
         assert f"2  {MOKA}" in shown and shown.count("\n") == 1
 
 
-async def test_a_cashier_needs_a_supervisor_for_the_list(  # type: ignore[no-untyped-def]
-    till_factory, seeded_sqlite
+async def test_a_cashier_needs_a_supervisor_for_the_list(
+    till_factory: Callable[..., PosApp], seeded_sqlite: Seeded
 ) -> None:
     _only_these_low(seeded_sqlite.url, {})
     app = till_factory()

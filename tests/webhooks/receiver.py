@@ -31,7 +31,8 @@ class Received:
 
     @property
     def event(self) -> dict[str, Any]:
-        return json.loads(self.body)  # type: ignore[no-any-return]
+        event: dict[str, Any] = json.loads(self.body)
+        return event
 
 
 @dataclass
