@@ -56,13 +56,12 @@ def listing(db: DbDep, caller: StaffDep) -> list[WebhookOut]:
              summary="Subscribe a URL to events; the answer holds its secret, shown once")
 def add(body: WebhookCreate, db: DbDep, settings: SettingsDep, caller: StaffDep
         ) -> WebhookCreated:
-    _manager(caller, "add a webhook")
-    assert caller.staff is not None
+    staff = caller.require_staff(Role.MANAGER, "add a webhook")
     with db.write() as session:
         created = service.add(session, url=body.url, events=body.events,
                               description=body.description,
                               core_secret=settings.resolved_secret,
-                              created_by=caller.staff.name)
+                              created_by=staff.name)
         audit.record(session, "webhook.added", caller=caller,
                      subject=str(created.subscription.id), url=created.subscription.url,
                      events=created.subscription.events)

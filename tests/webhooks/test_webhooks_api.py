@@ -4,12 +4,15 @@ replays, the delivery log, removal; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from core.app import create_app
 from tests.api.helpers import set_stock
 from tests.support import Seeded
+from tests.webhooks.conftest import manager_headers, quick_settings
 from tests.webhooks.receiver import receiving, verified, wait_until
 
 SKU = "HO-MOK-05"
@@ -141,3 +144,19 @@ def test_a_bad_subscription_is_refused_in_words(core: TestClient,
     assert bad_url.status_code == 422 and "https://" in bad_url.json()["detail"]
 
 
+
+
+def test_with_dispatch_off_events_wait_in_the_log(seeded: Seeded, tmp_path: Path) -> None:
+    with receiving() as receiver:
+        off = create_app(quick_settings(seeded.url, tmp_path, webhook_dispatch=False))
+        assert off.state.webhooks is None
+        with TestClient(off) as http:
+            manager = manager_headers(http, seeded.tokens)
+            subscribe(http, manager, receiver.url, "stock.changed")
+            adjust(http, manager, "receipt", 1)
+            adjust(http, manager, "receipt", 1)
+            assert log(http, manager) == []
+        assert receiver.posts == []
+        with TestClient(create_app(quick_settings(seeded.url, tmp_path))) as http:
+            wait_until(lambda: len(receiver.posts) == 2, "the events that waited")
+        assert len(set(receiver.ids(200))) == 2
