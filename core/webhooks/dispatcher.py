@@ -292,7 +292,7 @@ class Dispatcher:
             error = "" if 200 <= code < 300 else f"the receiver answered {code}"
         except TimeoutError:
             error = f"no answer within {self.policy.timeout_seconds:g} s"
-        except httpx.HTTPError as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever it was, it is this attempt's failure
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         return code, error[:200], round((time.perf_counter() - started) * 1000)
 

@@ -50,7 +50,8 @@ def matches(patterns: list[str], type_: str) -> bool:
 def _validate_url(url: str) -> str:
     url = url.strip()
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 500:
+    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 500 \
+            or not url.isprintable() or " " in url:
         raise InvalidInput("A webhook URL is http:// or https:// with a host, e.g. "
                            "https://crm.example.com/omnitill.", code="bad_webhook_url")
     return url
