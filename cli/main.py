@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from cli.notify import notify as notify_command
+from cli.webhooks import app as webhooks_app
 from shared.schemas.enums import DeviceKind, Role
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ app.add_typer(device_app, name="device")
 app.add_typer(staff_app, name="staff")
 app.add_typer(store_app, name="store")
 app.command("notify")(notify_command)
+app.add_typer(webhooks_app, name="webhooks")
 
 
 def _fail(message: str) -> typer.Exit:

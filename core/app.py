@@ -34,14 +34,17 @@ from core.reports.routes import router as reports_router
 from core.returns.routes import router as returns_router
 from core.scan.routes import router as scan_router
 from core.settings import CoreSettings
+from core.stock.low import LOW_STOCK_UNITS
 from core.stock.routes import router as stock_router
 from core.tills.routes import router as tills_router
+from core.webhooks.dispatcher import Dispatcher, Policy
+from core.webhooks.routes import router as webhooks_router
 
 log = logging.getLogger("omnitill.core")
 
 ROUTERS = [catalog_router, auth_router, scan_router, carts_router, orders_router, stock_router,
            events_router, returns_router, customers_router, tills_router, health_router,
-           audit_router, giftcards_router, reports_router, privacy_router]
+           audit_router, giftcards_router, reports_router, privacy_router, webhooks_router]
 
 
 def run_sweep(db: Database, settings: CoreSettings, gateway: PaymentGateway) -> dict[str, int]:
@@ -71,7 +74,11 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         sweeper = asyncio.create_task(_sweep_forever(db, settings, gateway))
         app.state.events.start()
+        if app.state.webhooks is not None:
+            app.state.webhooks.start()
         yield
+        if app.state.webhooks is not None:
+            await app.state.webhooks.close()
         await app.state.events.close()
         sweeper.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -89,6 +96,12 @@ def create_app(
     app.state.db = db
     app.state.gateway = gateway
     app.state.events = EventHub(db, poll_seconds=settings.event_poll_seconds)
+    app.state.webhooks = Dispatcher(db, core_secret=lambda: settings.resolved_secret, policy=Policy(
+        poll_seconds=settings.webhook_poll_seconds, max_attempts=settings.webhook_max_attempts,
+        backoff_seconds=settings.webhook_backoff_seconds,
+        backoff_cap_seconds=settings.webhook_backoff_cap_seconds,
+        timeout_seconds=settings.webhook_timeout_seconds)) if settings.webhook_dispatch else None
+    db.session_info[LOW_STOCK_UNITS] = settings.low_stock_units
     install_problem_handlers(app)
     app.add_middleware(EdgeChecks)
     for router in ROUTERS:

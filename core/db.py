@@ -118,12 +118,16 @@ class Database:
         self._reader = sessionmaker(self.reader_engine, expire_on_commit=False)
         self.write_queue: WriteQueue | None = WriteQueue() if self.is_sqlite else None
         """SQLite only: this process's writers take turns in arrival order."""
+        self.session_info: dict[str, Any] = {}
+        """Copied into each command's ``Session.info``: settings a domain service reads
+        deep in a call chain (the low-stock threshold) without every caller passing them."""
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One command, one transaction: committed whole or rolled back whole."""
         with self.write_queue or nullcontext():
             with self._writer() as session:
+                session.info.update(self.session_info)
                 with session.begin():
                     yield session
                 after = session.info.pop(AFTER_WRITE, [])

@@ -14,9 +14,22 @@ from core.notify.models import MailCursor, MailDelivery
 from core.orders.models import NumberSequence, Order, OrderLine, OrderStatusChange
 from core.payments.models import Payment, StoreCreditAccount, StoreCreditEntry
 from core.returns.models import Return, ReturnLine, ReturnRefund
-from core.stock.models import Reservation, StockLevel, StockMovement, Transfer, TransferLine
+from core.stock.models import (
+    Reservation,
+    StockLevel,
+    StockLowMark,
+    StockMovement,
+    Transfer,
+    TransferLine,
+)
 from core.stores.models import Location
 from core.tills.models import TillEntry, TillSession
+from core.webhooks.models import (
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookLease,
+    WebhookSubscription,
+)
 
 __all__ = [
     "AuditEntry",
@@ -46,6 +59,7 @@ __all__ = [
     "Staff",
     "StaffStore",
     "StockLevel",
+    "StockLowMark",
     "StockMovement",
     "StoreCreditAccount",
     "StoreCreditEntry",
@@ -54,4 +68,8 @@ __all__ = [
     "TillSession",
     "Transfer",
     "TransferLine",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookLease",
+    "WebhookSubscription",
 ]

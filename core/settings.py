@@ -106,6 +106,31 @@ class CoreSettings(BaseSettings):
     """How often a core process reads new events for its open event streams (one read
     for all of them; a command of the same process wakes it at once)."""
 
+    low_stock_units: int = Field(default=3, ge=0)
+    """A location's available units of a SKU at or below which it is low: the first
+    sale, reservation, count or transfer that takes it there emits one ``stock.low``
+    event (again only after it was above once more)."""
+
+    webhook_dispatch: bool = True
+    """Deliver events to webhook subscriptions from this deployment (one worker at a
+    time holds the dispatcher's lease); ``false`` lets them wait in the log."""
+
+    webhook_poll_seconds: float = Field(default=1.0, gt=0)
+    """How often the dispatcher looks for new events and deliveries due (a command of
+    the dispatching worker wakes it at once)."""
+
+    webhook_max_attempts: int = Field(default=12, ge=1)
+    """Attempts per delivery before it is marked failed (replay it from the log)."""
+
+    webhook_backoff_seconds: float = Field(default=10.0, gt=0)
+    """Wait after the first failed attempt; doubled after each further one."""
+
+    webhook_backoff_cap_seconds: float = Field(default=3600.0, gt=0)
+    """The longest wait between two attempts."""
+
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    """How long one delivery may take (connect, send, answer) before it counts as failed."""
+
     @cached_property
     def resolved_database_url(self) -> str:
         """The URL to connect to, defaulting to the SQLite file under ``var_dir``."""

@@ -97,3 +97,16 @@ class TransferLine(Base):
     transfer_id: Mapped[int] = mapped_column(ForeignKey("transfers.id"), index=True)
     sku: Mapped[str] = mapped_column(ForeignKey("products.sku"))
     qty: Mapped[int] = mapped_column(Integer)
+
+
+class StockLowMark(Base):
+    """A (location, SKU) whose ``stock.low`` was emitted and that has not been above
+    the threshold since: the mark is what makes the event once per crossing."""
+
+    __tablename__ = "stock_low_marks"
+
+    location_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    sku: Mapped[str] = mapped_column(String(32), primary_key=True)
+    available: Mapped[int] = mapped_column(Integer)
+    """Available units when the mark was made."""
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -24,6 +24,7 @@ from core.catalog.service import get_product
 from core.db import rows_changed
 from core.events.service import emit
 from core.problems import Conflict, InvalidInput, NotFound, OutOfStock
+from core.stock.low import note_level
 from core.stock.models import Reservation, StockLevel, StockMovement
 from core.stores.models import Location
 from core.timeutil import utcnow
@@ -75,10 +76,13 @@ def level(session: Session, location: str, sku: str, *, lock: bool = False) -> L
     return Level(location, sku, row.on_hand, row.reserved)
 
 
-def _changed(session: Session, location: str, sku: str) -> None:
+def _changed(session: Session, location: str, sku: str, *, went_down: bool = False) -> None:
+    """``went_down``: units left ``available`` or ``on_hand`` (a ``stock.low`` may be due)."""
     current = level(session, location, sku)
     emit(session, "stock.changed", store=location, subject=sku, sku=sku, location=location,
          on_hand=current.on_hand, reserved=current.reserved, available=current.available)
+    note_level(session, location=location, sku=sku, on_hand=current.on_hand,
+               reserved=current.reserved, went_down=went_down)
 
 
 def _move(session: Session, location: str, sku: str, delta: int, reason: str,
@@ -113,7 +117,7 @@ def reserve(
                               owner_id=owner_id, expires_at=expires_at)
     session.add(reservation)
     session.flush()
-    _changed(session, location, sku)
+    _changed(session, location, sku, went_down=True)
     return reservation
 
 
@@ -152,7 +156,7 @@ def reserve_in_hand(
     session.add(reservation)
     session.flush()
     if covered:
-        _changed(session, location, sku)
+        _changed(session, location, sku, went_down=True)
     return reservation
 
 
@@ -238,7 +242,7 @@ def consume(session: Session, reservation_id: int, *, qty: int | None = None,
              sku=taken.sku, location=taken.location_code, shortfall=uncounted,
              reference=reference)
     _move(session, taken.location_code, taken.sku, -used, reason, reference, staff_id=staff_id)
-    _changed(session, taken.location_code, taken.sku)
+    _changed(session, taken.location_code, taken.sku, went_down=True)
     return used
 
 
@@ -277,7 +281,7 @@ def remove(session: Session, *, location: str, sku: str, qty: int, reason: str,
             f"cannot remove {qty}.", sku=sku, location=location, available=current.available,
         )
     _move(session, location, sku, -qty, reason, reference, staff_id=staff_id)
-    _changed(session, location, sku)
+    _changed(session, location, sku, went_down=True)
 
 
 def set_count(session: Session, *, location: str, sku: str, counted: int, reference: str = "",
@@ -306,7 +310,7 @@ def set_count(session: Session, *, location: str, sku: str, counted: int, refere
             .execution_options(synchronize_session=False)
         )
         _move(session, location, sku, delta, "count", reference, staff_id=staff_id)
-        _changed(session, location, sku)
+        _changed(session, location, sku, went_down=delta < 0)
     return delta
 
 

@@ -39,6 +39,7 @@ from shared.schemas.orders import (
     TransferLineIn,
     Transition,
 )
+from shared.schemas.reports import LowStockItem
 
 CODE = re.compile(r"^(\d{8}|\d{12,14}|OT1:.+)$", re.IGNORECASE)
 """A barcode (EAN-8, UPC/EAN-13, GTIN-14) or one of our QR codes: asked of the
@@ -54,6 +55,9 @@ ADJUSTED = {
 }
 """What the status line says after each kind of adjustment."""
 
+LOW_STOCK_SHOWN = 12
+"""Low-stock lines on the desk at once (the KPI screen has the whole list)."""
+
 
 class StockDeskScreen(StaffScreen[None]):
     BINDINGS = [
@@ -67,6 +71,8 @@ class StockDeskScreen(StaffScreen[None]):
                 tooltip="Send units of the item to another location"),
         Binding("f6", "receive", "Receive", id="transfer_receive",
                 tooltip="An incoming transfer arrived: scan or type its number"),
+        Binding("f7", "low_stock", "Low stock", id="stock_low",
+                tooltip="The items of this store with few or none available, lowest first"),
         Binding("escape", "back", "Back", id="back", tooltip="Back to the sale"),
         Binding("f1", "app.keys", "Keys", id="keys", tooltip="Every key of this screen"),
     ]
@@ -77,6 +83,13 @@ class StockDeskScreen(StaffScreen[None]):
 
         level: StockLevelOut
         name: str
+
+    @dataclass
+    class LowStockRead(Message):
+        """The store's low-stock items, lowest first, and the threshold they are under."""
+
+        items: list[LowStockItem]
+        units: int
 
     def __init__(self) -> None:
         super().__init__()
@@ -91,6 +104,7 @@ class StockDeskScreen(StaffScreen[None]):
             yield Label("No item yet: scan one to see its stock here.", id="item")
             yield Label("", id="level")
             yield Label("", id="status")
+            yield Label("", id="low")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -266,6 +280,35 @@ class StockDeskScreen(StaffScreen[None]):
         units = sum(line.qty for line in transfer.lines)
         self.say(f"Transfer {transfer.number} from {transfer.from_location} received: "
                  f"{units} unit{'s' if units != 1 else ''} into stock here.")
+
+    # -- low stock ------------------------------------------------------------------
+
+    def action_low_stock(self) -> None:
+        self.low_stock()
+
+    @work(exclusive=True, group="stock")
+    async def low_stock(self) -> None:
+        """The store's items at or below the core's low-stock threshold (the one its
+        ``stock.low`` event uses), read from the KPI report: a supervisor's."""
+        try:
+            report = await self.app.call_approved(Api.kpis(store=self.store))
+        except CommerceError as error:
+            self.refused(error)
+            return
+        self.post_message(self.LowStockRead(report.low_stock_items, report.low_stock_units))
+
+    @on(LowStockRead)
+    def show_low_stock(self, event: LowStockRead) -> None:
+        if not event.items:
+            self.query_one("#low", Label).update(
+                f"Low stock: no item here has {event.units} or fewer available.")
+            return
+        shown = event.items[:LOW_STOCK_SHOWN]
+        lines = [f"Low stock ({event.units} or fewer available), lowest first:"] + [
+            f"  {item.available:>4}  {item.sku}  {item.name}" for item in shown]
+        if len(event.items) > len(shown):
+            lines.append(f"  … and {len(event.items) - len(shown)} more")
+        self.query_one("#low", Label).update("\n".join(lines))
 
     def action_back(self) -> None:
         self.app.pop_screen()
