@@ -26,6 +26,12 @@ first, so Qty and Total always show (80x24 too)."""
 
 Cells = tuple[str, str, str, str, str, str]
 
+Shown = tuple[tuple[str, int, int, int, int, int], Cells]
+"""A row: the line's figures (name, qty, unit price, discount, total, name room)
+and the cells drawn from them. Formatting money is the costly part of a row (a
+locale lookup per amount), so a row whose figures did not change is not drawn
+again."""
+
 
 class BasketTable(DataTable[str]):
     """The lines of the sale on the till (a basket's, or a placed order's)."""
@@ -44,7 +50,7 @@ class BasketTable(DataTable[str]):
     def __init__(self, money: Callable[[int], str], *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._money = money
-        self._shown: dict[str, Cells] = {}
+        self._shown: dict[str, Shown] = {}
         """What each row shows, by SKU, in the table's order."""
         self._lines: Sequence[CartLineOut | OrderLineOut] = ()
         self._room = 0
@@ -72,7 +78,7 @@ class BasketTable(DataTable[str]):
         keep, row = select or self.selected_sku(), self.cursor_row
         self._lines = lines
         room = self._name_room()
-        wanted = {line.sku: self._cells(line, room) for line in lines}
+        wanted = {line.sku: self._row(line, room) for line in lines}
         changed = self._apply(wanted, rebuild=room != self._room)
         self._room = room
         skus = list(wanted)
@@ -93,14 +99,19 @@ class BasketTable(DataTable[str]):
         width = self.screen.size.width if self.is_attached else 0
         return max(12, width - OTHER_COLUMNS_WIDTH)
 
-    def _cells(self, line: CartLineOut | OrderLineOut, room: int) -> Cells:
+    def _row(self, line: CartLineOut | OrderLineOut, room: int) -> Shown:
+        figures = (line.name, line.qty, line.unit_price_cents, line.discount_cents,
+                   line.total_cents, room)
+        shown = self._shown.get(line.sku)
+        if shown is not None and shown[0] == figures:
+            return shown
         money = self._money
         name = line.name if len(line.name) <= room else line.name[:room - 1] + "…"
-        return (name, line.sku, str(line.qty), money(line.unit_price_cents),
-                f"-{money(line.discount_cents)}" if line.discount_cents else "",
-                money(line.total_cents))
+        return figures, (name, line.sku, str(line.qty), money(line.unit_price_cents),
+                         f"-{money(line.discount_cents)}" if line.discount_cents else "",
+                         money(line.total_cents))
 
-    def _apply(self, wanted: dict[str, Cells], rebuild: bool) -> int:
+    def _apply(self, wanted: dict[str, Shown], rebuild: bool) -> int:
         """Turn the rows shown into ``wanted``: rows gone are removed, changed cells
         updated, new rows appended. Rows are only ever appended, so when the order
         of the rows that stay differs (or every name is cut anew) the table is
@@ -110,25 +121,27 @@ class BasketTable(DataTable[str]):
             gone = len(self._shown)
             self.clear()
             self._shown = {}
-            for sku, cells in wanted.items():
-                self.add_row(*cells, key=sku)
-                self._shown[sku] = cells
+            for sku, row in wanted.items():
+                self.add_row(*row[1], key=sku)
+                self._shown[sku] = row
             return max(gone, len(wanted))
         changed = 0
         for sku in [sku for sku in self._shown if sku not in wanted]:
             self.remove_row(sku)
             del self._shown[sku]
             changed += 1
-        for sku, cells in wanted.items():
+        for sku, row in wanted.items():
             shown = self._shown.get(sku)
+            if shown is row:
+                continue
+            self._shown[sku] = row
             if shown is None:
-                self.add_row(*cells, key=sku)
-            elif shown != cells:
-                for (column, _), old, new in zip(COLUMNS, shown, cells, strict=True):
+                self.add_row(*row[1], key=sku)
+            elif shown[1] != row[1]:
+                for (column, _), old, new in zip(COLUMNS, shown[1], row[1], strict=True):
                     if old != new:
                         self.update_cell(sku, column, new, update_width=True)
             else:
                 continue
-            self._shown[sku] = cells
             changed += 1
         return changed
