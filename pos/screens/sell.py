@@ -46,7 +46,7 @@ from shared.schemas.orders import CartOut, OrderOut, PaymentIn
 from shared.schemas.returns import CustomerOut
 
 
-class SellScreen(OfflineSelling, OtherDesks):
+class SellScreen(OtherDesks, OfflineSelling):
     BINDINGS = SALE_KEYS
 
     def __init__(self) -> None:
