@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -15,7 +17,7 @@ from shared.schemas.orders import CartOut
 class ParkedDialog(StaffDialog[CartOut | None]):
     BINDINGS = [("escape", "cancel", "Cancel")]
 
-    def __init__(self, carts: list[CartOut], money: object) -> None:
+    def __init__(self, carts: list[CartOut], money: Callable[[int], str]) -> None:
         super().__init__()
         self.carts, self.money = carts, money
 
@@ -24,7 +26,7 @@ class ParkedDialog(StaffDialog[CartOut | None]):
             yield Label("Parked sales — Enter recalls", classes="title")
             yield OptionList(*[
                 Option(f"{c.label or 'Sale'} · {sum(x.qty for x in c.lines)} items · "
-                       f"{self.money(c.total_cents)}", id=c.id)  # type: ignore[operator]
+                       f"{self.money(c.total_cents)}", id=c.id)
                 for c in self.carts], id="parked-list")
 
     @on(OptionList.OptionSelected)

@@ -63,7 +63,9 @@ class OfflineBanner(Label):
             self._stop()
 
     def show_state(self) -> None:
-        offline: OfflineTill = self.app.offline  # type: ignore[attr-defined]
+        offline: OfflineTill | None = getattr(self.app, "offline", None)
+        if offline is None:
+            return
         text = banner_text(offline)
         self.update(text)
         self.set_class(bool(text), "-shown")

@@ -29,7 +29,7 @@ from shared.errors import CommerceError, Unavailable
 from shared.schemas.auth import StaffSession
 
 if TYPE_CHECKING:
-    from textual.app import App
+    from pos.app import PosApp
 
 FOLLOWER_GROUP = "follower"
 
@@ -161,8 +161,8 @@ class OfflineTill:
 
     # -- the background worker -----------------------------------------------------
 
-    def start(self, app: App[None]) -> None:
-        client = app.client  # type: ignore[attr-defined]
+    def start(self, app: PosApp) -> None:
+        client = app.client
         self._client = AsyncCommerceClient(str(client.http.base_url), client.device_token,
                                            http=client.http)
         app.run_worker(self._run(), group=FOLLOWER_GROUP, name="offline-link",

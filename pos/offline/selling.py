@@ -26,9 +26,10 @@ from pos.offline.sale import (
     set_qty,
 )
 from shared.schemas.enums import Role
-from shared.schemas.orders import CartOut, PaymentIn
+from shared.schemas.orders import CartOut, OrderOut, PaymentIn
 
 if TYPE_CHECKING:
+    from pos.app import PosApp
     from pos.offline.link import OfflineTill
 
 WAITS = ("{what} waits for the store system: the till is offline. It keeps selling for "
@@ -49,14 +50,15 @@ class OfflineSelling:
     with the sale, and the core checks it was valid when the sale was made."""
 
     cart: CartOut | None
-    order: Any
+    order: OrderOut | None
     key: str
-    app: Any
 
     if TYPE_CHECKING:
+        app: PosApp
+
         def say(self, text: str, error: bool = False) -> None: ...
         async def kick_drawer(self) -> None: ...
-        async def finish(self, order: Any) -> None: ...
+        async def finish(self, order: OrderOut) -> None: ...
 
     @property
     def offline_till(self) -> OfflineTill | None:
@@ -223,7 +225,9 @@ class OfflineSelling:
                      "off (Ctrl+T).", error=True)
             return
         cart, sold_at, replaces = self.cart, datetime.now(UTC), self.replaces_cart
-        entry = offline.keep(key=self.key, staff_token=self.app.client.staff_token,
+        staff_token = self.app.client.staff_token
+        assert staff_token is not None  # _no_cashier() said there is one
+        entry = offline.keep(key=self.key, staff_token=staff_token,
                              build=lambda number: order_body(
                                  cart, payment, number=number, sold_at=sold_at,
                                  replaces_cart=replaces),

@@ -1,17 +1,20 @@
-"""What every till screen and dialog shares: the app, typed as the till's, and the
-status line, and
-the cashier's words in the till's language.
+"""What every till screen and dialog shares: the app, typed as the till's, the
+status line, and the cashier's words in the till's language.
 
 Textual types ``Screen.app`` as any ``App``; every till screen reads the till's
 own state through it (the client, the signed-in staff, the printer), and
 without this each of those reads needed a ``type: ignore`` that would also have
-hidden a misspelt attribute.
+hidden a misspelt attribute. The narrowing is for the type checker only: Textual's
+own ``getters.app`` descriptor type, declared, not assigned (a property would be
+an override mypy refuses, and a real descriptor would import the app here and
+refuse the test doubles that stand in for it).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar
 
+from textual import getters
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label
 
@@ -26,9 +29,8 @@ __all__ = ["StaffDialog", "StaffScreen"]
 class StaffScreen(Screen[ResultT]):
     """A full screen of the till."""
 
-    @property
-    def app(self) -> PosApp:  # type: ignore[override]
-        return cast("PosApp", super().app)
+    if TYPE_CHECKING:
+        app: getters.app[PosApp]
 
     def t(self, message: str, **values: object) -> str:
         """``message`` (English) in the till's language (``OMNITILL_TILL_LANGUAGE``)."""
@@ -44,9 +46,8 @@ class StaffScreen(Screen[ResultT]):
 class StaffDialog(ModalScreen[ResultT]):
     """A dialog over a till screen."""
 
-    @property
-    def app(self) -> PosApp:  # type: ignore[override]
-        return cast("PosApp", super().app)
+    if TYPE_CHECKING:
+        app: getters.app[PosApp]
 
     def t(self, message: str, **values: object) -> str:
         """``message`` (English) in the till's language (``OMNITILL_TILL_LANGUAGE``)."""

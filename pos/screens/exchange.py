@@ -12,6 +12,7 @@ exchange up and withdraws the return, so it holds nothing.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on, work
@@ -244,10 +245,10 @@ class ExchangeScreen(StaffScreen[tuple[ExchangeOut, str] | None]):
         self.dismiss(None)
 
 
-def outcome(done: ExchangeOut, money: object) -> str:
+def outcome(done: ExchangeOut, money: Callable[[int], str]) -> str:
     """The sentence the cashier acts on: what to take or hand out."""
     def m(cents: int) -> str:
-        return money(cents)  # type: ignore[operator]
+        return money(cents)
 
     said = f"Exchange {done.order.number} done (return {done.returned.number})."
     if done.difference_cents > 0:

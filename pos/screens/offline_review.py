@@ -71,7 +71,7 @@ class OfflineReviewScreen(StaffScreen[None]):
 
     @property
     def offline(self) -> OfflineTill:
-        offline = getattr(self.app, "offline", None)
+        offline = self.app.offline
         assert offline is not None, "the review list needs the till's local store"
         return offline
 

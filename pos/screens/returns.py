@@ -11,6 +11,7 @@ a request that waits in the core blocks those items from being returned again.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on, work
@@ -50,12 +51,12 @@ class LooseItem:
     qty: int = 1
 
 
-def payout(ret: ReturnOut, money: object) -> str:
+def payout(ret: ReturnOut, money: Callable[[int], str]) -> str:
     """What went back per tender, in the words the cashier acts on: the cash parts
     are to be handed out, the rest is already on its way."""
     parts = []
     for part in ret.refunds:
-        amount = money(part.amount_cents)  # type: ignore[operator]
+        amount = money(part.amount_cents)
         if part.tender == "cash":
             parts.append(f"Cash to hand out {amount}")
         elif part.card_number:

@@ -11,6 +11,7 @@ cut off where the scanner ended it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual import events
 from textual.message import Message
@@ -29,11 +30,11 @@ class ScanField(Input):
         def control(self) -> ScanField:
             return self.field
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Selecting the text on focus would let the next scanned character
         # replace the one that brought the focus here.
         kwargs.setdefault("select_on_focus", False)
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":

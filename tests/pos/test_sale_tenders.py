@@ -19,7 +19,7 @@ from pos.dialogs.receipt_choice import ReceiptChoiceDialog
 from pos.dialogs.supervisor import SupervisorDialog
 from pos.screens.sell import SellScreen
 from shared.client import Api
-from shared.schemas.orders import OrderOut, PaymentIn
+from shared.schemas.orders import OrderOut
 from tests.api.helpers import set_stock
 from tests.pos.pilot import settle as _settle
 from tests.pos.pilot import sign_in
@@ -470,31 +470,48 @@ async def test_a_recalled_sale_keeps_its_percent_discount(  # type: ignore[no-un
 async def test_declined_then_timed_out_then_approved_card(  # type: ignore[no-untyped-def]
     till_factory, seeded_sqlite
 ) -> None:
+    """The simulated terminal declines an amount ending in ..01 cents and times out
+    on ..02: cash taken first leaves such an amount due, then F3 charges it, all
+    by the till's keys as a cashier would."""
     _stock(seeded_sqlite, MOKA)
     app = till_factory()
     async with app.run_test(size=(120, 36)) as pilot:
         await _sign_in(app, pilot)
         await _ring(app, pilot, MOKA)
         screen = _sell(app)
+        assert screen.cart is not None
         total = screen.cart.total_cents
-        _card_approves(total)
-        # The customer taps cards the (simulated) terminal declines, then times out on.
-        screen.pay(PaymentIn(tender="card", amount_cents=total, card_token="decline"))
+        assert total > 1001, total
+        cash = total - 1001  # leaves 10.01 due: the terminal declines it
+
+        async def cash_in(cents: int) -> None:
+            await pilot.press("f2")
+            await _settle(app, pilot)
+            assert isinstance(app.screen, CashDialog)
+            await pilot.press(*f"{cents // 100}.{cents % 100:02d}", "enter")
+            await _settle(app, pilot)
+
+        await cash_in(cash)
+        assert "still due" in _status(app)
+        await pilot.press("f3")
         await _settle(app, pilot)
         _sell(app)
         assert "DECLINED" in _status(app) and "Card declined" in _status(app)
         assert _status_is_error(app)
         assert "completed" not in _status(app)
-        screen.pay(PaymentIn(tender="card", amount_cents=total, card_token="timeout"))
+        await cash_in(99)  # 9.02 due: the terminal times out
+        await pilot.press("f3")
         await _settle(app, pilot)
         _sell(app)
         assert "TIMEOUT" in _status(app) and "did not answer" in _status(app)
         assert "Nothing was charged" in _status(app) and _status_is_error(app)
-        assert screen.order is not None and screen.order.due_cents == total
+        assert screen.order is not None and screen.order.due_cents == 902
+        await cash_in(2)  # 9.00 due: approved
         await pilot.press("f3")
         await _settle(app, pilot)
         order = await _no_receipt(app, pilot)
         assert order.status == "completed"
         assert [(p.tender, p.status, p.amount_cents) for p in order.payments] == [
-            ("card", "declined", total), ("card", "timeout", total),
-            ("card", "approved", total)]
+            ("cash", "approved", cash), ("card", "declined", 1001),
+            ("cash", "approved", 99), ("card", "timeout", 902),
+            ("cash", "approved", 2), ("card", "approved", 900)]
