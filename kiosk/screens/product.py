@@ -101,6 +101,10 @@ class ProductScreen(KioskScreen[None]):
         self.render_stock()
 
     def render_stock(self) -> None:
+        if not self.query("#stock"):
+            # Left while the choices were still being drawn, or a stock event
+            # reached a screen already gone: nothing to show it on.
+            return
         self.query_one("#stock", Static).update(self._stock_text())
         # "Available" already leaves out what this shopper's basket holds.
         self.query_one("#add", Button).disabled = self._here_count() <= 0

@@ -119,3 +119,24 @@ async def test_the_order_for_pickup_button_is_a_button_not_a_blank_column(  # ty
             widget = app.screen.query_one(name, Button)
             assert widget.region.height == 3 and on_screen(app, widget), widget.region
         assert "Order for pickup" in str(app.screen.query_one("#order", Button).label)
+
+
+async def test_leaving_a_product_while_it_draws_does_not_stop_the_kiosk(  # type: ignore[no-untyped-def]
+    kiosk_factory
+) -> None:
+    """The stock line of a product the shopper has just left (its choices still
+    being drawn, or a stock event arriving late) has nowhere to go: nothing is
+    shown and the kiosk keeps running, instead of exiting on a missing widget."""
+    app = kiosk_factory(language="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_product(app, pilot, "PT-TEE-01-NAV-L")
+        product = app.screen
+        assert isinstance(product, ProductScreen)
+        app.pop_screen()
+        await wait_until(app, pilot, lambda: not isinstance(app.screen, ProductScreen),
+                         what="the product screen to close")
+        await settle(app, pilot)
+        product.render_stock()
+        await product.render_detail()
+        await settle(app, pilot)
+        assert app.is_running and not isinstance(app.screen, ProductScreen)
