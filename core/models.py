@@ -11,7 +11,7 @@ from core.events.models import Event
 from core.giftcards.models import GiftCard
 from core.loyalty.models import LoyaltyAccount, LoyaltyEntry
 from core.orders.models import NumberSequence, Order, OrderLine, OrderStatusChange
-from core.payments.models import Payment, StoreCreditAccount, StoreCreditEntry
+from core.payments.models import CardRefund, Payment, StoreCreditAccount, StoreCreditEntry
 from core.returns.models import Return, ReturnLine, ReturnRefund
 from core.stock.models import Reservation, StockLevel, StockMovement, Transfer, TransferLine
 from core.stores.models import Location
@@ -20,6 +20,7 @@ from core.tills.models import TillEntry, TillSession
 __all__ = [
     "AuditEntry",
     "Base",
+    "CardRefund",
     "Cart",
     "CartLine",
     "Category",

@@ -13,7 +13,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import signing
-from core.audit import service as audit
 from core.caller import Caller
 from core.carts.models import Cart
 from core.customers.models import Customer
@@ -21,8 +20,8 @@ from core.events.service import emit
 from core.orders.models import Order
 from core.orders.numbers import next_value
 from core.orders.service import get_order, record_status, settle
+from core.payments import refunds
 from core.payments import service as payments
-from core.payments.gateway import PaymentGateway
 from core.problems import Conflict, Forbidden, InvalidInput, NotFound
 from core.settings import CoreSettings
 from core.stock import service as stock
@@ -55,8 +54,10 @@ HUMAN = {
 }
 
 
-def transition(session: Session, *, caller: Caller, number: str, to: OrderStatus, note: str,
-               gateway: PaymentGateway) -> Order:
+def transition(session: Session, *, caller: Caller, number: str, to: OrderStatus, note: str
+               ) -> Order:
+    """Move an order on. A cancellation gives the money back: its card parts are
+    written down to ask of the terminal after the commit (:mod:`core.payments.refunds`)."""
     order = get_order(session, number, lock=True)
     current, fulfilment = OrderStatus(order.status), Fulfilment(order.fulfilment)
     if fulfilment not in LEGAL.get((current, to), frozenset()):
@@ -69,7 +70,7 @@ def transition(session: Session, *, caller: Caller, number: str, to: OrderStatus
         )
     _check_store(caller, order)
     if to is S.CANCELLED:
-        cancel(session, order=order, caller=caller, gateway=gateway, reason=note or "cancelled")
+        cancel(session, order=order, caller=caller, reason=note or "cancelled")
         return order
     if to is S.SHIPPED:
         _ship(session, order)
@@ -136,10 +137,12 @@ def receive_transfer_lines(session: Session, transfer: Transfer) -> None:
          transfer=transfer.number)
 
 
-def cancel(session: Session, *, order: Order, caller: Caller | None, gateway: PaymentGateway,
-           reason: str) -> None:
+def cancel(session: Session, *, order: Order, caller: Caller | None, reason: str) -> None:
     stock.release_owner(session, "order", order.number)
-    payments.refund_all(session, order=order, gateway=gateway, reason=reason, caller=caller)
+    given = refunds.give_back(session, order=order, caller=caller, source=order.number,
+                              reason=reason)
+    refunds.announce_order_refund(session, order=order, amount=sum(p for _, p in given),
+                                  reason=reason, caller=caller)
     for line in order.lines:
         line.qty_cancelled = line.qty - line.qty_collected
     record_status(session, order, S.CANCELLED, caller=caller, note=reason)
@@ -181,7 +184,7 @@ def _verify_pickup(session: Session, *, caller: Caller, order: Order, body: Coll
 
 
 def collect(session: Session, *, caller: Caller, number: str, body: Collect,
-            settings: CoreSettings, gateway: PaymentGateway) -> Order:
+            settings: CoreSettings) -> Order:
     """Hand over a pickup order (or part of it) to the shopper at this store."""
     order = get_order(session, number, lock=True)
     if order.pickup_store_code != caller.store_code:
@@ -225,32 +228,16 @@ def collect(session: Session, *, caller: Caller, number: str, body: Collect,
         for line in order.lines:
             line.qty_cancelled = line.qty - line.qty_collected
         stock.release_owner(session, "order", order.number)
-        _refund_part(session, order=order, amount=refund, gateway=gateway, caller=caller)
+        refunds.give_back(session, order=order, amount=refund, caller=caller,
+                          source=order.number, reason="lines not collected")
+        refunds.announce_order_refund(session, order=order, amount=refund,
+                                      reason="lines not collected", caller=caller)
         remaining = 0
     emit(session, "order.handed_over", store=order.pickup_store_code, subject=order.number,
          order=order.number, remaining_units=remaining)
     if remaining == 0:
         record_status(session, order, S.COLLECTED, caller=caller)
     return order
-
-
-def _refund_part(session: Session, *, order: Order, amount: int, gateway: PaymentGateway,
-                 caller: Caller | None) -> None:
-    refunded = amount
-    for payment in payments.payments_of(session, order):
-        if amount <= 0:
-            break
-        left = payment.amount_cents - payment.refunded_cents
-        if payment.status != "approved" or left <= 0:
-            continue
-        part = min(left, amount)
-        payments.give_back(session, order=order, payment=payment, amount=part, gateway=gateway,
-                           caller=caller)
-        amount -= part
-    emit(session, "order.refunded", store=order.store_code, subject=order.number,
-         order=order.number)
-    audit.record(session, "order.refunded", caller=caller, store=order.store_code,
-                 subject=order.number, amount_cents=refunded, reason="lines not collected")
 
 
 def check_in(session: Session, *, caller: Caller, code: str | None, number: str | None,
@@ -283,7 +270,7 @@ def check_in(session: Session, *, caller: Caller, code: str | None, number: str 
     return order
 
 
-def sweep(session: Session, *, settings: CoreSettings, gateway: PaymentGateway) -> dict[str, int]:
+def sweep(session: Session, *, settings: CoreSettings) -> dict[str, int]:
     """Release what waited too long: expired baskets, unpaid till sales, uncollected pickups.
 
     A till sale with any approved payment is never cancelled here: the sweep has
@@ -315,13 +302,12 @@ def sweep(session: Session, *, settings: CoreSettings, gateway: PaymentGateway) 
                 cart.status = CartStatus.EXPIRED
                 emit(session, "cart.expired", store=cart.store_code, subject=cart.id)
         elif order is not None and order.status == S.PENDING_PAYMENT:
-            cancel(session, order=order, caller=None, gateway=gateway,
-                   reason="not paid in time")
+            cancel(session, order=order, caller=None, reason="not paid in time")
     deadline = utcnow() - timedelta(days=settings.pickup_hold_days)
     stale = list(session.scalars(select(Order).where(
         Order.status == S.READY_FOR_PICKUP, Order.ready_at <= deadline)))
     for order in stale:
-        cancel(session, order=order, caller=None, gateway=gateway,
+        cancel(session, order=order, caller=None,
                reason=f"not collected within {settings.pickup_hold_days} days")
     return {"released_units": released, "cancelled_pickups": len(stale)}
 

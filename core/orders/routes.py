@@ -23,6 +23,7 @@ from core.events.service import emit
 from core.giftcards.service import guard_card_payments
 from core.orders import lifecycle, offline, paying, service, views
 from core.orders.models import Order
+from core.payments import refunds
 from core.payments.gateway import PaymentGateway
 from core.problems import Conflict, Forbidden, InvalidInput
 from core.receipts.links import receipt_url
@@ -50,7 +51,8 @@ IdempotencyKey = Annotated[str, Header(
 
 
 def gateway_of(request: Request) -> PaymentGateway:
-    return request.app.state.gateway
+    gateway: PaymentGateway = request.app.state.gateway
+    return gateway
 
 
 @router.post("/orders", response_model=OrderOut, status_code=status.HTTP_201_CREATED,
@@ -190,10 +192,11 @@ def receipt_email(number: str, body: ReceiptEmail, db: DbDep, settings: Settings
              summary="Move an order on: picking, ready_for_pickup, shipped, delivered, cancelled")
 def transition(number: str, body: Transition, request: Request, db: DbDep,
                settings: SettingsDep, caller: StaffDep) -> OrderOut:
-    with db.write() as session:
-        order = lifecycle.transition(session, caller=caller, number=number, to=body.to,
-                                     note=body.note, gateway=gateway_of(request))
-        return views.order_out(session, order, caller=caller, settings=settings)
+    with refunds.refunding(db, gateway=gateway_of(request), caller=caller) as session:
+        lifecycle.transition(session, caller=caller, number=number, to=body.to, note=body.note)
+    with db.read() as session:  # after the card terminal answered a cancellation's refund
+        return views.order_out(session, service.get_order(session, number), caller=caller,
+                               settings=settings)
 
 
 @router.post("/orders/{number}/pick", response_model=OrderOut, summary="Record picked lines")
@@ -210,10 +213,12 @@ def pick(number: str, body: Pick, db: DbDep, settings: SettingsDep, caller: Staf
 def collect(number: str, body: Collect, request: Request, db: DbDep, settings: SettingsDep,
             caller: StaffDep) -> OrderOut:
     with code_attempt(db, settings, caller.device_id, target_key("order", number),
-                      signed=body.code is not None), db.write() as session:
-        order = lifecycle.collect(session, caller=caller, number=number, body=body,
-                                  settings=settings, gateway=gateway_of(request))
-        return views.order_out(session, order, caller=caller, settings=settings)
+                      signed=body.code is not None), \
+            refunds.refunding(db, gateway=gateway_of(request), caller=caller) as session:
+        lifecycle.collect(session, caller=caller, number=number, body=body, settings=settings)
+    with db.read() as session:  # after the card terminal answered a refund of lines left
+        return views.order_out(session, service.get_order(session, number), caller=caller,
+                               settings=settings)
 
 
 @router.get("/stores/{code}/pickups", response_model=list[PickupOut],

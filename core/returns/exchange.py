@@ -32,6 +32,7 @@ from core.events.service import emit
 from core.orders import service as orders
 from core.orders import views
 from core.orders.models import Order, OrderLine
+from core.payments import refunds
 from core.payments import service as payments
 from core.payments.gateway import GatewayResult, PaymentGateway
 from core.payments.models import Payment
@@ -87,7 +88,8 @@ def charge_cards(db: Database, *, caller: Caller, number: str, body: ExchangeCre
         result = gateway.charge(amount_cents=card.amount_cents, order_number=number,
                                 card_token=card.card_token)
         if result.status != PaymentStatus.APPROVED:
-            give_back_cards(results, gateway)
+            give_back_cards(db, results, gateway=gateway, caller=caller, number=number,
+                            reason="exchange refused: a later card was not approved")
             raise Conflict(f"The card was not approved ({result.message}): nothing of the "
                            "exchange was done; the return waits. Try again or take another "
                            "tender.", code=f"card_{result.status}")
@@ -95,11 +97,14 @@ def charge_cards(db: Database, *, caller: Caller, number: str, body: ExchangeCre
     return results
 
 
-def give_back_cards(results: list[Charged], gateway: PaymentGateway) -> None:
+def give_back_cards(db: Database, results: list[Charged], *, gateway: PaymentGateway,
+                    caller: Caller, number: str, reason: str) -> None:
     """Refund charges the exchange did not keep (it was refused after them, or it
-    needed less than was charged)."""
-    for charged in results:
-        gateway.refund(reference=charged.result.reference, amount_cents=charged.amount_cents)
+    needed less than was charged), written down first as any card refund so one
+    the terminal refuses is still owed (:func:`core.payments.refunds.void_charges`)."""
+    refunds.void_charges(db, gateway=gateway, caller=caller, store_code=caller.store_code or "",
+                         source=number.upper(), reason=reason,
+                         charges=[(c.result.reference, c.amount_cents) for c in results])
     results.clear()
 
 
@@ -136,7 +141,7 @@ def exchange(session: Session, *, caller: Caller, number: str, body: ExchangeCre
         if ret.refund_to == "store_credit" or first is None:
             returns._to_store_credit(session, ret, first, caller, rest)
         else:
-            returns._to_original_tenders(session, ret, first, gateway, caller, rest)
+            returns._to_original_tenders(session, ret, first, caller, rest)
     session.flush()
     for payment in sorted(body.payments, key=lambda p: PAY_ORDER.get(p.tender, 1)):
         left = order.total_cents - payments.paid_cents(payments.payments_of(session, order))

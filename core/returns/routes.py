@@ -13,6 +13,7 @@ from core.auth.lockout import code_attempt
 from core.deps import DbDep, MaybeStaffDep, SettingsDep, StaffDep
 from core.orders import service as orders
 from core.orders.routes import IdempotencyKey, gateway_of
+from core.payments import refunds
 from core.returns import exchange as exchanges
 from core.returns import kiosk, service
 from shared.schemas.exchanges import ExchangeCreate, ExchangeOut
@@ -84,10 +85,11 @@ def reject(number: str, body: ReturnDecision, db: DbDep, settings: SettingsDep,
              summary="Refund an approved return: restock, pay back, claw back points")
 def refund(number: str, request: Request, db: DbDep, settings: SettingsDep, caller: StaffDep
            ) -> ReturnOut:
-    with db.write() as session:
-        ret, clawed = service.refund(session, caller=caller, number=number,
-                                     gateway=gateway_of(request))
-        return service.return_out(session, ret, settings=settings, clawed=clawed)
+    with refunds.refunding(db, gateway=gateway_of(request), caller=caller) as session:
+        ret, clawed = service.refund(session, caller=caller, number=number)
+    with db.read() as session:  # after the card terminal answered
+        return service.return_out(session, service.get_return(session, ret.number),
+                                  settings=settings, clawed=clawed)
 
 
 @router.post("/{number}/exchange", response_model=ExchangeOut,
@@ -114,22 +116,31 @@ def exchange(number: str, body: ExchangeCreate, key: IdempotencyKey, request: Re
     gateway = gateway_of(request)
     charged = exchanges.charge_cards(db, caller=caller, number=number, body=body,
                                      gateway=gateway)
+
+    def give_back(reason: str) -> None:
+        exchanges.give_back_cards(db, charged, gateway=gateway, caller=caller, number=number,
+                                  reason=reason)
+
     try:
         with db.write() as session:
             order, ret, clawed = exchanges.exchange(
                 session, caller=caller, number=number, body=body,
                 key=orders.scoped_key(caller.device_id, key), digest=digest,
                 settings=settings, gateway=gateway, card_results=charged)
-            answer = exchanges.exchange_out(session, order, ret, caller=caller,
-                                            settings=settings, clawed=clawed)
+            owed = refunds.owed_in(session)
     except IntegrityError:
         # The same exchange sent twice at once: the first one's answer.
-        exchanges.give_back_cards(charged, gateway)
+        give_back("the same exchange was sent twice")
         if (done := replayed()) is None:
             raise
         return done
     except Exception:
-        exchanges.give_back_cards(charged, gateway)  # nothing of the exchange was kept
+        give_back("exchange refused")  # nothing of the exchange was kept
         raise
-    exchanges.give_back_cards(charged, gateway)  # charged but not needed
-    return answer
+    give_back("charged but not needed")
+    refunds.settle(db, gateway=gateway, ids=owed, caller=caller)  # committed: the rest back
+    with db.read() as session:  # after the card terminal answered
+        return exchanges.exchange_out(
+            session, orders.get_order(session, order.number),
+            service.get_return(session, ret.number), caller=caller, settings=settings,
+            clawed=clawed)
