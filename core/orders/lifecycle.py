@@ -18,16 +18,16 @@ from core.carts.models import Cart
 from core.customers.models import Customer
 from core.events.service import emit
 from core.orders.models import Order
-from core.orders.numbers import next_value
 from core.orders.service import get_order, record_status, settle
 from core.payments import refunds
 from core.payments import service as payments
 from core.problems import Conflict, Forbidden, InvalidInput, NotFound
 from core.settings import CoreSettings
 from core.stock import service as stock
-from core.stock.models import Reservation, Transfer, TransferLine
+from core.stock import transfers
+from core.stock.models import Reservation
 from core.timeutil import utcnow
-from shared.codes import CodeKind, parse_code
+from shared.codes import CodeKind
 from shared.schemas.enums import CartStatus, Fulfilment, OrderStatus
 from shared.schemas.orders import Collect, Pick
 
@@ -92,49 +92,23 @@ def _check_store(caller: Caller, order: Order) -> None:
 
 def _ship(session: Session, order: Order) -> None:
     """Goods leave their source: to the shopper's door, or to the pickup store."""
-    transfers: dict[str, Transfer] = {}
     if order.fulfilment == F.DELIVERY:
         for line in order.lines:
             line.qty_collected = line.qty - line.qty_cancelled
+    moves = []
     for reservation in stock.reservations_of(session, "order", order.number):
+        moves.append((reservation.location_code, reservation.sku, reservation.qty))
         stock.consume(session, reservation.id, reason="shipped", reference=order.number)
-        if order.fulfilment == F.SHIP_TO_STORE:
-            source = reservation.location_code
-            if source not in transfers:
-                transfers[source] = Transfer(
-                    number=f"T-{next_value(session, 'transfer'):06d}", from_location=source,
-                    to_location=order.pickup_store_code, order_number=order.number)
-                session.add(transfers[source])
-                session.flush()
-            session.add(TransferLine(transfer_id=transfers[source].id, sku=reservation.sku,
-                                     qty=reservation.qty))
-    for transfer in transfers.values():
-        emit(session, "transfer.created", store=transfer.to_location, subject=transfer.number,
-             transfer=transfer.number, order=order.number, source=transfer.from_location)
+    if order.fulfilment == F.SHIP_TO_STORE:
+        transfers.send_for_order(session, order_number=order.number,
+                                 target=order.pickup_store_code or order.store_code, moves=moves)
 
 
 def _arrive(session: Session, order: Order) -> None:
     """Ship-to-store goods arrive: into the store's stock, reserved for the order."""
-    transfers = session.scalars(select(Transfer).where(
-        Transfer.order_number == order.number, Transfer.status == "in_transit"))
-    for transfer in transfers:
-        receive_transfer_lines(session, transfer)
-        for moved in session.scalars(select(TransferLine).where(
-                TransferLine.transfer_id == transfer.id)):
-            stock.reserve(session, location=transfer.to_location, sku=moved.sku, qty=moved.qty,
-                          owner_kind="order", owner_id=order.number, expires_at=None)
+    transfers.arrive_for_order(session, order_number=order.number)
     for line in order.lines:
         line.source_location = order.pickup_store_code or line.source_location
-
-
-def receive_transfer_lines(session: Session, transfer: Transfer) -> None:
-    for line in session.scalars(select(TransferLine).where(
-            TransferLine.transfer_id == transfer.id)):
-        stock.receive(session, location=transfer.to_location, sku=line.sku, qty=line.qty,
-                      reason="transfer_in", reference=transfer.number)
-    transfer.status, transfer.received_at = "received", utcnow()
-    emit(session, "transfer.received", store=transfer.to_location, subject=transfer.number,
-         transfer=transfer.number)
 
 
 def cancel(session: Session, *, order: Order, caller: Caller | None, reason: str) -> None:
@@ -170,10 +144,9 @@ def pick(session: Session, *, caller: Caller, number: str, body: Pick) -> Order:
 def _verify_pickup(session: Session, *, caller: Caller, order: Order, body: Collect,
                    settings: CoreSettings) -> None:
     if body.code:
-        if signing.genuine_value(settings.resolved_secret, parse_code(body.code),
-                                 CodeKind.ORDER_PICKUP) != order.number:
-            raise InvalidInput("That pickup code does not belong to this order.",
-                               code="invalid_code")
+        signing.named_by(settings.resolved_secret, body.code, CodeKind.ORDER_PICKUP,
+                         expected=order.number,
+                         refusal="That pickup code does not belong to this order.")
         return
     customer = session.get(Customer, order.customer_id) if order.customer_id else None
     names = {n.lower() for n in (customer.last_name if customer else None,
@@ -244,10 +217,8 @@ def check_in(session: Session, *, caller: Caller, code: str | None, number: str 
              last_name: str | None, settings: CoreSettings) -> Order:
     """A shopper arrived for a pickup; the till's queue is told through an event."""
     if code:
-        named = signing.genuine_value(settings.resolved_secret, parse_code(code),
-                                      CodeKind.ORDER_PICKUP)
-        if named is None:
-            raise InvalidInput("That pickup code is not valid.", code="invalid_code")
+        named = signing.named_by(settings.resolved_secret, code, CodeKind.ORDER_PICKUP,
+                                 refusal="That pickup code is not valid.")
         order = get_order(session, named, lock=True)
     elif number and last_name:
         try:

@@ -22,6 +22,7 @@ from core.tills import service as tills
 from shared.money import POINT_VALUE_CENTS
 from shared.schemas.enums import DeviceKind, PaymentStatus, Tender
 from shared.schemas.orders import PaymentIn
+from shared.schemas.returns import CreditOut
 
 TENDERS_BY_DEVICE = {
     DeviceKind.POS: set(Tender) - {Tender.EXCHANGE_CREDIT},  # only an exchange gives it
@@ -53,6 +54,15 @@ def payments_of(session: Session, order: Order) -> list[Payment]:
 def credit_balance(session: Session, card_number: str) -> int:
     account = session.get(StoreCreditAccount, card_number)
     return account.balance_cents if account else 0
+
+
+def credit_out(session: Session, card_number: str) -> CreditOut:
+    """A store-credit or gift card's balance, as a till reads it."""
+    account = session.get(StoreCreditAccount, card_number)
+    if account is None:
+        raise NotFound("That card is not known.", code="card_not_found")
+    return CreditOut(card_number=account.card_number, kind=account.kind,
+                     balance_cents=account.balance_cents)
 
 
 def issue_credit(session: Session, *, card_number: str, amount_cents: int, reason: str,

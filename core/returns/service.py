@@ -33,7 +33,7 @@ from core.settings import CoreSettings
 from core.stock import service as stock
 from core.stock.models import StockMovement
 from core.timeutil import aware, utcnow
-from shared.codes import CodeKind, parse_code
+from shared.codes import CodeKind
 from shared.schemas.enums import DeviceKind, Role, Tender
 from shared.schemas.returns import (
     OPEN_RETURN_STATUSES,
@@ -50,9 +50,8 @@ RETURNABLE_STATUSES = ("completed", "collected", "delivered", "ready_for_pickup"
 
 def _order_from(session: Session, body: ReturnCreate, secret: bytes) -> Order | None:
     if body.receipt_code:
-        number = signing.genuine_value(secret, parse_code(body.receipt_code), CodeKind.RECEIPT)
-        if number is None:
-            raise InvalidInput("That receipt code is not valid.", code="invalid_code")
+        number = signing.named_by(secret, body.receipt_code, CodeKind.RECEIPT,
+                                  refusal="That receipt code is not valid.")
         return get_order(session, number, lock=True)
     if body.order_number:
         return get_order(session, body.order_number, lock=True)

@@ -21,6 +21,7 @@ UNLOCK_HINT = "Press F5: a supervisor types their PIN to unlock the till now."
 
 
 class LoginScreen(StaffScreen[None]):
+    STATUS_LINE = "#login-error"
     BINDINGS = [
         Binding("f5", "supervisor_unlock", "Supervisor unlock", id="supervisor_unlock",
                 tooltip="A supervisor unlocks a till locked by wrong PINs, with their PIN"),
@@ -50,7 +51,7 @@ class LoginScreen(StaffScreen[None]):
 
     def action_supervisor_unlock(self) -> None:
         self.unlocking = True
-        self._say("")
+        self.say("")
 
     def action_back_to_sign_in(self) -> None:
         self.unlocking = False
@@ -61,14 +62,11 @@ class LoginScreen(StaffScreen[None]):
         if not pin:
             return
         if self.unlocking and not is_pin_shaped(pin):
-            self._say(NOT_A_PIN)
+            self.say(NOT_A_PIN)
         elif self.unlocking:
             self.unlock(pin)
         else:
             self.sign_in(pin)
-
-    def _say(self, text: str) -> None:
-        self.query_one("#login-error", Label).update(text)
 
     def _explain(self, error: CommerceError) -> str:
         text: str = self.app.explain(error)
@@ -82,10 +80,10 @@ class LoginScreen(StaffScreen[None]):
         try:
             done = await client.call(Api.unlock(pin))
         except CommerceError as error:
-            self._say(self._explain(error))
+            self.say(self._explain(error))
             return
         self.unlocking = False
-        self._say(f"Unlocked by {done.by.name}. " + SIGN_IN_PROMPT + "."
+        self.say(f"Unlocked by {done.by.name}. " + SIGN_IN_PROMPT + "."
                   if done.unlocked else "The till was not locked. " + SIGN_IN_PROMPT + ".")
 
     @work(exclusive=True)
@@ -100,7 +98,7 @@ class LoginScreen(StaffScreen[None]):
             who = await client.call(Api.whoami())
             stores = await client.call(Api.stores())
         except CommerceError as error:
-            self._say(self._explain(error))
+            self.say(self._explain(error))
             return
         app.staff = session.staff
         if app.offline is not None:
