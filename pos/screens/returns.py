@@ -11,6 +11,7 @@ a request that waits in the core blocks those items from being returned again.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on, work
@@ -50,12 +51,13 @@ class LooseItem:
     qty: int = 1
 
 
-def payout(ret: ReturnOut, money: object) -> str:
+def payout(ret: ReturnOut, money: Callable[[int], str]) -> str:
     """What went back per tender, in the words the cashier acts on: the cash parts
-    are to be handed out, the rest is already on its way."""
+    are to be handed out, the rest is already on its way; a card part the terminal
+    did not refund is said as owed (the core asks again; a supervisor follows up)."""
     parts = []
     for part in ret.refunds:
-        amount = money(part.amount_cents)  # type: ignore[operator]
+        amount = money(part.amount_cents)
         if part.tender == "cash":
             parts.append(f"Cash to hand out {amount}")
         elif part.card_number:
@@ -63,6 +65,10 @@ def payout(ret: ReturnOut, money: object) -> str:
                          f"{part.card_number}")
         else:
             parts.append(f"{TENDERS.get(part.tender, part.tender)} {amount}")
+    if ret.card_refund_pending_cents:
+        parts.append(f"the card terminal has NOT refunded "
+                     f"{money(ret.card_refund_pending_cents)} yet: it is owed and "
+                     "asked again; tell a supervisor")
     return " · ".join(parts)
 
 
@@ -406,7 +412,8 @@ class ReturnsScreen(StaffScreen[None]):
         said = f"Return {ret.number} refunded: {money(ret.refund_cents)}."
         if paid_back:
             said += f" {paid_back}."
-        self.say(" ".join(x for x in (said, drawer, fiscal, printed) if x))
+        self.say(" ".join(x for x in (said, drawer, fiscal, printed) if x),
+                 error=ret.card_refund_pending_cents > 0)
         self.show_return_lines()
 
     async def print_return(self, ret: ReturnOut) -> str:
