@@ -7,11 +7,9 @@ from contextlib import nullcontext
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
-from sqlalchemy.exc import IntegrityError
 
 from core.auth.lockout import code_attempt
 from core.deps import DbDep, MaybeStaffDep, SettingsDep, StaffDep
-from core.orders import service as orders
 from core.orders.routes import IdempotencyKey, gateway_of
 from core.payments import refunds
 from core.returns import exchange as exchanges
@@ -99,48 +97,8 @@ def refund(number: str, request: Request, db: DbDep, settings: SettingsDep, call
 def exchange(number: str, body: ExchangeCreate, key: IdempotencyKey, request: Request,
              response: Response, db: DbDep, settings: SettingsDep, caller: StaffDep
              ) -> ExchangeOut:
-    digest = exchanges.request_hash(number, body, caller)
-
-    def replayed() -> ExchangeOut | None:
-        with db.read() as session:
-            order = orders.find_by_key(session, key, device_id=caller.device_id)
-            ret = exchanges.from_order(session, order) if order is not None else None
-            if order is None or ret is None:
-                return None
-            response.status_code = status.HTTP_200_OK
-            return exchanges.exchange_out(session, orders.check_replay(order, digest), ret,
-                                          caller=caller, settings=settings)
-
-    if (done := replayed()) is not None:
-        return done
-    gateway = gateway_of(request)
-    charged = exchanges.charge_cards(db, caller=caller, number=number, body=body,
-                                     gateway=gateway)
-
-    def give_back(reason: str) -> None:
-        exchanges.give_back_cards(db, charged, gateway=gateway, caller=caller, number=number,
-                                  reason=reason)
-
-    try:
-        with db.write() as session:
-            order, ret, clawed = exchanges.exchange(
-                session, caller=caller, number=number, body=body,
-                key=orders.scoped_key(caller.device_id, key), digest=digest,
-                settings=settings, gateway=gateway, card_results=charged)
-            owed = refunds.owed_in(session)
-    except IntegrityError:
-        # The same exchange sent twice at once: the first one's answer.
-        give_back("the same exchange was sent twice")
-        if (done := replayed()) is None:
-            raise
-        return done
-    except Exception:
-        give_back("exchange refused")  # nothing of the exchange was kept
-        raise
-    give_back("charged but not needed")
-    refunds.settle(db, gateway=gateway, ids=owed, caller=caller)  # committed: the rest back
-    with db.read() as session:  # after the card terminal answered
-        return exchanges.exchange_out(
-            session, orders.get_order(session, order.number),
-            service.get_return(session, ret.number), caller=caller, settings=settings,
-            clawed=clawed)
+    answer, replayed = exchanges.run(db, caller=caller, number=number, body=body, key=key,
+                                     settings=settings, gateway=gateway_of(request))
+    if replayed:
+        response.status_code = status.HTTP_200_OK
+    return answer
