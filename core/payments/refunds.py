@@ -189,6 +189,8 @@ def _record(session: Session, refund_id: int, result: GatewayResult, *,
         emit(session, "card.refunded", store=row.store_code, subject=row.source,
              source=row.source, order=row.order_number, amount_cents=row.amount_cents)
         return True
+    if row.attempts > 1:
+        return False  # said once, when it first failed: the sweep's retries add no noise
     emit(session, "card.refund_pending", store=row.store_code, subject=row.source,
          source=row.source, order=row.order_number, amount_cents=row.amount_cents,
          message=row.message)
@@ -211,12 +213,18 @@ def pending_cents(session: Session, *, source: str | None = None,
     return sum(session.scalars(stmt))
 
 
+MAX_ATTEMPTS = 10
+"""The sweep stops asking after this many answers that were not a refund (a refund
+the acquirer keeps declining is a person's to settle, from its audit entry)."""
+
+
 def retry_pending(db: Database, *, gateway: PaymentGateway, limit: int = 50) -> list[int]:
     """Ask again, with the same keys, for the refunds still pending (the sweep's
-    turn); returns those still pending."""
+    turn, up to :data:`MAX_ATTEMPTS` each); returns those still pending."""
     with db.read() as session:
-        ids = list(session.scalars(select(CardRefund.id).where(CardRefund.status == "pending")
-                                   .order_by(CardRefund.id).limit(limit)))
+        ids = list(session.scalars(select(CardRefund.id).where(
+            CardRefund.status == "pending", CardRefund.attempts < MAX_ATTEMPTS)
+            .order_by(CardRefund.id).limit(limit)))
     return settle(db, gateway=gateway, ids=ids, caller=None)
 
 

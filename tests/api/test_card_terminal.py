@@ -176,6 +176,9 @@ def test_a_refund_the_terminal_refuses_stays_owed_in_plain_sight(
     [entry] = _unrecorded(seeded_sqlite.url, order.number)
     assert entry["amount_cents"] == order.total_cents and entry["answer"] == "declined"
     assert "refused the refund" in entry["message"]
+    run_sweep(probe_app.state.db, probe_app.state.settings, terminal)  # refused again
+    assert till.call(Api.order(order.number)).card_refund_pending_cents == order.total_cents
+    assert len(_unrecorded(seeded_sqlite.url, order.number)) == 1  # said once, not each retry
     terminal.refuse_refunds = False
     run_sweep(probe_app.state.db, probe_app.state.settings, terminal)
     assert terminal.refunds == [order.payments[0].reference]
