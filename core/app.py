@@ -26,6 +26,7 @@ from core.giftcards.routes import router as giftcards_router
 from core.health import router as health_router
 from core.orders import lifecycle
 from core.orders.routes import router as orders_router
+from core.payments import refunds
 from core.payments.gateway import PaymentGateway, SimulatedTerminal
 from core.problems import PROBLEM_RESPONSES, install_problem_handlers
 from core.receipts.fiscal import router as fiscal_router
@@ -48,8 +49,12 @@ ROUTERS = [catalog_router, auth_router, scan_router, carts_router, orders_router
 
 
 def run_sweep(db: Database, settings: CoreSettings, gateway: PaymentGateway) -> dict[str, int]:
-    with db.write() as session:
-        return lifecycle.sweep(session, settings=settings, gateway=gateway)
+    """Release what expired, then ask the card terminal, with no transaction open,
+    for the refunds of what it cancelled and again for those still pending."""
+    with refunds.refunding(db, gateway=gateway, caller=None) as session:
+        done = lifecycle.sweep(session, settings=settings)
+    done["card_refunds_pending"] = len(refunds.retry_pending(db, gateway=gateway))
+    return done
 
 
 async def _sweep_forever(db: Database, settings: CoreSettings, gateway: PaymentGateway) -> None:

@@ -12,7 +12,7 @@ from core.giftcards.models import GiftCard
 from core.loyalty.models import LoyaltyAccount, LoyaltyEntry
 from core.notify.models import MailCursor, MailDelivery
 from core.orders.models import NumberSequence, Order, OrderLine, OrderStatusChange
-from core.payments.models import Payment, StoreCreditAccount, StoreCreditEntry
+from core.payments.models import CardRefund, Payment, StoreCreditAccount, StoreCreditEntry
 from core.returns.models import Return, ReturnLine, ReturnRefund
 from core.stock.models import (
     Reservation,
@@ -34,6 +34,7 @@ from core.webhooks.models import (
 __all__ = [
     "AuditEntry",
     "Base",
+    "CardRefund",
     "Cart",
     "CartLine",
     "Category",

@@ -3,6 +3,10 @@
 A truncated HMAC-SHA256 under the core's secret, base32 so the payload stays
 in the QR alphanumeric set. 50 bits are plenty against guessing when every
 wrong code counts towards the device lockout.
+
+Every place that takes a scanned pickup, receipt or loyalty code asks
+:func:`named_by`, so a forged code is refused the same way (``invalid_code``,
+which the lockout counts) wherever it is scanned.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ import base64
 import hashlib
 import hmac
 
-from shared.codes import CodeKind, ScanCode, build_code
+from core.problems import InvalidInput
+from shared.codes import CodeKind, ScanCode, build_code, parse_code
 
 MAC_LENGTH = 10
 
@@ -41,3 +46,18 @@ def genuine_value(secret: bytes, code: ScanCode | None, kind: CodeKind) -> str |
     if code is None or code.kind is not kind or not is_genuine(secret, code):
         return None
     return code.value
+
+
+def named_by(secret: bytes, code: ScanCode | str | None, kind: CodeKind, *,
+             refusal: str | InvalidInput = "That code is not valid.",
+             expected: str | None = None) -> str:
+    """What a signed code of ``kind`` names (raw scanned text or parsed), or the
+    refusal: an :class:`InvalidInput` ``invalid_code`` with these words (or the
+    problem given). ``expected``: the code must name exactly that (a pickup code
+    scanned for one order is refused for another)."""
+    parsed = parse_code(code) if isinstance(code, str) else code
+    value = genuine_value(secret, parsed, kind)
+    if value is None or (expected is not None and value != expected):
+        raise refusal if isinstance(refusal, InvalidInput) \
+            else InvalidInput(refusal, code="invalid_code")
+    return value

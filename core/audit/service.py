@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 AUDITED_KINDS = (
     "return.approved", "return.rejected", "return.refunded", "order.refunded",
+    "card.refund_unrecorded",
     "discount.given", "stock.adjusted", "transfer.sent", "transfer.received", "till.closed",
     "device.unlocked", "device.revoked", "staff.deactivated", "staff.pin_changed",
     "customer.exported", "customer.erased",

@@ -63,9 +63,11 @@ def card_target(parsed: ScanCode | None, number: str | None) -> dict[str, Any]:
 
 def checked_number(parsed: ScanCode | None, number: str | None, secret: bytes) -> str:
     """The card number, once its QR's signature is checked (inside the attempt)."""
-    if number is None or (parsed is not None
-                          and signing.genuine_value(secret, parsed, CodeKind.LOYALTY) is None):
-        raise InvalidInput("That loyalty card code is not valid.", code="invalid_code")
+    refusal = "That loyalty card code is not valid."
+    if parsed is not None:
+        return signing.named_by(secret, parsed, CodeKind.LOYALTY, refusal=refusal)
+    if number is None:
+        raise InvalidInput(refusal, code="invalid_code")
     return number
 
 

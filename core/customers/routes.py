@@ -13,9 +13,6 @@ from core.customers import cards, service
 from core.deps import DbDep, DeviceDep, IdPath, MaybeStaffDep, SettingsDep, StaffDep, TillDep
 from core.giftcards.numbers import normalise
 from core.payments import service as payments
-from core.payments.models import StoreCreditAccount
-from core.problems import NotFound
-from shared.schemas.enums import Role
 from shared.schemas.loyalty import LoyaltyCardIn
 from shared.schemas.orders import CartOut
 from shared.schemas.returns import CreditOut, CustomerHistory, CustomerOut, LoyaltyOut
@@ -27,24 +24,17 @@ router = APIRouter(prefix="/v1", tags=["customers"])
             summary="Find customers by loyalty card, phone, email or name (staff)")
 def find(db: DbDep, settings: SettingsDep, caller: StaffDep,
          q: Annotated[str, Query(min_length=2, max_length=80)]) -> list[CustomerOut]:
-    chain_wide = caller.role is not None and caller.role.at_least(Role.MANAGER)
     with db.read() as session:
-        return [service.customer_out(c, full=True, secret=settings.resolved_secret,
-                                     contact=service.knows_contact(
-                                         session, c, store=caller.store_code,
-                                         chain_wide=chain_wide, q=q))
+        return [service.customer_view(session, c, caller=caller,
+                                      secret=settings.resolved_secret, q=q)
                 for c in service.search(session, q)]
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerOut, summary="Profile (staff)")
 def read(customer_id: IdPath, db: DbDep, settings: SettingsDep, caller: StaffDep) -> CustomerOut:
-    chain_wide = caller.role is not None and caller.role.at_least(Role.MANAGER)
     with db.read() as session:
-        customer = service.get_customer(session, customer_id)
-        return service.customer_out(customer, full=True, secret=settings.resolved_secret,
-                                    contact=service.knows_contact(
-                                        session, customer, store=caller.store_code,
-                                        chain_wide=chain_wide))
+        return service.customer_view(session, service.get_customer(session, customer_id),
+                                     caller=caller, secret=settings.resolved_secret)
 
 
 @router.get("/customers/{customer_id}/orders", response_model=CustomerHistory,
@@ -103,8 +93,4 @@ def credit(card_number: str, db: DbDep, settings: SettingsDep, caller: TillDep) 
     card_number = normalise(card_number)
     with code_attempt(db, settings, caller.device_id, target_key("card", card_number)), \
             db.read() as session:
-        account = session.get(StoreCreditAccount, card_number)
-        if account is None:
-            raise NotFound("That card is not known.", code="card_not_found")
-        return CreditOut(card_number=account.card_number, kind=account.kind,
-                         balance_cents=payments.credit_balance(session, card_number))
+        return payments.credit_out(session, card_number)

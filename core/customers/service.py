@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core import signing
+from core.caller import Caller
 from core.customers.models import Customer
 from core.loyalty import service as loyalty
 from core.loyalty.models import LoyaltyEntry
@@ -21,6 +22,7 @@ from core.problems import NotFound
 from core.returns.models import Return
 from shared.codes import CodeKind
 from shared.masking import mask_email, mask_name
+from shared.schemas.enums import Role
 from shared.schemas.returns import (
     CustomerHistory,
     CustomerOut,
@@ -108,6 +110,15 @@ def customer_out(customer: Customer, *, full: bool, secret: bytes, contact: bool
         loyalty_code=signing.signed_code(secret, CodeKind.LOYALTY, card) if card and full
         else None,
     )
+
+
+def customer_view(session: Session, customer: Customer, *, caller: Caller, secret: bytes,
+                  q: str | None = None) -> CustomerOut:
+    """A customer as staff see them: contact details only where this store (or a
+    manager, chain-wide) has reason to know them, see :func:`knows_contact`."""
+    chain_wide = caller.role is not None and caller.role.at_least(Role.MANAGER)
+    return customer_out(customer, full=True, secret=secret, contact=knows_contact(
+        session, customer, store=caller.store_code, chain_wide=chain_wide, q=q))
 
 
 def history(session: Session, customer_id: int) -> CustomerHistory:

@@ -13,22 +13,21 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import signing
-from core.audit import service as audit
 from core.caller import Caller
 from core.carts.models import Cart
 from core.customers.models import Customer
 from core.events.service import emit
 from core.orders.models import Order
-from core.orders.numbers import next_value
 from core.orders.service import get_order, record_status, settle
+from core.payments import refunds
 from core.payments import service as payments
-from core.payments.gateway import PaymentGateway
 from core.problems import Conflict, Forbidden, InvalidInput, NotFound
 from core.settings import CoreSettings
 from core.stock import service as stock
-from core.stock.models import Reservation, Transfer, TransferLine
+from core.stock import transfers
+from core.stock.models import Reservation
 from core.timeutil import utcnow
-from shared.codes import CodeKind, parse_code
+from shared.codes import CodeKind
 from shared.schemas.enums import CartStatus, Fulfilment, OrderStatus
 from shared.schemas.orders import Collect, Pick
 
@@ -55,8 +54,10 @@ HUMAN = {
 }
 
 
-def transition(session: Session, *, caller: Caller, number: str, to: OrderStatus, note: str,
-               gateway: PaymentGateway) -> Order:
+def transition(session: Session, *, caller: Caller, number: str, to: OrderStatus, note: str
+               ) -> Order:
+    """Move an order on. A cancellation gives the money back: its card parts are
+    written down to ask of the terminal after the commit (:mod:`core.payments.refunds`)."""
     order = get_order(session, number, lock=True)
     current, fulfilment = OrderStatus(order.status), Fulfilment(order.fulfilment)
     if fulfilment not in LEGAL.get((current, to), frozenset()):
@@ -69,7 +70,7 @@ def transition(session: Session, *, caller: Caller, number: str, to: OrderStatus
         )
     _check_store(caller, order)
     if to is S.CANCELLED:
-        cancel(session, order=order, caller=caller, gateway=gateway, reason=note or "cancelled")
+        cancel(session, order=order, caller=caller, reason=note or "cancelled")
         return order
     if to is S.SHIPPED:
         _ship(session, order)
@@ -91,55 +92,31 @@ def _check_store(caller: Caller, order: Order) -> None:
 
 def _ship(session: Session, order: Order) -> None:
     """Goods leave their source: to the shopper's door, or to the pickup store."""
-    transfers: dict[str, Transfer] = {}
     if order.fulfilment == F.DELIVERY:
         for line in order.lines:
             line.qty_collected = line.qty - line.qty_cancelled
+    moves = []
     for reservation in stock.reservations_of(session, "order", order.number):
+        moves.append((reservation.location_code, reservation.sku, reservation.qty))
         stock.consume(session, reservation.id, reason="shipped", reference=order.number)
-        if order.fulfilment == F.SHIP_TO_STORE:
-            source = reservation.location_code
-            if source not in transfers:
-                transfers[source] = Transfer(
-                    number=f"T-{next_value(session, 'transfer'):06d}", from_location=source,
-                    to_location=order.pickup_store_code, order_number=order.number)
-                session.add(transfers[source])
-                session.flush()
-            session.add(TransferLine(transfer_id=transfers[source].id, sku=reservation.sku,
-                                     qty=reservation.qty))
-    for transfer in transfers.values():
-        emit(session, "transfer.created", store=transfer.to_location, subject=transfer.number,
-             transfer=transfer.number, order=order.number, source=transfer.from_location)
+    if order.fulfilment == F.SHIP_TO_STORE:
+        transfers.send_for_order(session, order_number=order.number,
+                                 target=order.pickup_store_code or order.store_code, moves=moves)
 
 
 def _arrive(session: Session, order: Order) -> None:
     """Ship-to-store goods arrive: into the store's stock, reserved for the order."""
-    transfers = session.scalars(select(Transfer).where(
-        Transfer.order_number == order.number, Transfer.status == "in_transit"))
-    for transfer in transfers:
-        receive_transfer_lines(session, transfer)
-        for moved in session.scalars(select(TransferLine).where(
-                TransferLine.transfer_id == transfer.id)):
-            stock.reserve(session, location=transfer.to_location, sku=moved.sku, qty=moved.qty,
-                          owner_kind="order", owner_id=order.number, expires_at=None)
+    transfers.arrive_for_order(session, order_number=order.number)
     for line in order.lines:
         line.source_location = order.pickup_store_code or line.source_location
 
 
-def receive_transfer_lines(session: Session, transfer: Transfer) -> None:
-    for line in session.scalars(select(TransferLine).where(
-            TransferLine.transfer_id == transfer.id)):
-        stock.receive(session, location=transfer.to_location, sku=line.sku, qty=line.qty,
-                      reason="transfer_in", reference=transfer.number)
-    transfer.status, transfer.received_at = "received", utcnow()
-    emit(session, "transfer.received", store=transfer.to_location, subject=transfer.number,
-         transfer=transfer.number)
-
-
-def cancel(session: Session, *, order: Order, caller: Caller | None, gateway: PaymentGateway,
-           reason: str) -> None:
+def cancel(session: Session, *, order: Order, caller: Caller | None, reason: str) -> None:
     stock.release_owner(session, "order", order.number)
-    payments.refund_all(session, order=order, gateway=gateway, reason=reason, caller=caller)
+    given = refunds.give_back(session, order=order, caller=caller, source=order.number,
+                              reason=reason)
+    refunds.announce_order_refund(session, order=order, amount=sum(p for _, p in given),
+                                  reason=reason, caller=caller)
     for line in order.lines:
         line.qty_cancelled = line.qty - line.qty_collected
     record_status(session, order, S.CANCELLED, caller=caller, note=reason)
@@ -167,10 +144,9 @@ def pick(session: Session, *, caller: Caller, number: str, body: Pick) -> Order:
 def _verify_pickup(session: Session, *, caller: Caller, order: Order, body: Collect,
                    settings: CoreSettings) -> None:
     if body.code:
-        if signing.genuine_value(settings.resolved_secret, parse_code(body.code),
-                                 CodeKind.ORDER_PICKUP) != order.number:
-            raise InvalidInput("That pickup code does not belong to this order.",
-                               code="invalid_code")
+        signing.named_by(settings.resolved_secret, body.code, CodeKind.ORDER_PICKUP,
+                         expected=order.number,
+                         refusal="That pickup code does not belong to this order.")
         return
     customer = session.get(Customer, order.customer_id) if order.customer_id else None
     names = {n.lower() for n in (customer.last_name if customer else None,
@@ -181,7 +157,7 @@ def _verify_pickup(session: Session, *, caller: Caller, order: Order, body: Coll
 
 
 def collect(session: Session, *, caller: Caller, number: str, body: Collect,
-            settings: CoreSettings, gateway: PaymentGateway) -> Order:
+            settings: CoreSettings) -> Order:
     """Hand over a pickup order (or part of it) to the shopper at this store."""
     order = get_order(session, number, lock=True)
     if order.pickup_store_code != caller.store_code:
@@ -225,7 +201,10 @@ def collect(session: Session, *, caller: Caller, number: str, body: Collect,
         for line in order.lines:
             line.qty_cancelled = line.qty - line.qty_collected
         stock.release_owner(session, "order", order.number)
-        _refund_part(session, order=order, amount=refund, gateway=gateway, caller=caller)
+        refunds.give_back(session, order=order, amount=refund, caller=caller,
+                          source=order.number, reason="lines not collected")
+        refunds.announce_order_refund(session, order=order, amount=refund,
+                                      reason="lines not collected", caller=caller)
         remaining = 0
     emit(session, "order.handed_over", store=order.pickup_store_code, subject=order.number,
          order=order.number, remaining_units=remaining)
@@ -234,33 +213,12 @@ def collect(session: Session, *, caller: Caller, number: str, body: Collect,
     return order
 
 
-def _refund_part(session: Session, *, order: Order, amount: int, gateway: PaymentGateway,
-                 caller: Caller | None) -> None:
-    refunded = amount
-    for payment in payments.payments_of(session, order):
-        if amount <= 0:
-            break
-        left = payment.amount_cents - payment.refunded_cents
-        if payment.status != "approved" or left <= 0:
-            continue
-        part = min(left, amount)
-        payments.give_back(session, order=order, payment=payment, amount=part, gateway=gateway,
-                           caller=caller)
-        amount -= part
-    emit(session, "order.refunded", store=order.store_code, subject=order.number,
-         order=order.number)
-    audit.record(session, "order.refunded", caller=caller, store=order.store_code,
-                 subject=order.number, amount_cents=refunded, reason="lines not collected")
-
-
 def check_in(session: Session, *, caller: Caller, code: str | None, number: str | None,
              last_name: str | None, settings: CoreSettings) -> Order:
     """A shopper arrived for a pickup; the till's queue is told through an event."""
     if code:
-        named = signing.genuine_value(settings.resolved_secret, parse_code(code),
-                                      CodeKind.ORDER_PICKUP)
-        if named is None:
-            raise InvalidInput("That pickup code is not valid.", code="invalid_code")
+        named = signing.named_by(settings.resolved_secret, code, CodeKind.ORDER_PICKUP,
+                                 refusal="That pickup code is not valid.")
         order = get_order(session, named, lock=True)
     elif number and last_name:
         try:
@@ -283,7 +241,7 @@ def check_in(session: Session, *, caller: Caller, code: str | None, number: str 
     return order
 
 
-def sweep(session: Session, *, settings: CoreSettings, gateway: PaymentGateway) -> dict[str, int]:
+def sweep(session: Session, *, settings: CoreSettings) -> dict[str, int]:
     """Release what waited too long: expired baskets, unpaid till sales, uncollected pickups.
 
     A till sale with any approved payment is never cancelled here: the sweep has
@@ -315,13 +273,12 @@ def sweep(session: Session, *, settings: CoreSettings, gateway: PaymentGateway) 
                 cart.status = CartStatus.EXPIRED
                 emit(session, "cart.expired", store=cart.store_code, subject=cart.id)
         elif order is not None and order.status == S.PENDING_PAYMENT:
-            cancel(session, order=order, caller=None, gateway=gateway,
-                   reason="not paid in time")
+            cancel(session, order=order, caller=None, reason="not paid in time")
     deadline = utcnow() - timedelta(days=settings.pickup_hold_days)
     stale = list(session.scalars(select(Order).where(
         Order.status == S.READY_FOR_PICKUP, Order.ready_at <= deadline)))
     for order in stale:
-        cancel(session, order=order, caller=None, gateway=gateway,
+        cancel(session, order=order, caller=None,
                reason=f"not collected within {settings.pickup_hold_days} days")
     return {"released_units": released, "cancelled_pickups": len(stale)}
 

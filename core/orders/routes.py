@@ -19,15 +19,13 @@ from core.deps import (
 )
 from core.deps import _approver_header as approver_header
 from core.deps import _staff_header as staff_header
-from core.events.service import emit
 from core.giftcards.service import guard_card_payments
-from core.orders import lifecycle, offline, paying, service, views
-from core.orders.models import Order
+from core.orders import access, lifecycle, offline, paying, service, views
+from core.orders.receipt_email import request_receipt_email
+from core.payments import refunds
 from core.payments.gateway import PaymentGateway
-from core.problems import Conflict, Forbidden, InvalidInput
-from core.receipts.links import receipt_url
 from shared.codes import CodeKind, parse_code
-from shared.schemas.enums import DeviceKind, OrderStatus
+from shared.schemas.enums import OrderStatus
 from shared.schemas.orders import (
     CheckIn,
     CheckInResult,
@@ -50,7 +48,8 @@ IdempotencyKey = Annotated[str, Header(
 
 
 def gateway_of(request: Request) -> PaymentGateway:
-    return request.app.state.gateway
+    gateway: PaymentGateway = request.app.state.gateway
+    return gateway
 
 
 @router.post("/orders", response_model=OrderOut, status_code=status.HTTP_201_CREATED,
@@ -101,15 +100,6 @@ def place(body: OrderCreate, key: IdempotencyKey, request: Request, response: Re
                                settings=settings, reveal_code=True)
 
 
-def _readable(order: Order, caller: MaybeStaffDep) -> None:
-    """A till reads any order (masked without a staff sign-in of its store, see
-    :func:`views.sees_pii`); a kiosk or the web shop only the orders it placed."""
-    if caller.device_kind is DeviceKind.POS:
-        return
-    if order.device_id != caller.device_id:
-        raise Forbidden("This order can be looked up at a till.", code="till_only")
-
-
 # Declared before ``/orders/{number}``: otherwise "open" would be read as an order number.
 @router.get("/orders/open", response_model=list[OrderOut],
             summary="This till's sales waiting for payment, part-paid ones included, newest "
@@ -125,7 +115,7 @@ def open_sales(db: DbDep, settings: SettingsDep, caller: StaffDep) -> list[Order
 def read(number: str, db: DbDep, settings: SettingsDep, caller: MaybeStaffDep) -> OrderOut:
     with db.read() as session:
         order = service.get_order(session, number)
-        _readable(order, caller)
+        access.check_readable(order, caller)
         return views.order_out(session, order, caller=caller, settings=settings)
 
 
@@ -137,9 +127,8 @@ def by_receipt(code: str, db: DbDep, settings: SettingsDep, caller: MaybeStaffDe
     parsed = parse_code(code)
     with code_attempt(db, settings, caller.device_id,
                       code_target(parsed) if parsed is not None else None, signed=True):
-        number = signing.genuine_value(settings.resolved_secret, parsed, CodeKind.RECEIPT)
-        if number is None:
-            raise InvalidInput("That receipt code is not valid.", code="invalid_code")
+        number = signing.named_by(settings.resolved_secret, parsed, CodeKind.RECEIPT,
+                                  refusal="That receipt code is not valid.")
         with db.read() as session:
             order = service.get_order(session, number)
             return views.order_out(session, order, caller=caller, settings=settings)
@@ -149,16 +138,8 @@ def by_receipt(code: str, db: DbDep, settings: SettingsDep, caller: MaybeStaffDe
              summary="Pay (part of) an order; a declined card is recorded, not an error")
 def pay(number: str, body: PaymentIn, request: Request, db: DbDep, settings: SettingsDep,
         caller: MaybeStaffDep) -> OrderOut:
-    if caller.device_kind is DeviceKind.POS:
-        caller.require_staff(action="take a payment")
+    payable = access.payable_by(caller)
     guard_card_payments(db, settings, caller=caller, payments=[body])
-
-    def payable(order: Order) -> None:
-        if caller.device_kind is not DeviceKind.POS:
-            _readable(order, caller)
-        if order.status == OrderStatus.CANCELLED:
-            raise Conflict(f"Order {order.number} was cancelled.", code="order_cancelled")
-
     paying.pay(db, number=number, payment=body, caller=caller, gateway=gateway_of(request),
                settings=settings, check=payable)
     with db.read() as session:
@@ -170,19 +151,10 @@ def pay(number: str, body: PaymentIn, request: Request, db: DbDep, settings: Set
              summary="The customer wants the receipt by email instead of on paper")
 def receipt_email(number: str, body: ReceiptEmail, db: DbDep, settings: SettingsDep,
                   caller: StaffDep) -> OrderOut:
-    """Recorded on the order and announced as ``order.receipt_requested``: the mail is
-    sent by whatever mailer follows the event stream, so a slow mail server never holds
-    up the till."""
+    """Sent by whatever mailer follows the event stream (:mod:`core.orders.receipt_email`)."""
     with db.write() as session:
-        order = service.get_order(session, number, lock=True)
-        if order.store_code != caller.store_code:
-            raise Forbidden("That order was not sold in this store.", code="not_your_order")
-        order.receipt_email = str(body.email).lower()
-        # No address in the event: the mailer reads it from the order with its own rights;
-        # the link to the digital receipt page is what the mail carries.
-        emit(session, "order.receipt_requested", store=order.store_code, subject=order.number,
-             order=order.number, url=receipt_url(settings.public_url, settings.resolved_secret,
-                                                 order.number))
+        order = request_receipt_email(session, caller=caller, number=number,
+                                      email=str(body.email), settings=settings)
         return views.order_out(session, order, caller=caller, settings=settings)
 
 
@@ -190,10 +162,11 @@ def receipt_email(number: str, body: ReceiptEmail, db: DbDep, settings: Settings
              summary="Move an order on: picking, ready_for_pickup, shipped, delivered, cancelled")
 def transition(number: str, body: Transition, request: Request, db: DbDep,
                settings: SettingsDep, caller: StaffDep) -> OrderOut:
-    with db.write() as session:
-        order = lifecycle.transition(session, caller=caller, number=number, to=body.to,
-                                     note=body.note, gateway=gateway_of(request))
-        return views.order_out(session, order, caller=caller, settings=settings)
+    with refunds.refunding(db, gateway=gateway_of(request), caller=caller) as session:
+        lifecycle.transition(session, caller=caller, number=number, to=body.to, note=body.note)
+    with db.read() as session:  # after the card terminal answered a cancellation's refund
+        return views.order_out(session, service.get_order(session, number), caller=caller,
+                               settings=settings)
 
 
 @router.post("/orders/{number}/pick", response_model=OrderOut, summary="Record picked lines")
@@ -210,18 +183,19 @@ def pick(number: str, body: Pick, db: DbDep, settings: SettingsDep, caller: Staf
 def collect(number: str, body: Collect, request: Request, db: DbDep, settings: SettingsDep,
             caller: StaffDep) -> OrderOut:
     with code_attempt(db, settings, caller.device_id, target_key("order", number),
-                      signed=body.code is not None), db.write() as session:
-        order = lifecycle.collect(session, caller=caller, number=number, body=body,
-                                  settings=settings, gateway=gateway_of(request))
-        return views.order_out(session, order, caller=caller, settings=settings)
+                      signed=body.code is not None), \
+            refunds.refunding(db, gateway=gateway_of(request), caller=caller) as session:
+        lifecycle.collect(session, caller=caller, number=number, body=body, settings=settings)
+    with db.read() as session:  # after the card terminal answered a refund of lines left
+        return views.order_out(session, service.get_order(session, number), caller=caller,
+                               settings=settings)
 
 
 @router.get("/stores/{code}/pickups", response_model=list[PickupOut],
             summary="The click-and-collect queue of a store")
 def pickups(code: str, db: DbDep, caller: StaffDep, status: OrderStatus | None = None
             ) -> list[PickupOut]:
-    if caller.store_code != code.upper():
-        raise Forbidden("A till sees its own store's pickups.", code="other_store")
+    access.check_own_store(caller, code, what="A till sees its own store's pickups.")
     with db.read() as session:
         return views.pickup_queue(session, store=code.upper(), status=status)
 

@@ -10,6 +10,7 @@ from core.caller import Caller
 from core.customers.models import Customer
 from core.loyalty import service as loyalty
 from core.orders.models import Order
+from core.payments import refunds
 from core.payments import service as payments
 from core.receipts.links import receipt_url
 from core.settings import CoreSettings
@@ -92,6 +93,8 @@ def order_out(session: Session, order: Order, *, caller: Caller, settings: CoreS
         if order.customer_id and (full or order.device_id == caller.device_id) else None,
         receipt_email=order.receipt_email if full else None,
         refunded_cents=payments.refunded_cents(rows),
+        card_refund_pending_cents=refunds.pending_cents(session, order_number=order.number)
+        if payments.refunded_cents(rows) else 0,
         offline_number=order.offline_number,
         fiscal_document=fiscal_document(order),
         # The link shows the sale to whoever holds it: staff who see the order in

@@ -10,7 +10,6 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core.audit import service as audit
 from core.caller import Caller
 from core.db import rows_changed
 from core.events.service import emit
@@ -18,11 +17,12 @@ from core.loyalty import service as loyalty
 from core.orders.models import Order
 from core.payments.gateway import GatewayResult, PaymentGateway
 from core.payments.models import Payment, StoreCreditAccount, StoreCreditEntry
-from core.problems import Conflict, Forbidden, InvalidInput, NotFound, PaymentFailed
+from core.problems import Conflict, Forbidden, InvalidInput, NotFound
 from core.tills import service as tills
 from shared.money import POINT_VALUE_CENTS
 from shared.schemas.enums import DeviceKind, PaymentStatus, Tender
 from shared.schemas.orders import PaymentIn
+from shared.schemas.returns import CreditOut
 
 TENDERS_BY_DEVICE = {
     DeviceKind.POS: set(Tender) - {Tender.EXCHANGE_CREDIT},  # only an exchange gives it
@@ -56,6 +56,15 @@ def credit_balance(session: Session, card_number: str) -> int:
     return account.balance_cents if account else 0
 
 
+def credit_out(session: Session, card_number: str) -> CreditOut:
+    """A store-credit or gift card's balance, as a till reads it."""
+    account = session.get(StoreCreditAccount, card_number)
+    if account is None:
+        raise NotFound("That card is not known.", code="card_not_found")
+    return CreditOut(card_number=account.card_number, kind=account.kind,
+                     balance_cents=account.balance_cents)
+
+
 def issue_credit(session: Session, *, card_number: str, amount_cents: int, reason: str,
                  reference: str, customer_id: int | None = None, kind: str = "store_credit",
                  caller: Caller | None = None) -> None:
@@ -63,7 +72,8 @@ def issue_credit(session: Session, *, card_number: str, amount_cents: int, reaso
 
     With the ``caller`` of a till, the credit is a refund this till made (a return
     refunded to store credit) and is written to its session, so the X/Z report
-    lists it; ``give_back`` records its own entry and passes no caller.
+    lists it; :func:`core.payments.refunds.give_back` records its own entry and
+    passes no caller.
     """
     if caller is not None:
         tills.record(session, caller=caller, kind="refund", tender=Tender.STORE_CREDIT,
@@ -178,45 +188,3 @@ def take_payment(
          order=order.number, tender=row.tender, amount_cents=row.amount_cents,
          device_id=caller.device_id if caller else None, cart_id=order.cart_id)
     return row
-
-
-def give_back(session: Session, *, order: Order, payment: Payment, amount: int,
-              gateway: PaymentGateway, caller: Caller | None = None) -> None:
-    """Return ``amount`` of one approved payment by the tender it came in."""
-    tills.record(session, caller=caller, kind="refund", tender=payment.tender,
-                 amount_cents=-amount, reference=order.number)
-    if payment.tender == Tender.CARD:
-        result = gateway.refund(reference=payment.reference, amount_cents=amount)
-        if result.status != PaymentStatus.APPROVED:
-            # Nothing of this refund is recorded: the money is still on the card's side.
-            raise PaymentFailed(f"The card terminal did not refund {amount / 100:.2f}: "
-                                f"{result.message} Try again, or refund in another tender.",
-                                code="card_refund_failed")
-    elif payment.tender in (Tender.STORE_CREDIT, Tender.GIFT_CARD):
-        issue_credit(session, card_number=payment.reference, amount_cents=amount,
-                     reason="refund", reference=order.number)
-    elif payment.tender == Tender.LOYALTY_POINTS and order.customer_id is not None:
-        loyalty.refund_redemption(session, customer_id=order.customer_id,
-                                  points=amount // POINT_VALUE_CENTS,
-                                  reference=order.number)
-    payment.refunded_cents += amount
-
-
-def refund_all(session: Session, *, order: Order, gateway: PaymentGateway, reason: str,
-               caller: Caller | None = None) -> int:
-    """Give back every approved payment of a cancelled order; returns the amount."""
-    total = 0
-    for payment in payments_of(session, order):
-        left = payment.amount_cents - payment.refunded_cents
-        if payment.status != PaymentStatus.APPROVED or left <= 0:
-            continue
-        give_back(session, order=order, payment=payment, amount=left, gateway=gateway,
-                  caller=caller)
-        total += left
-    if total:
-        emit(session, "order.refunded", store=order.store_code, subject=order.number,
-             order=order.number, amount_cents=total, reason=reason)
-        audit.record(session, "order.refunded", caller=caller, store=order.store_code,
-                     subject=order.number, actor="" if caller else "core (expiry)",
-                     amount_cents=total, reason=reason)
-    return total

@@ -23,6 +23,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.caller import Caller
@@ -32,6 +33,7 @@ from core.events.service import emit
 from core.orders import service as orders
 from core.orders import views
 from core.orders.models import Order, OrderLine
+from core.payments import refunds
 from core.payments import service as payments
 from core.payments.gateway import GatewayResult, PaymentGateway
 from core.payments.models import Payment
@@ -87,7 +89,8 @@ def charge_cards(db: Database, *, caller: Caller, number: str, body: ExchangeCre
         result = gateway.charge(amount_cents=card.amount_cents, order_number=number,
                                 card_token=card.card_token)
         if result.status != PaymentStatus.APPROVED:
-            give_back_cards(results, gateway)
+            give_back_cards(db, results, gateway=gateway, caller=caller, number=number,
+                            reason="exchange refused: a later card was not approved")
             raise Conflict(f"The card was not approved ({result.message}): nothing of the "
                            "exchange was done; the return waits. Try again or take another "
                            "tender.", code=f"card_{result.status}")
@@ -95,11 +98,14 @@ def charge_cards(db: Database, *, caller: Caller, number: str, body: ExchangeCre
     return results
 
 
-def give_back_cards(results: list[Charged], gateway: PaymentGateway) -> None:
+def give_back_cards(db: Database, results: list[Charged], *, gateway: PaymentGateway,
+                    caller: Caller, number: str, reason: str) -> None:
     """Refund charges the exchange did not keep (it was refused after them, or it
-    needed less than was charged)."""
-    for charged in results:
-        gateway.refund(reference=charged.result.reference, amount_cents=charged.amount_cents)
+    needed less than was charged), written down first as any card refund so one
+    the terminal refuses is still owed (:func:`core.payments.refunds.void_charges`)."""
+    refunds.void_charges(db, gateway=gateway, caller=caller, store_code=caller.store_code or "",
+                         source=number.upper(), reason=reason,
+                         charges=[(c.result.reference, c.amount_cents) for c in results])
     results.clear()
 
 
@@ -136,7 +142,7 @@ def exchange(session: Session, *, caller: Caller, number: str, body: ExchangeCre
         if ret.refund_to == "store_credit" or first is None:
             returns._to_store_credit(session, ret, first, caller, rest)
         else:
-            returns._to_original_tenders(session, ret, first, gateway, caller, rest)
+            returns._to_original_tenders(session, ret, first, caller, rest)
     session.flush()
     for payment in sorted(body.payments, key=lambda p: PAY_ORDER.get(p.tender, 1)):
         left = order.total_cents - payments.paid_cents(payments.payments_of(session, order))
@@ -163,6 +169,58 @@ def exchange(session: Session, *, caller: Caller, number: str, body: ExchangeCre
          exchange=order.number,
          refunds=[{"tender": r.tender, "amount_cents": r.amount_cents} for r in ret.refunds])
     return order, ret, clawed
+
+
+def run(db: Database, *, caller: Caller, number: str, body: ExchangeCreate, key: str,
+        settings: CoreSettings, gateway: PaymentGateway) -> tuple[ExchangeOut, bool]:
+    """The whole exchange command: the answer, and whether it replays an earlier one
+    sent with the same ``Idempotency-Key``.
+
+    Cards are charged before the transaction (:func:`charge_cards`); what the
+    exchange did not keep is given back after it, and the rest of a return worth
+    more than the new sale goes back to its card once it committed
+    (:mod:`core.payments.refunds`)."""
+    digest = request_hash(number, body, caller)
+
+    def replayed() -> ExchangeOut | None:
+        with db.read() as session:
+            order = orders.find_by_key(session, key, device_id=caller.device_id)
+            ret = from_order(session, order) if order is not None else None
+            if order is None or ret is None:
+                return None
+            return exchange_out(session, orders.check_replay(order, digest), ret,
+                                caller=caller, settings=settings)
+
+    if (done := replayed()) is not None:
+        return done, True
+    charged = charge_cards(db, caller=caller, number=number, body=body, gateway=gateway)
+
+    def give_back(reason: str) -> None:
+        give_back_cards(db, charged, gateway=gateway, caller=caller, number=number,
+                        reason=reason)
+
+    try:
+        with db.write() as session:
+            order, ret, clawed = exchange(
+                session, caller=caller, number=number, body=body,
+                key=orders.scoped_key(caller.device_id, key), digest=digest,
+                settings=settings, gateway=gateway, card_results=charged)
+            owed = refunds.owed_in(session)
+    except IntegrityError:
+        # The same exchange sent twice at once: the first one's answer.
+        give_back("the same exchange was sent twice")
+        if (done := replayed()) is None:
+            raise
+        return done, True
+    except Exception:
+        give_back("exchange refused")  # nothing of the exchange was kept
+        raise
+    give_back("charged but not needed")
+    refunds.settle(db, gateway=gateway, ids=owed, caller=caller)  # committed: the rest back
+    with db.read() as session:  # after the card terminal answered
+        return exchange_out(session, orders.get_order(session, order.number),
+                            returns.get_return(session, ret.number), caller=caller,
+                            settings=settings, clawed=clawed), False
 
 
 def request_hash(number: str, body: ExchangeCreate, caller: Caller) -> str:

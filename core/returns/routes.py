@@ -7,12 +7,11 @@ from contextlib import nullcontext
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
-from sqlalchemy.exc import IntegrityError
 
 from core.auth.lockout import code_attempt
 from core.deps import DbDep, MaybeStaffDep, SettingsDep, StaffDep
-from core.orders import service as orders
 from core.orders.routes import IdempotencyKey, gateway_of
+from core.payments import refunds
 from core.returns import exchange as exchanges
 from core.returns import kiosk, service
 from shared.schemas.exchanges import ExchangeCreate, ExchangeOut
@@ -84,10 +83,11 @@ def reject(number: str, body: ReturnDecision, db: DbDep, settings: SettingsDep,
              summary="Refund an approved return: restock, pay back, claw back points")
 def refund(number: str, request: Request, db: DbDep, settings: SettingsDep, caller: StaffDep
            ) -> ReturnOut:
-    with db.write() as session:
-        ret, clawed = service.refund(session, caller=caller, number=number,
-                                     gateway=gateway_of(request))
-        return service.return_out(session, ret, settings=settings, clawed=clawed)
+    with refunds.refunding(db, gateway=gateway_of(request), caller=caller) as session:
+        ret, clawed = service.refund(session, caller=caller, number=number)
+    with db.read() as session:  # after the card terminal answered
+        return service.return_out(session, service.get_return(session, ret.number),
+                                  settings=settings, clawed=clawed)
 
 
 @router.post("/{number}/exchange", response_model=ExchangeOut,
@@ -97,39 +97,8 @@ def refund(number: str, request: Request, db: DbDep, settings: SettingsDep, call
 def exchange(number: str, body: ExchangeCreate, key: IdempotencyKey, request: Request,
              response: Response, db: DbDep, settings: SettingsDep, caller: StaffDep
              ) -> ExchangeOut:
-    digest = exchanges.request_hash(number, body, caller)
-
-    def replayed() -> ExchangeOut | None:
-        with db.read() as session:
-            order = orders.find_by_key(session, key, device_id=caller.device_id)
-            ret = exchanges.from_order(session, order) if order is not None else None
-            if order is None or ret is None:
-                return None
-            response.status_code = status.HTTP_200_OK
-            return exchanges.exchange_out(session, orders.check_replay(order, digest), ret,
-                                          caller=caller, settings=settings)
-
-    if (done := replayed()) is not None:
-        return done
-    gateway = gateway_of(request)
-    charged = exchanges.charge_cards(db, caller=caller, number=number, body=body,
-                                     gateway=gateway)
-    try:
-        with db.write() as session:
-            order, ret, clawed = exchanges.exchange(
-                session, caller=caller, number=number, body=body,
-                key=orders.scoped_key(caller.device_id, key), digest=digest,
-                settings=settings, gateway=gateway, card_results=charged)
-            answer = exchanges.exchange_out(session, order, ret, caller=caller,
-                                            settings=settings, clawed=clawed)
-    except IntegrityError:
-        # The same exchange sent twice at once: the first one's answer.
-        exchanges.give_back_cards(charged, gateway)
-        if (done := replayed()) is None:
-            raise
-        return done
-    except Exception:
-        exchanges.give_back_cards(charged, gateway)  # nothing of the exchange was kept
-        raise
-    exchanges.give_back_cards(charged, gateway)  # charged but not needed
+    answer, replayed = exchanges.run(db, caller=caller, number=number, body=body, key=key,
+                                     settings=settings, gateway=gateway_of(request))
+    if replayed:
+        response.status_code = status.HTTP_200_OK
     return answer

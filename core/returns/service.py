@@ -24,8 +24,8 @@ from core.loyalty import service as loyalty
 from core.orders.models import Order, OrderLine
 from core.orders.numbers import next_value
 from core.orders.service import get_order
+from core.payments import refunds
 from core.payments import service as payments
-from core.payments.gateway import PaymentGateway
 from core.problems import Conflict, Forbidden, InvalidInput, NotFound
 from core.returns import kiosk
 from core.returns.models import Return, ReturnLine, ReturnRefund
@@ -33,7 +33,7 @@ from core.settings import CoreSettings
 from core.stock import service as stock
 from core.stock.models import StockMovement
 from core.timeutil import aware, utcnow
-from shared.codes import CodeKind, parse_code
+from shared.codes import CodeKind
 from shared.schemas.enums import DeviceKind, Role, Tender
 from shared.schemas.returns import (
     OPEN_RETURN_STATUSES,
@@ -50,9 +50,8 @@ RETURNABLE_STATUSES = ("completed", "collected", "delivered", "ready_for_pickup"
 
 def _order_from(session: Session, body: ReturnCreate, secret: bytes) -> Order | None:
     if body.receipt_code:
-        number = signing.genuine_value(secret, parse_code(body.receipt_code), CodeKind.RECEIPT)
-        if number is None:
-            raise InvalidInput("That receipt code is not valid.", code="invalid_code")
+        number = signing.named_by(secret, body.receipt_code, CodeKind.RECEIPT,
+                                  refusal="That receipt code is not valid.")
         return get_order(session, number, lock=True)
     if body.order_number:
         return get_order(session, body.order_number, lock=True)
@@ -238,9 +237,11 @@ def store_returns(session: Session, *, caller: Caller,
         .order_by(Return.created_at, Return.id).limit(limit)))
 
 
-def refund(session: Session, *, caller: Caller, number: str, gateway: PaymentGateway
-           ) -> tuple[Return, int]:
-    """Pay the refund, restock or write off, and claw back loyalty points."""
+def refund(session: Session, *, caller: Caller, number: str) -> tuple[Return, int]:
+    """Pay the refund, restock or write off, and claw back loyalty points.
+
+    Card parts are written down to ask of the terminal after the commit
+    (:func:`core.payments.refunds.refunding`); until it says so they are pending."""
     staff = caller.require_staff(Role.CASHIER, "refund a return")
     ret = get_return(session, number, lock=True)
     if ret.status != "approved":
@@ -254,7 +255,7 @@ def refund(session: Session, *, caller: Caller, number: str, gateway: PaymentGat
     if ret.refund_to == "store_credit" or order is None:
         _to_store_credit(session, ret, order, caller)
     else:
-        _to_original_tenders(session, ret, order, gateway, caller)
+        _to_original_tenders(session, ret, order, caller)
     ret.status, ret.refunded_at, ret.refunded_staff_id = "refunded", utcnow(), staff.staff_id
     emit(session, "return.refunded", store=ret.store_code, subject=ret.number,
          number=ret.number, refund_cents=ret.refund_cents, refund_to=ret.refund_to,
@@ -308,33 +309,24 @@ def _to_store_credit(session: Session, ret: Return, order: Order | None,
                                         card_number=card))
 
 
-def _to_original_tenders(session: Session, ret: Return, order: Order,
-                         gateway: PaymentGateway, caller: Caller, amount: int | None = None
-                         ) -> None:
-    """Back the way it came, never more than each tender paid (net of refunds).
+def _to_original_tenders(session: Session, ret: Return, order: Order, caller: Caller,
+                         amount: int | None = None) -> None:
+    """Back the way it came, cards first, never more than each tender paid (net of
+    refunds).
 
     What an exchange's credit paid (the sale was an exchange) goes back as store
     credit: the first sale's money was already settled against its return, and
     paying it out in cash would turn a card payment into cash over the counter."""
-    left = ret.refund_cents if amount is None else amount
-    rows = [p for p in payments.payments_of(session, order) if p.status == "approved"]
-    if sum(p.amount_cents - p.refunded_cents for p in rows) < left:
-        raise Conflict("This refund is more than is left to refund on the order.",
-                       code="refund_exceeds_paid")
-    for payment in sorted(rows, key=lambda p: p.tender != "card"):
-        part = min(left, payment.amount_cents - payment.refunded_cents)
-        if part > 0 and payment.tender == Tender.EXCHANGE_CREDIT:
-            payment.refunded_cents += part
-            _to_store_credit(session, ret, order, caller, part)
-            left -= part
-        elif part > 0:
-            payments.give_back(session, order=order, payment=payment, amount=part,
-                               gateway=gateway, caller=caller)
+    given = refunds.give_back(
+        session, order=order, amount=ret.refund_cents if amount is None else amount,
+        caller=caller, source=ret.number, reason=f"return {ret.number}",
+        exchange_credit=lambda _, part: _to_store_credit(session, ret, order, caller, part))
+    for payment, part in given:
+        if payment.tender != Tender.EXCHANGE_CREDIT:
             ret.refunds.append(ReturnRefund(
                 tender=payment.tender, amount_cents=part,
-                card_number=payment.reference if payment.tender in ("store_credit",
-                                                                    "gift_card") else None))
-            left -= part
+                card_number=payment.reference if payment.tender in (Tender.STORE_CREDIT,
+                                                                    Tender.GIFT_CARD) else None))
 
 
 def return_out(session: Session, ret: Return, *, settings: CoreSettings,
@@ -351,6 +343,7 @@ def return_out(session: Session, ret: Return, *, settings: CoreSettings,
                                       ret.number),
         points_clawed_back=clawed, created_at=ret.created_at,
         decision_note=ret.decision_note,
+        card_refund_pending_cents=refunds.pending_cents(session, source=ret.number),
         refunds=[ReturnRefundOut(tender=r.tender, amount_cents=r.amount_cents,
                                  card_number=r.card_number) for r in ret.refunds],
     )

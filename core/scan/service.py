@@ -63,8 +63,9 @@ def resolve(session: Session, *, caller: Caller, text: str, secret: bytes) -> Sc
     code = parse_code(raw)
     if code is None:
         raise InvalidInput("That code is not one we know.", code="unknown_code")
-    if code.kind in SIGNED_KINDS and not signing.is_genuine(secret, code):
-        raise ForgedCode("That code is not valid. Please use the code you were given.")
+    if code.kind in SIGNED_KINDS:
+        signing.named_by(secret, code, code.kind, refusal=ForgedCode(
+            "That code is not valid. Please use the code you were given."))
     handler = _resolvers.get(code.kind)
     if handler is None:
         raise InvalidInput("This kind of code is not supported yet.", code="unsupported_code")

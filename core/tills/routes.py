@@ -5,9 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from core.deps import DbDep, IdPath, SettingsDep, StaffDep
-from core.problems import NotFound
 from core.tills import service
-from core.tills.models import TillSession
 from shared.schemas.tills import CashMovementIn, TillClose, TillOpen, TillReport
 
 router = APIRouter(prefix="/v1/till", tags=["till"])
@@ -46,8 +44,6 @@ def close(body: TillClose, db: DbDep, settings: SettingsDep, caller: StaffDep) -
             summary="A past session's report (Z once closed)")
 def read(session_id: IdPath, db: DbDep, settings: SettingsDep, caller: StaffDep) -> TillReport:
     with db.read() as session:
-        till = session.get(TillSession, session_id)
-        if till is None or till.store_code != caller.store_code:
-            raise NotFound("There is no such till session in this store.",
-                           code="till_session_not_found")
-        return service.report(session, till, settings)
+        return service.report(
+            session, service.past_session(session, caller=caller, session_id=session_id),
+            settings)

@@ -25,7 +25,7 @@ from core.audit import service as audit
 from core.auth.models import Device, Staff
 from core.caller import Caller
 from core.events.service import emit
-from core.problems import Conflict
+from core.problems import Conflict, NotFound
 from core.settings import CoreSettings
 from core.tills.models import TillEntry, TillSession
 from core.timeutil import utcnow
@@ -46,6 +46,16 @@ def current(session: Session, caller: Caller, *, lock: bool = False) -> TillSess
     till = open_session_of(session, caller.device_id, lock=lock)
     if till is None:
         raise Conflict("The till is closed. Open it with its float first.", code="till_closed")
+    return till
+
+
+def past_session(session: Session, *, caller: Caller, session_id: int) -> TillSession:
+    """A session of this till's store, open or closed; another store's is not found
+    (saying it exists would already tell too much)."""
+    till = session.get(TillSession, session_id)
+    if till is None or till.store_code != caller.store_code:
+        raise NotFound("There is no such till session in this store.",
+                       code="till_session_not_found")
     return till
 
 

@@ -31,6 +31,8 @@ def parse_amount(text: str) -> int | None:
 class AmountDialog(StaffDialog[tuple[int, str] | None]):
     """An amount and, when ``ask_reason``, a reason; Escape cancels."""
 
+    STATUS_LINE = "#amount-error"
+
     BINDINGS = [("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, *, default_cents: int | None = None,
@@ -49,9 +51,6 @@ class AmountDialog(StaffDialog[tuple[int, str] | None]):
     def on_mount(self) -> None:
         self.query_one("#amount", Input).focus()
 
-    def _error(self, text: str) -> None:
-        self.query_one("#amount-error", Label).update(text)
-
     @on(Input.Submitted, "#amount")
     def amount_typed(self) -> None:
         if self.ask_reason:
@@ -67,12 +66,12 @@ class AmountDialog(StaffDialog[tuple[int, str] | None]):
         text = self.query_one("#amount", Input).value
         cents = self.default_cents if not text.strip() else parse_amount(text)
         if cents is None:
-            self._error(self.t("Type an amount, e.g. 50,00"))
+            self.say(self.t("Type an amount, e.g. 50,00"))
             self.query_one("#amount", Input).focus()
             return
         reason = self.query_one("#reason", Input).value.strip() if self.ask_reason else ""
         if self.ask_reason and not reason:
-            self._error(self.t("Say why, e.g. 'change from the safe' or 'cash drop'."))
+            self.say(self.t("Say why, e.g. 'change from the safe' or 'cash drop'."))
             return
         self.dismiss((cents, reason))
 

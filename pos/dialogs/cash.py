@@ -15,6 +15,7 @@ from pos.screens.base import StaffDialog
 
 
 class CashDialog(StaffDialog[int | None]):
+    STATUS_LINE = "#cash-error"
     BINDINGS = [("escape", "cancel", "Cancel")]
 
     def __init__(self, due_cents: int, due_text: str) -> None:
@@ -37,10 +38,10 @@ class CashDialog(StaffDialog[int | None]):
             return
         cents = parse_amount(event.value)
         if cents is None:
-            self.query_one("#cash-error", Label).update(self.t("Type an amount, e.g. 50,00"))
+            self.say(self.t("Type an amount, e.g. 50,00"))
             return
         if cents <= 0:
-            self.query_one("#cash-error", Label).update(self.t("Type the cash handed over."))
+            self.say(self.t("Type the cash handed over."))
             return
         self.dismiss(cents)
 

@@ -17,6 +17,7 @@ from shared.schemas.returns import CreditOut
 
 
 class CreditDialog(StaffDialog[PaymentIn | None]):
+    STATUS_LINE = "#credit-error"
     BINDINGS = [("escape", "cancel", "Cancel")]
 
     def __init__(self, due_cents: int) -> None:
@@ -36,9 +37,6 @@ class CreditDialog(StaffDialog[PaymentIn | None]):
     def on_mount(self) -> None:
         self.query_one("#card-number", Input).focus()
 
-    def _error(self, text: str) -> None:
-        self.query_one("#credit-error", Label).update(text)
-
     @on(Input.Submitted, "#card-number")
     def number_typed(self, event: Input.Submitted) -> None:
         if event.value.strip():
@@ -50,12 +48,12 @@ class CreditDialog(StaffDialog[PaymentIn | None]):
         try:
             self.card = await app.client.call(Api.credit(number))
         except CommerceError as error:
-            self._error(app.explain(error))
+            self.say(app.explain(error))
             return
         usable = min(self.card.balance_cents, self.due_cents)
         self.query_one("#credit-balance", Label).update(
             f"Balance {app.money(self.card.balance_cents)} · usable now {app.money(usable)}")
-        self._error("")
+        self.say("")
         amount = self.query_one("#credit-amount", Input)
         amount.disabled = False
         amount.focus()
@@ -67,10 +65,10 @@ class CreditDialog(StaffDialog[PaymentIn | None]):
         usable = min(self.card.balance_cents, self.due_cents)
         cents = usable if not event.value.strip() else parse_amount(event.value)
         if cents is None or cents <= 0:
-            self._error("Type an amount, e.g. 20,00")
+            self.say("Type an amount, e.g. 20,00")
             return
         if cents > usable:
-            self._error(f"At most {self.app.money(usable)} from this card.")
+            self.say(f"At most {self.app.money(usable)} from this card.")
             return
         self.dismiss(PaymentIn(tender=self.card.kind, amount_cents=cents,
                                card_number=self.card.card_number))

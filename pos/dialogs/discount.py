@@ -24,6 +24,7 @@ def parse_discount(text: str, *, percent_only: bool = False) -> tuple[int, int] 
 
 
 class DiscountDialog(StaffDialog[tuple[int, int] | None]):
+    STATUS_LINE = "#discount-error"
     BINDINGS = [("escape", "cancel", "Cancel")]
 
     def __init__(self, what: str, *, percent_only: bool = False) -> None:
@@ -47,7 +48,7 @@ class DiscountDialog(StaffDialog[tuple[int, int] | None]):
         text = event.value.strip()
         parsed = (0, 0) if text == "0" else parse_discount(text, percent_only=self.percent_only)
         if parsed is None:
-            self.query_one("#discount-error", Label).update(
+            self.say(
                 "That is not a discount: try 10% or 5,00.")
             return
         self.dismiss(parsed)

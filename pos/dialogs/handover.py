@@ -23,6 +23,8 @@ __all__ = ["HandoverDialog"]
 class HandoverDialog(StaffDialog[str | None]):
     """The surname the shopper gives, or ``None`` when the clerk cancels."""
 
+    STATUS_LINE = "#handover-error"
+
     DEFAULT_CSS = "HandoverDialog { align: center middle; }"
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
 
@@ -48,7 +50,7 @@ class HandoverDialog(StaffDialog[str | None]):
     def submitted(self, event: Input.Submitted) -> None:
         surname = event.value.strip()
         if not surname:
-            self.query_one("#handover-error", Label).update(
+            self.say(
                 self.t("Type the surname the shopper gives."))
             return
         self.dismiss(surname)

@@ -13,6 +13,7 @@ from shared.money import POINT_VALUE_CENTS
 
 
 class PointsDialog(StaffDialog[int | None]):
+    STATUS_LINE = "#points-error"
     BINDINGS = [("escape", "cancel", "Cancel")]
 
     def __init__(self, name: str, balance: int, due_cents: int, due_text: str) -> None:
@@ -38,10 +39,10 @@ class PointsDialog(StaffDialog[int | None]):
     def typed(self, event: Input.Submitted) -> None:
         points = int(event.value) if event.value.strip() else self.most
         if points <= 0:
-            self.query_one("#points-error", Label).update("No points to use.")
+            self.say("No points to use.")
             return
         if points > self.most:
-            self.query_one("#points-error", Label).update(f"At most {self.most} points here.")
+            self.say(f"At most {self.most} points here.")
             return
         self.dismiss(points)
 

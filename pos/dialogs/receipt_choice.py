@@ -17,6 +17,7 @@ Choice = tuple[str, str]
 
 
 class ReceiptChoiceDialog(StaffDialog[Choice]):
+    STATUS_LINE = "#choice-error"
     BINDINGS = [
         Binding("p,enter", "choose('print')", "Print", show=False),
         Binding("d", "choose('digital')", "Digital", show=False),
@@ -69,6 +70,6 @@ class ReceiptChoiceDialog(StaffDialog[Choice]):
         try:  # the request's own check, so what is sent can be sent
             ReceiptEmail(email=address)
         except ValueError:
-            self.query_one("#choice-error", Label).update(self.t("That is not an email address."))
+            self.say(self.t("That is not an email address."))
             return
         self.dismiss(("email", address))

@@ -30,6 +30,8 @@ def parse_units(text: str, *, minimum: int) -> int | None:
 class QuantityDialog(StaffDialog[int | None]):
     """A number of units (``minimum`` or more); Escape cancels."""
 
+    STATUS_LINE = "#quantity-error"
+
     BINDINGS = [("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, *, minimum: int = 1) -> None:
@@ -50,7 +52,7 @@ class QuantityDialog(StaffDialog[int | None]):
     def typed(self, event: Input.Submitted) -> None:
         units = parse_units(event.value, minimum=self.minimum)
         if units is None:
-            self.query_one("#quantity-error", Label).update(
+            self.say(
                 f"Type a whole number of units from {self.minimum} to {MAX_UNITS}, e.g. 12.")
             return
         self.dismiss(units)

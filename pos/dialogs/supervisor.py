@@ -16,6 +16,7 @@ from shared.schemas.enums import Role
 
 
 class SupervisorDialog(StaffDialog[str | None]):
+    STATUS_LINE = "#supervisor-error"
     BINDINGS = [("escape", "cancel", "Cancel")]
 
     def __init__(self, why: str) -> None:
@@ -47,16 +48,16 @@ class SupervisorDialog(StaffDialog[str | None]):
             session = await app.client.call(Api.staff_sign_in(pin))
         except Unavailable as error:
             if offline is None:
-                self.query_one("#supervisor-error", Label).update(app.explain(error))
+                self.say(app.explain(error))
                 return
             await self.check_offline(pin)
             return
         except CommerceError as error:
-            self.query_one("#supervisor-error", Label).update(app.explain(error))
+            self.say(app.explain(error))
             return
         if not Role(session.staff.role).at_least(Role.SUPERVISOR):
             # Never say whose PIN it was: the cashier next to them is watching.
-            self.query_one("#supervisor-error", Label).update(
+            self.say(
                 self.t("That PIN cannot approve this: a supervisor's PIN is needed."))
             return
         if offline is not None:
@@ -68,13 +69,13 @@ class SupervisorDialog(StaffDialog[str | None]):
         this till, or not (see :mod:`pos.offline.approvals`)."""
         offline = self.app.offline
         if offline is None:  # a till without offline mode: the core must answer
-            self.query_one("#supervisor-error", Label).update(
+            self.say(
                 self.t("The store system is not answering; try again in a moment."))
             return
         offline.went_offline()
         approval = await offline.approve(pin)
         if approval is None:
-            self.query_one("#supervisor-error", Label).update(
+            self.say(
                 self.t("Offline: approval locked for a few minutes after wrong PINs.")
                 if offline.approvers.locked() else
                 self.t("Offline, only a supervisor who typed their PIN on this till today can "

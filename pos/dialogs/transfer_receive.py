@@ -26,6 +26,8 @@ def transfer_number(text: str) -> str | None:
 class ReceiveTransferDialog(StaffDialog[str | None]):
     """The number of the transfer that arrived; Escape cancels."""
 
+    STATUS_LINE = "#transfer-number-error"
+
     BINDINGS = [("escape", "cancel", "Cancel")]
 
     def compose(self) -> ComposeResult:
@@ -42,7 +44,7 @@ class ReceiveTransferDialog(StaffDialog[str | None]):
     def scanned(self, event: ScanField.Scanned) -> None:
         number = transfer_number(event.text)
         if number is None:
-            self.query_one("#transfer-number-error", Label).update(
+            self.say(
                 f"{event.text!r} is not a transfer number; they look like T-000042.")
             return
         self.dismiss(number)

@@ -27,6 +27,8 @@ MAX_LINE_UNITS = 999
 class SendTransferDialog(StaffDialog[tuple[str, int] | None]):
     """``(destination, units)`` for a transfer of ``sku``; Escape cancels."""
 
+    STATUS_LINE = "#transfer-error"
+
     BINDINGS = [("escape", "cancel", "Cancel")]
 
     def __init__(self, sku: str, here: str) -> None:
@@ -45,13 +47,10 @@ class SendTransferDialog(StaffDialog[tuple[str, int] | None]):
     def on_mount(self) -> None:
         self.query_one("#transfer-to", Input).focus()
 
-    def _error(self, text: str) -> None:
-        self.query_one("#transfer-error", Label).update(text)
-
     def _destination(self) -> str | None:
         code = self.query_one("#transfer-to", Input).value.strip().upper()
         if not LOCATION.match(code):
-            self._error("Type the location code the goods go to, e.g. WH01.")
+            self.say("Type the location code the goods go to, e.g. WH01.")
             self.query_one("#transfer-to", Input).focus()
             return None
         return code
@@ -59,7 +58,7 @@ class SendTransferDialog(StaffDialog[tuple[str, int] | None]):
     @on(Input.Submitted, "#transfer-to")
     def destination_typed(self) -> None:
         if self._destination():
-            self._error("")
+            self.say("")
             self.query_one("#transfer-qty", Input).focus()
 
     @on(Input.Submitted, "#transfer-qty")
@@ -69,7 +68,7 @@ class SendTransferDialog(StaffDialog[tuple[str, int] | None]):
             return
         units = parse_units(event.value, minimum=1)
         if units is None or units > MAX_LINE_UNITS:
-            self._error(f"Type a whole number of units from 1 to {MAX_LINE_UNITS}, e.g. 3.")
+            self.say(f"Type a whole number of units from 1 to {MAX_LINE_UNITS}, e.g. 3.")
             return
         self.dismiss((destination, units))
 

@@ -30,6 +30,7 @@ def describe(device: StoreDevice) -> str:
 
 
 class UnlockDeviceDialog(StaffDialog[None]):
+    STATUS_LINE = "#unlock-said"
     BINDINGS = [("escape", "close", "Close")]
 
     def __init__(self) -> None:
@@ -95,9 +96,6 @@ class UnlockDeviceDialog(StaffDialog[None]):
         self.say(f"Unlocked {done.device.name} ({', '.join(done.unlocked)}) by {done.by.name}."
                  if done.unlocked else f"{done.device.name} was not locked.")
         self.load(keep=device.id)
-
-    def say(self, text: str) -> None:
-        self.query_one("#unlock-said", Label).update(text)
 
     def action_close(self) -> None:
         self.dismiss(None)

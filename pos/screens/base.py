@@ -12,9 +12,10 @@ refuse the test doubles that stand in for it).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import getters
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label
 
@@ -23,10 +24,25 @@ if TYPE_CHECKING:
 
 ResultT = TypeVar("ResultT")
 
-__all__ = ["StaffDialog", "StaffScreen"]
+__all__ = ["StaffDialog", "StaffScreen", "StatusLine"]
 
 
-class StaffScreen(Screen[ResultT]):
+class StatusLine:
+    """The one line where a till screen or dialog says what happened, or what to
+    fix: :meth:`say` writes it. A screen or dialog whose line is not ``#status``
+    names its own in ``STATUS_LINE``."""
+
+    STATUS_LINE: ClassVar[str] = "#status"
+
+    def say(self, text: str, error: bool = False) -> None:
+        """``error`` marks the line ``-error`` (the till's CSS shows it in red)."""
+        assert isinstance(self, DOMNode)
+        status = self.query_one(self.STATUS_LINE, Label)
+        status.update(text)
+        status.set_class(error, "-error")
+
+
+class StaffScreen(StatusLine, Screen[ResultT]):
     """A full screen of the till."""
 
     if TYPE_CHECKING:
@@ -36,14 +52,8 @@ class StaffScreen(Screen[ResultT]):
         """``message`` (English) in the till's language (``OMNITILL_TILL_LANGUAGE``)."""
         return self.app.t(message, **values)
 
-    def say(self, text: str, error: bool = False) -> None:
-        """The screen's one status line (``#status``): what happened, or what to fix."""
-        status = self.query_one("#status", Label)
-        status.update(text)
-        status.set_class(error, "-error")
 
-
-class StaffDialog(ModalScreen[ResultT]):
+class StaffDialog(StatusLine, ModalScreen[ResultT]):
     """A dialog over a till screen."""
 
     if TYPE_CHECKING:

@@ -262,6 +262,10 @@ def outcome(done: ExchangeOut, money: Callable[[int], str]) -> str:
                           else f"{TENDERS.get(r.tender, r.tender)} ") + m(r.amount_cents)
                          for r in done.refunds)
         said += f" Difference {m(-done.difference_cents)} back: {back}."
+        if done.returned.card_refund_pending_cents:
+            said += (f" The card terminal has NOT refunded "
+                     f"{m(done.returned.card_refund_pending_cents)} yet: it is owed and asked "
+                     "again; tell a supervisor.")
     else:
         said += " Even: nothing to pay."
     return said

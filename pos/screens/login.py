@@ -24,6 +24,7 @@ UNLOCK_TITLE = N_("Omnitill — supervisor unlock")
 
 
 class LoginScreen(StaffScreen[None]):
+    STATUS_LINE = "#login-error"
     BINDINGS = [
         Binding("f5", "supervisor_unlock", "Supervisor unlock", id="supervisor_unlock",
                 tooltip="A supervisor unlocks a till locked by wrong PINs, with their PIN"),
@@ -53,7 +54,7 @@ class LoginScreen(StaffScreen[None]):
 
     def action_supervisor_unlock(self) -> None:
         self.unlocking = True
-        self._say("")
+        self.say("")
 
     def action_back_to_sign_in(self) -> None:
         self.unlocking = False
@@ -64,14 +65,11 @@ class LoginScreen(StaffScreen[None]):
         if not pin:
             return
         if self.unlocking and not is_pin_shaped(pin):
-            self._say(self.t(NOT_A_PIN))
+            self.say(self.t(NOT_A_PIN))
         elif self.unlocking:
             self.unlock(pin)
         else:
             self.sign_in(pin)
-
-    def _say(self, text: str) -> None:
-        self.query_one("#login-error", Label).update(text)
 
     def _explain(self, error: CommerceError) -> str:
         text: str = self.app.explain(error)
@@ -85,13 +83,13 @@ class LoginScreen(StaffScreen[None]):
         try:
             done = await client.call(Api.unlock(pin))
         except CommerceError as error:
-            self._say(self._explain(error))
+            self.say(self._explain(error))
             return
         self.unlocking = False
         prompt = self.t(SIGN_IN_PROMPT)
-        self._say(self.t("Unlocked by {name}. {prompt}.", name=done.by.name, prompt=prompt)
-                  if done.unlocked else
-                  self.t("The till was not locked. {prompt}.", prompt=prompt))
+        self.say(self.t("Unlocked by {name}. {prompt}.", name=done.by.name, prompt=prompt)
+                 if done.unlocked else
+                 self.t("The till was not locked. {prompt}.", prompt=prompt))
 
     @work(exclusive=True)
     async def sign_in(self, pin: str) -> None:
@@ -105,7 +103,7 @@ class LoginScreen(StaffScreen[None]):
             who = await client.call(Api.whoami())
             stores = await client.call(Api.stores())
         except CommerceError as error:
-            self._say(self._explain(error))
+            self.say(self._explain(error))
             return
         app.staff = session.staff
         if app.offline is not None:

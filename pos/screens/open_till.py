@@ -39,7 +39,7 @@ class OpenTillScreen(StaffScreen[None]):
     def typed(self, event: Input.Submitted) -> None:
         cents = DEFAULT_FLOAT_CENTS if not event.value.strip() else parse_amount(event.value)
         if cents is None:
-            self.query_one("#status", Label).update(self.t("Type an amount, e.g. 150,00"))
+            self.say(self.t("Type an amount, e.g. 150,00"))
             return
         self.open_till(cents)
 
@@ -52,7 +52,7 @@ class OpenTillScreen(StaffScreen[None]):
             await app.client.call(Api.open_till(cents))
         except CommerceError as error:
             if error.code != "till_open":  # opened meanwhile from elsewhere: carry on
-                self.query_one("#status", Label).update(app.explain(error))
+                self.say(app.explain(error))
                 return
         app.notify(self.t("Till open with a float of {amount}.", amount=app.money(cents)))
         app.switch_screen(SellScreen())

@@ -53,7 +53,8 @@ class LooseItem:
 
 def payout(ret: ReturnOut, money: Callable[[int], str]) -> str:
     """What went back per tender, in the words the cashier acts on: the cash parts
-    are to be handed out, the rest is already on its way."""
+    are to be handed out, the rest is already on its way; a card part the terminal
+    did not refund is said as owed (the core asks again; a supervisor follows up)."""
     parts = []
     for part in ret.refunds:
         amount = money(part.amount_cents)
@@ -64,6 +65,10 @@ def payout(ret: ReturnOut, money: Callable[[int], str]) -> str:
                          f"{part.card_number}")
         else:
             parts.append(f"{TENDERS.get(part.tender, part.tender)} {amount}")
+    if ret.card_refund_pending_cents:
+        parts.append(f"the card terminal has NOT refunded "
+                     f"{money(ret.card_refund_pending_cents)} yet: it is owed and "
+                     "asked again; tell a supervisor")
     return " · ".join(parts)
 
 
@@ -407,7 +412,8 @@ class ReturnsScreen(StaffScreen[None]):
         said = f"Return {ret.number} refunded: {money(ret.refund_cents)}."
         if paid_back:
             said += f" {paid_back}."
-        self.say(" ".join(x for x in (said, drawer, fiscal, printed) if x))
+        self.say(" ".join(x for x in (said, drawer, fiscal, printed) if x),
+                 error=ret.card_refund_pending_cents > 0)
         self.show_return_lines()
 
     async def print_return(self, ret: ReturnOut) -> str:

@@ -244,6 +244,10 @@ class OrderOut(Schema):
     receipt_email: str | None = None
     refunded_cents: int = Field(default=0, description="Given back so far, every tender "
                                 "together (each payment shows its own `refunded_cents`).")
+    card_refund_pending_cents: int = Field(
+        default=0, description="Of what was given back, what the card terminal has not yet "
+        "refunded (it declined or did not answer): still owed to the shopper, asked again "
+        "with the same idempotency key.")
     offline_number: str | None = Field(default=None, description="A sale the till made "
                                        "offline: the number printed on its receipt.")
     fiscal_document: FiscalDocument | None = Field(

@@ -86,6 +86,10 @@ class ReturnOut(Schema):
     created_at: datetime
     decision_note: str = Field(
         default="", description="What the supervisor wrote when approving or rejecting.")
+    card_refund_pending_cents: int = Field(
+        default=0, description="Of the card parts, what the card terminal has not yet "
+        "given back (it declined or did not answer): still owed to the shopper, asked "
+        "again with the same idempotency key.")
 
 
 class ReturnDecision(Request):

@@ -72,7 +72,6 @@ def warehouse_moves(url: str, number: str, *statuses: str) -> None:
     """The warehouse's own system moves web orders on (it has no till here)."""
     from core.caller import Caller
     from core.orders import lifecycle
-    from core.payments.gateway import SimulatedTerminal
     from shared.schemas.enums import DeviceKind, OrderStatus
 
     db = Database(url)
@@ -81,6 +80,6 @@ def warehouse_moves(url: str, number: str, *statuses: str) -> None:
             with db.write() as session:
                 lifecycle.transition(
                     session, caller=Caller(0, DeviceKind.POS, "WH01 system", None),
-                    number=number, to=OrderStatus(status), note="", gateway=SimulatedTerminal())
+                    number=number, to=OrderStatus(status), note="")
     finally:
         db.dispose()
