@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -66,7 +66,7 @@ def refuse_customer_id(caller: Caller, customer_id: int | None) -> None:
                         "card.", code="customer_id_not_allowed")
 
 
-def _expiry(minutes: int):
+def _expiry(minutes: int) -> datetime:
     return utcnow() + timedelta(minutes=minutes)
 
 
