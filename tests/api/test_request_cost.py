@@ -70,6 +70,20 @@ def test_a_device_request_hops_only_for_the_caller_and_the_work(
     assert len(hops) == 3  # who calls, the endpoint, and FastAPI checking its response
 
 
+def test_a_kiosk_makes_no_hop_for_a_staff_check_it_does_not_have(
+    core: tuple[TestClient, Database], monkeypatch: pytest.MonkeyPatch, seeded_sqlite: Seeded,
+) -> None:
+    """``MaybeStaffDep`` is async: only a till that sends a staff token goes to a
+    thread for the query."""
+    http, _ = core
+    auth = {"Authorization": f"Bearer {seeded_sqlite.tokens['MI01']['kiosk']}"}
+    cart = http.post("/v1/carts", json={}, headers=auth)
+    assert cart.status_code == 201, cart.text
+    hops = _hops(monkeypatch)
+    http.get(f"/v1/carts/{cart.json()['id']}", headers=auth).raise_for_status()
+    assert len(hops) == 3  # who calls, the endpoint, and FastAPI checking its response
+
+
 def test_an_order_looks_its_idempotency_key_up_once(
     core: tuple[TestClient, Database], seeded_sqlite: Seeded,
 ) -> None:
