@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import bindparam, select
 
@@ -50,11 +51,13 @@ _approver_header = APIKeyHeader(
 # Trivial dependencies are ``async``: FastAPI runs a sync one in the threadpool,
 # and a hop there and back cost more than the request's own work on health.
 async def get_db(request: Request) -> Database:
-    return request.app.state.db
+    db: Database = request.app.state.db
+    return db
 
 
 async def get_settings(request: Request) -> CoreSettings:
-    return request.app.state.settings
+    settings: CoreSettings = request.app.state.settings
+    return settings
 
 
 IdPath = Annotated[int, Path(ge=1, le=2**63 - 1, description="A database id (64-bit).")]
@@ -126,18 +129,30 @@ def staff_caller(
 
 
 def optional_staff_caller(
+    db: Database, caller: Caller, settings: CoreSettings, token: str | None,
+    approver: str | None = None,
+) -> Caller:
+    """The caller with its staff sign-in when a till sent one (called from a route)."""
+    if not token or caller.device_kind is not DeviceKind.POS:
+        return caller
+    return staff_caller(db, caller, settings, token, approver)
+
+
+async def _maybe_staff(
     db: DbDep,
     caller: Annotated[Caller, Depends(device_caller)],
     settings: SettingsDep,
     token: Annotated[str | None, Depends(_staff_header)],
     approver: Annotated[str | None, Depends(_approver_header)] = None,
 ) -> Caller:
+    """Async, so a kiosk's or the web shop's request (no staff token) makes no hop
+    into the threadpool for it; a till's staff check (a query) still goes there."""
     if not token or caller.device_kind is not DeviceKind.POS:
         return caller
-    return staff_caller(db, caller, settings, token, approver)
+    return await run_in_threadpool(staff_caller, db, caller, settings, token, approver)
 
 
-def till_caller(caller: Annotated[Caller, Depends(device_caller)]) -> Caller:
+async def till_caller(caller: Annotated[Caller, Depends(device_caller)]) -> Caller:
     if caller.device_kind is not DeviceKind.POS:
         raise Forbidden("Only a till can do this.", code="till_only")
     return caller
@@ -145,7 +160,7 @@ def till_caller(caller: Annotated[Caller, Depends(device_caller)]) -> Caller:
 
 DeviceDep = Annotated[Caller, Depends(device_caller)]
 """Any registered device."""
-MaybeStaffDep = Annotated[Caller, Depends(optional_staff_caller)]
+MaybeStaffDep = Annotated[Caller, Depends(_maybe_staff)]
 """Any device; on a till the staff sign-in is read when present."""
 TillDep = Annotated[Caller, Depends(till_caller)]
 """A till, with or without staff signed in."""

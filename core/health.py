@@ -9,6 +9,7 @@ balancer takes this core out of rotation.
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 
 from fastapi import APIRouter
 from sqlalchemy import update
@@ -30,10 +31,12 @@ router = APIRouter(prefix="/v1/health", tags=["health"])
 def ready(db: DbDep) -> Health:
     """Open to everyone (load balancers have no device token)."""
     try:
-        with db.writer_engine.connect() as connection:  # never committed
+        # In the SQLite writers' queue like any write: BEGIN IMMEDIATE takes the write
+        # lock, and a probe must not cut in ahead of orders that wait their turn.
+        with db.write_queue or nullcontext(), db.writer_engine.connect() as connection:
             connection.execute(update(NumberSequence).where(NumberSequence.name == "events")
                                .values(value=NumberSequence.value))
-            connection.rollback()
+            connection.rollback()  # never committed
     except SQLAlchemyError as exc:
         log.error("readiness: the database refuses writes: %s", type(exc).__name__)
         raise Unavailable("The database does not accept writes; this core cannot take "

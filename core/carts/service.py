@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.audit import service as audit
@@ -27,8 +27,8 @@ from core.loyalty import service as loyalty
 from core.pricing import PricedLine, line_discount, totals
 from core.problems import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from core.settings import CoreSettings
+from core.stock import reservations
 from core.stock import service as stock
-from core.stock.models import Reservation
 from core.timeutil import utcnow
 from shared.codes import CodeKind, build_code
 from shared.masking import mask_name
@@ -66,7 +66,7 @@ def refuse_customer_id(caller: Caller, customer_id: int | None) -> None:
                         "card.", code="customer_id_not_allowed")
 
 
-def _expiry(minutes: int):
+def _expiry(minutes: int) -> datetime:
     return utcnow() + timedelta(minutes=minutes)
 
 
@@ -182,9 +182,8 @@ def set_line(session: Session, *, caller: Caller, cart_id: str, line: CartLineSe
             stock.reserve_in_hand(session, location=cart.store_code, sku=product.sku,
                                   qty=line.qty, owner_kind="cart", owner_id=cart.id,
                                   reference=cart.id)
-            session.execute(update(Reservation).where(
-                Reservation.owner_kind == "cart", Reservation.owner_id == cart.id,
-                Reservation.sku == product.sku).values(expires_at=cart.expires_at))
+            reservations.hold_until(session, "cart", cart.id, cart.expires_at,
+                                    sku=product.sku)
         else:
             stock.reserve(session, location=cart.store_code, sku=product.sku, qty=line.qty,
                           owner_kind="cart", owner_id=cart.id, expires_at=cart.expires_at)
@@ -198,9 +197,7 @@ def set_line(session: Session, *, caller: Caller, cart_id: str, line: CartLineSe
     elif existing is not None:
         cart.lines.remove(existing)
         session.delete(existing)
-    session.execute(update(Reservation).where(
-        Reservation.owner_kind == "cart", Reservation.owner_id == cart.id
-    ).values(expires_at=cart.expires_at))
+    reservations.hold_until(session, "cart", cart.id, cart.expires_at)
     session.flush()
     _updated(session, cart)
     return cart
@@ -219,9 +216,7 @@ def handoff(session: Session, *, caller: Caller, cart_id: str, minutes: int) -> 
         cart.handoff_code = code
         cart.status = CartStatus.HANDED_OFF
     cart.expires_at = _expiry(minutes)
-    session.execute(update(Reservation).where(
-        Reservation.owner_kind == "cart", Reservation.owner_id == cart.id
-    ).values(expires_at=cart.expires_at))
+    reservations.hold_until(session, "cart", cart.id, cart.expires_at)
     emit(session, "cart.handed_off", store=cart.store_code, subject=cart.id, code=code)
     return Handoff(cart_id=cart.id, code=code, payload=build_code(CodeKind.CART, code),
                    expires_at=cart.expires_at)

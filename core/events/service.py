@@ -23,15 +23,16 @@ after its commit, so the log stays current without readers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Engine, event, or_, select, text, true, update
+from sqlalchemy import ColumnElement, Engine, Table, event, insert, or_, select, text, true, update
 from sqlalchemy.orm import Session
 
 from core.db import AFTER_WRITE
 from core.events.models import Event
 from core.orders.models import NumberSequence
+from core.timeutil import utcnow
 
 _PENDING = "omnitill_pending_events"
 
@@ -75,9 +76,7 @@ def _write_pending(session: Session) -> None:
     hooks = session.info.setdefault(AFTER_WRITE, [])
     if session.get_bind().dialect.name == "postgresql":
         temporary = list(session.scalars(_UNNUMBERED, {"n": len(pending)}))
-        session.add_all(Event(seq=seq, **item) for seq, item in zip(temporary, pending,
-                                                                    strict=True))
-        session.flush()
+        _insert(session, temporary, pending)
         if _number_if_free not in hooks:
             hooks.append(_number_if_free)
         if _tell_listeners not in hooks:
@@ -91,10 +90,20 @@ def _write_pending(session: Session) -> None:
     )
     assert last is not None, "the events counter row is created by migration 0002"
     first = last - len(pending) + 1
-    session.add_all(Event(seq=first + i, **item) for i, item in enumerate(pending))
-    session.flush()
+    _insert(session, range(first, last + 1), pending)
     if _tell_listeners not in hooks:
         hooks.append(_tell_listeners)
+
+
+_INSERT = insert(cast(Table, Event.__table__))
+
+
+def _insert(session: Session, numbers: Iterable[int], pending: list[dict[str, Any]]) -> None:
+    """One INSERT on the table for all of a command's events: they are never read
+    back in its transaction, so the ORM's unit of work would only add its cost."""
+    now = utcnow()
+    session.execute(_INSERT, [{"seq": seq, "created_at": now, **item}
+                              for seq, item in zip(numbers, pending, strict=True)])
 
 
 def _number_if_free(engine: Engine) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import signing
@@ -23,8 +23,8 @@ from core.payments import refunds
 from core.payments import service as payments
 from core.problems import Conflict, Forbidden, InvalidInput, NotFound
 from core.settings import CoreSettings
+from core.stock import reservations, transfers
 from core.stock import service as stock
-from core.stock import transfers
 from core.stock.models import Reservation
 from core.timeutil import utcnow
 from shared.codes import CodeKind
@@ -262,9 +262,7 @@ def sweep(session: Session, *, settings: CoreSettings) -> dict[str, int]:
                                    .with_for_update())
             if order is not None and order.status == S.PENDING_PAYMENT and \
                     payments.has_approved(payments.payments_of(session, order)):
-                session.execute(update(Reservation).where(
-                    Reservation.owner_kind == "order", Reservation.owner_id == owner_id
-                ).values(expires_at=None))
+                reservations.hold_until(session, "order", owner_id, None)
                 continue
         released += stock.release(session, reservation_id)
         if owner_kind == "cart":

@@ -15,6 +15,7 @@ card on, each payment is taken like ``POST /v1/orders/{number}/payments``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session
@@ -25,10 +26,11 @@ from core.orders import service
 from core.orders.models import Order
 from core.payments import service as payments
 from core.payments.gateway import GatewayResult, PaymentGateway
-from core.problems import CommerceProblem
 from core.settings import CoreSettings
 from shared.schemas.enums import PaymentStatus, Tender
 from shared.schemas.orders import PaymentIn
+
+log = logging.getLogger("omnitill.core")
 
 Check = Callable[[Order], None]
 """What the route refuses on the order it is about to pay (not readable, cancelled)."""
@@ -70,10 +72,29 @@ def pay(db: Database, *, number: str, payment: PaymentIn, caller: Caller,
                                   card_result=result)
             service.settle(session, order=order, caller=caller,
                            points_per_euro=settings.loyalty_points_per_euro)
-    except CommerceProblem:
+    except BaseException:
+        # Whatever stopped the transaction (the order refused the payment, the database
+        # failed, the request was cancelled), the charge it was to record is given back.
         if result is not None and result.status == PaymentStatus.APPROVED:
-            gateway.refund(reference=result.reference, amount_cents=payment.amount_cents)
+            _give_back(gateway, result, payment.amount_cents, number)
         raise
+
+
+def _give_back(gateway: PaymentGateway, result: GatewayResult, amount_cents: int,
+               number: str) -> None:
+    """Refund a charge no order shows. A terminal that refuses or fails here leaves the
+    shopper charged: said in the log with the reference, for a person to settle, and
+    the original error is what the caller sees."""
+    try:
+        refunded = gateway.refund(reference=result.reference, amount_cents=amount_cents)
+    except Exception:
+        log.exception("order %s: the card charge %s (%d cents) could not be refunded; "
+                      "refund it by hand", number, result.reference, amount_cents)
+        return
+    if refunded.status != PaymentStatus.APPROVED:
+        log.error("order %s: the terminal refused to refund the card charge %s (%d cents): "
+                  "%s; refund it by hand", number, result.reference, amount_cents,
+                  refunded.message)
 
 
 def pay_rest(db: Database, *, number: str, rest: list[PaymentIn], caller: Caller,

@@ -77,13 +77,10 @@ def place(body: OrderCreate, key: IdempotencyKey, request: Request, response: Re
         paying.split_at_first_card(body.payments)
     try:
         with db.write() as session:
-            order = service.place_order(session, caller=caller, body=body,
-                                        key=service.scoped_key(caller.device_id, key),
-                                        digest=digest, settings=settings,
-                                        gateway=gateway_of(request), payments_now=now)
-            if not rest:
-                return views.order_out(session, order, caller=caller, settings=settings,
-                                       reveal_code=True)
+            placed = service.place(session, caller=caller, body=body,
+                                   key=service.scoped_key(caller.device_id, key),
+                                   digest=digest, settings=settings,
+                                   gateway=gateway_of(request), payments_now=now)
     except IntegrityError:
         # A concurrent request with the same key committed first: answer with its order.
         with db.read() as session:
@@ -93,6 +90,13 @@ def place(body: OrderCreate, key: IdempotencyKey, request: Request, response: Re
             response.status_code = status.HTTP_200_OK
             return views.order_out(session, service.check_replay(existing, digest),
                                    caller=caller, settings=settings, reveal_code=True)
+    order = placed.order
+    if not rest:
+        # Built after the commit, from what the transaction wrote: no write lock is
+        # held while the answer is put together, and nothing is read back.
+        with db.read() as session:
+            return views.order_out(session, order, caller=caller, settings=settings,
+                                   reveal_code=True, placed=placed)
     paying.pay_rest(db, number=order.number, rest=rest, caller=caller,
                     gateway=gateway_of(request), settings=settings)
     with db.read() as session:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Table, and_, bindparam, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.caller import Caller
@@ -31,8 +33,9 @@ from core.payments.models import Payment
 from core.pricing import PricedLine, apply_promotion, totals
 from core.problems import Conflict, Forbidden, InvalidInput, NotFound, OutOfStock, Unauthorized
 from core.settings import CoreSettings
+from core.stock import reservations
 from core.stock import service as stock
-from core.stock.models import Reservation, StockLevel
+from core.stock.models import StockLevel
 from core.stores.models import Location
 from core.timeutil import utcnow
 from shared.schemas.enums import CartStatus, Channel, DeviceKind, Fulfilment, OrderStatus
@@ -81,20 +84,52 @@ def get_order(session: Session, number: str, *, lock: bool = False) -> Order:
     return order
 
 
-def record_status(session: Session, order: Order, status: OrderStatus, *, caller: Caller | None,
-                  note: str = "") -> None:
-    order.status = status
-    order.updated_at = utcnow()
-    session.add(OrderStatusChange(
-        order_id=order.id, status=status, note=note,
-        device_id=caller.device_id if caller else None,
-        staff_id=caller.staff.staff_id if caller and caller.staff else None,
-    ))
+_lines = cast(Table, OrderLine.__table__)
+_STATUS_CHANGE = insert(cast(Table, OrderStatusChange.__table__))
+_COLLECT_ALL = (update(_lines).where(_lines.c.order_id == bindparam("order"))
+                .values(qty_collected=_lines.c.qty))
+_ADD_LINES = insert(_lines)
+
+
+@dataclass(slots=True)
+class Placed:
+    """A new order and what its transaction wrote for it, kept so that the answer
+    is built from memory instead of reading back what was just written."""
+
+    order: Order
+    lines: list[OrderLine] = field(default_factory=list)
+    """Not in the session (written with one INSERT): their values as written."""
+    payments: list[Payment] = field(default_factory=list)
+    timeline: list[OrderStatusChange] = field(default_factory=list)
+    """Not in the session either, in the order written."""
+
+
+def _status_row(session: Session, order: Order, status: OrderStatus, *, caller: Caller | None,
+                note: str, at: datetime, write: bool = True) -> OrderStatusChange:
+    """``write=False``: the caller writes it (a new order writes its timeline in one go)."""
+    values: dict[str, Any] = {
+        "order_id": order.id, "status": status.value, "note": note, "at": at,
+        "device_id": caller.device_id if caller else None,
+        "staff_id": caller.staff.staff_id if caller and caller.staff else None}
+    if write:
+        session.execute(_STATUS_CHANGE, values)  # on the table: no ORM unit of work
     event_store = order.pickup_store_code or order.store_code
     emit(session, f"order.{status.value}", store=event_store, subject=order.number,
          order=order.number, status=status.value, channel=order.channel,
          fulfilment=order.fulfilment, total_cents=order.total_cents,
          device_id=order.device_id, cart_id=order.cart_id)
+    return OrderStatusChange(**values)
+
+
+def record_status(session: Session, order: Order, status: OrderStatus, *, caller: Caller | None,
+                  note: str = "", placed: Placed | None = None) -> None:
+    now = utcnow()
+    order.status = status
+    order.updated_at = now
+    change = _status_row(session, order, status, caller=caller, note=note, at=now,
+                         write=placed is None)
+    if placed is not None:
+        placed.timeline.append(change)
 
 
 def _sources(session: Session, *, exclude: str | None, near: Location | None) -> list[Location]:
@@ -110,9 +145,11 @@ def _sources(session: Session, *, exclude: str | None, near: Location | None) ->
     return sorted(locations, key=key)
 
 
-def _pick_source(session: Session, sku: str, qty: int, candidates: list[Location]) -> str:
+def _take_from_first(session: Session, sku: str, qty: int, candidates: list[Location]) -> str:
+    """Reserve at the first candidate that has ``qty`` free: the same conditional
+    update that reserves is the check, so there is no read before it."""
     for loc in candidates:
-        if stock.level(session, loc.code, sku).available >= qty:
+        if reservations.try_take(session, loc.code, sku, qty):
             return loc.code
     raise OutOfStock(f"{sku}: {qty} cannot be supplied from any location right now.",
                      sku=sku, requested=qty)
@@ -158,6 +195,15 @@ def place_order(
 ) -> Order:
     """``payments_now``: the payments to take in this transaction (all by default; the
     route leaves cards to :mod:`core.orders.paying`, after the commit)."""
+    return place(session, caller=caller, body=body, key=key, digest=digest, settings=settings,
+                 gateway=gateway, payments_now=payments_now).order
+
+
+def place(
+    session: Session, *, caller: Caller, body: OrderCreate, key: str, digest: str,
+    settings: CoreSettings, gateway: PaymentGateway, payments_now: list[PaymentIn] | None = None,
+) -> Placed:
+    """:func:`place_order`, with what was written for the answer."""
     channel = carts.channel_of(caller, body.channel)
     _validate(caller, body, channel)
     cart: Cart | None = None
@@ -188,7 +234,18 @@ def place_order(
     customer = _customer(session, body)
     if customer is None and cart is not None and cart.customer_id is not None:
         customer = session.get(Customer, cart.customer_id)
+    # Priced before the order row is written (a read, nothing taken yet), so the row
+    # goes in once with its totals instead of an INSERT and an UPDATE.
+    priced: list[PricedLine] = carts.priced_lines(session, wanted)
+    if cart is None:  # a basket's discounts were authorised line by line as they were given
+        for priced_line in priced:
+            if priced_line.discount_cents:
+                carts.authorise_discount(caller, priced_line.gross_cents,
+                                         priced_line.discount_cents)
+    promotion = apply_promotion(priced, body.promotion)
+    summary = totals(priced)
     prefix = {Channel.WEB: "W", Channel.APP: "A"}.get(channel, caller.store_code or "W")
+    now = utcnow()
     order = Order(
         number=next_number(session, prefix), channel=channel,
         store_code=caller.store_code or pickup_store or "WH01", fulfilment=body.fulfilment,
@@ -203,150 +260,147 @@ def place_order(
         delivery_address=body.delivery_address,
         receipt_email=str(body.receipt_email) if body.receipt_email else None,
         offline_number=body.offline_number,
+        subtotal_cents=summary.subtotal_cents, discount_cents=summary.discount_cents,
+        total_cents=summary.total_cents, tax_cents=summary.tax_cents,
+        tax_breakdown=summary.breakdown, promotion=promotion.code if promotion else None,
+        created_at=now, updated_at=now,
     )
     session.add(order)
     session.flush()  # the idempotency key hits the unique index here, before any stock
+    placed = Placed(order)
     if body.offline:
         offline.close_replaced_cart(session, order=order, caller=caller,
                                     cart_id=body.replaces_cart)
 
-    priced: list[PricedLine] = carts.priced_lines(session, wanted)
-    if cart is None:  # a basket's discounts were authorised line by line as they were given
-        for priced_line in priced:
-            if priced_line.discount_cents:
-                carts.authorise_discount(caller, priced_line.gross_cents,
-                                         priced_line.discount_cents)
-    promotion = apply_promotion(priced, body.promotion)
-    summary = totals(priced)
-    order.subtotal_cents, order.discount_cents = summary.subtotal_cents, summary.discount_cents
-    order.total_cents, order.tax_cents = summary.total_cents, summary.tax_cents
-    order.tax_breakdown = summary.breakdown
-    order.promotion = promotion.code if promotion else None
-
     sources = _reserve_for(session, order=order, caller=caller, cart=cart, priced=priced,
                            settings=settings)
-    for number, sold in enumerate(priced, start=1):
-        session.add(OrderLine(
-            order_id=order.id, line_no=number, sku=sold.sku, name=sold.name, qty=sold.qty,
-            unit_price_cents=sold.unit_price_cents, discount_cents=sold.discount_cents,
-            promo_discount_cents=sold.promo_discount_cents, total_cents=sold.total_cents,
-            vat_rate_bp=sold.vat_rate_bp, tax_cents=sold.tax_cents,
-            source_location=sources[sold.sku],
-        ))
+    rows = [{
+        "order_id": order.id, "line_no": number, "sku": sold.sku, "name": sold.name,
+        "qty": sold.qty, "unit_price_cents": sold.unit_price_cents,
+        "discount_cents": sold.discount_cents, "promo_discount_cents": sold.promo_discount_cents,
+        "total_cents": sold.total_cents, "vat_rate_bp": sold.vat_rate_bp,
+        "tax_cents": sold.tax_cents, "source_location": sources[sold.sku], "qty_picked": 0,
+        "qty_collected": 0, "qty_cancelled": 0, "qty_returned": 0, "points_earned": 0,
+    } for number, sold in enumerate(priced, start=1)]
+    session.execute(_ADD_LINES, rows)  # one INSERT for every line
+    placed.lines = [OrderLine(**row) for row in rows]
     if cart is not None:
         cart.status = CartStatus.CHECKED_OUT
-    session.flush()
     emit(session, "order.created", store=order.pickup_store_code or order.store_code,
          subject=order.number, order=order.number, channel=channel.value,
          fulfilment=order.fulfilment, total_cents=order.total_cents,
          device_id=order.device_id, cart_id=order.cart_id)
-    record_status(session, order, OrderStatus.PENDING_PAYMENT, caller=caller)
-    taken: list[Payment] = []  # a new order has no other payments: no need to read them
+    placed.timeline.append(_status_row(session, order, OrderStatus.PENDING_PAYMENT,
+                                       caller=caller, note="", at=now, write=False))
     for payment in body.payments if payments_now is None else payments_now:
-        due = order.total_cents - payments.paid_cents(taken)
+        due = order.total_cents - payments.paid_cents(placed.payments)
         if due <= 0:
             break
-        taken.append(payments.take_payment(session, order=order, payment=payment,
-                                           device_kind=caller.device_kind, gateway=gateway,
-                                           due_cents=due, caller=caller))
-    settle(session, order=order, caller=caller, points_per_euro=settings.loyalty_points_per_euro)
+        placed.payments.append(payments.take_payment(
+            session, order=order, payment=payment, device_kind=caller.device_kind,
+            gateway=gateway, due_cents=due, caller=caller))
+    settle(session, order=order, caller=caller, points_per_euro=settings.loyalty_points_per_euro,
+           placed=placed)
+    session.execute(_STATUS_CHANGE, [{column: getattr(change, column) for column in _TIMELINE}
+                                     for change in placed.timeline])
     session.flush()
-    return order
+    return placed
+
+
+_TIMELINE = ("order_id", "status", "note", "at", "device_id", "staff_id")
 
 
 def _reserve_for(session: Session, *, order: Order, caller: Caller, cart: Cart | None,
                  priced: list[PricedLine], settings: CoreSettings) -> dict[str, str]:
     """Take the stock for each line; returns the source location per SKU."""
     owner = order.number
-    sources: dict[str, str] = {}
+    lines = [(line.sku, line.qty) for line in priced]
     fulfilment = Fulfilment(order.fulfilment)
     if fulfilment is Fulfilment.CARRY_OUT:
         here = caller.store_code
         assert here
         expires = utcnow() + timedelta(minutes=settings.cart_reservation_minutes)
-        for line in priced:
-            sources[line.sku] = here
         if cart is not None and cart.store_code == here:
-            _adopt_cart_reservations(session, cart, owner, expires)
-            return sources
-        if cart is not None:
-            stock.release_owner(session, "cart", cart.id)
-        for line in priced:
-            stock.reserve_in_hand(session, location=here, sku=line.sku, qty=line.qty,
-                                  owner_kind="order", owner_id=owner, reference=owner,
-                                  staff_id=caller.staff.staff_id if caller.staff else None)
-        session.execute(update(Reservation).where(
-            Reservation.owner_kind == "order", Reservation.owner_id == owner
-        ).values(expires_at=expires))
-        return sources
+            reservations.hand_over(session, from_kind="cart", from_id=cart.id, to_kind="order",
+                                   to_id=owner, expires_at=expires)
+        else:
+            if cart is not None:
+                stock.release_owner(session, "cart", cart.id)
+            reservations.hold_in_hand(session, here, lines, owner_kind="order", owner_id=owner,
+                                      expires_at=expires,
+                                      staff_id=caller.staff.staff_id if caller.staff else None)
+        return {sku: here for sku, _ in lines}
     destination = session.get(Location, order.pickup_store_code) if order.pickup_store_code \
         else None
     if fulfilment is Fulfilment.PICKUP:
         assert destination is not None
         if cart is not None and cart.store_code == destination.code:
-            _adopt_cart_reservations(session, cart, owner, None)
-            return {line.sku: destination.code for line in priced}
-        if cart is not None:
-            stock.release_owner(session, "cart", cart.id)
-        for line in priced:
-            stock.reserve(session, location=destination.code, sku=line.sku, qty=line.qty,
-                          owner_kind="order", owner_id=owner, expires_at=None)
-            sources[line.sku] = destination.code
-        return sources
+            reservations.hand_over(session, from_kind="cart", from_id=cart.id, to_kind="order",
+                                   to_id=owner, expires_at=None)
+        else:
+            if cart is not None:
+                stock.release_owner(session, "cart", cart.id)
+            reservations.take_lines(session, destination.code, lines, owner_kind="order",
+                                    owner_id=owner, expires_at=None)
+        return {sku: destination.code for sku, _ in lines}
     if cart is not None:
         stock.release_owner(session, "cart", cart.id)
     candidates = _sources(session, exclude=destination.code if destination else None,
                           near=destination)
-    for line in priced:
-        source = _pick_source(session, line.sku, line.qty, candidates)
-        stock.reserve(session, location=source, sku=line.sku, qty=line.qty, owner_kind="order",
-                      owner_id=owner, expires_at=None)
-        sources[line.sku] = source
+    sources = {sku: _take_from_first(session, sku, qty, candidates) for sku, qty in sorted(lines)}
+    reservations.add_reservations(session, [(sources[sku], sku, qty) for sku, qty in lines],
+                                  owner_kind="order", owner_id=owner, expires_at=None)
     return sources
 
 
-def _adopt_cart_reservations(session: Session, cart: Cart, owner: str, expires) -> None:
-    session.execute(update(Reservation).where(
-        Reservation.owner_kind == "cart", Reservation.owner_id == cart.id
-    ).values(owner_kind="order", owner_id=owner, expires_at=expires))
-
-
 def settle(session: Session, *, order: Order, caller: Caller | None,
-           points_per_euro: int = 0) -> None:
+           points_per_euro: int = 0, placed: Placed | None = None) -> None:
     """Move a fully paid order on: a till sale completes and its goods leave (and
     goods sold from the shopper's hand correct the count, in this transaction).
 
     A part-paid order keeps its goods with no expiry: money was taken for it, so
     only a person at a till may cancel it (and give the money back), never the
-    sweep.
+    sweep. ``placed``: the order was placed in this transaction; its payments are
+    those, not read again.
     """
     if order.status != OrderStatus.PENDING_PAYMENT:
         return
-    rows = payments.payments_of(session, order)
+    if placed is None:
+        session.flush()  # what the caller added (a payment) is read below
+    with session.no_autoflush:  # the order's new status is written once, at the end
+        _settle(session, order=order, caller=caller, points_per_euro=points_per_euro,
+                placed=placed)
+
+
+def _settle(session: Session, *, order: Order, caller: Caller | None, points_per_euro: int,
+            placed: Placed | None) -> None:
+    rows = placed.payments if placed is not None else payments.payments_of(session, order)
     due = order.total_cents - payments.paid_cents(rows)
     if due > 0:
         if payments.has_approved(rows):
             _hold_without_expiry(session, order)
         return
-    record_status(session, order, OrderStatus.PAID, caller=caller)
+    record_status(session, order, OrderStatus.PAID, caller=caller, placed=placed)
     loyalty.earn_for_order(session, order=order, points_per_euro=points_per_euro)
     if order.fulfilment == Fulfilment.CARRY_OUT:
         staff_id = caller.staff.staff_id if caller and caller.staff else None
-        for reservation in stock.reservations_of(session, "order", order.number):
-            stock.consume(session, reservation.id, reference=order.number, staff_id=staff_id)
-        for line in order.lines:
-            line.qty_collected = line.qty
-        record_status(session, order, OrderStatus.COMPLETED, caller=caller)
+        reservations.consume_all(session, "order", order.number, reference=order.number,
+                                 staff_id=staff_id)
+        if "lines" in inspect(order).unloaded:  # nobody read them: one UPDATE, no SELECT
+            session.execute(_COLLECT_ALL, {"order": order.id})
+            for line in placed.lines if placed is not None else ():
+                line.qty_collected = line.qty
+        else:
+            for line in order.lines:
+                line.qty_collected = line.qty
+        record_status(session, order, OrderStatus.COMPLETED, caller=caller, placed=placed)
     else:
         # Paid orders keep their stock until collected or shipped: no expiry.
         _hold_without_expiry(session, order)
 
 
 def _hold_without_expiry(session: Session, order: Order) -> None:
-    session.execute(update(Reservation).where(
-        Reservation.owner_kind == "order", Reservation.owner_id == order.number,
-        Reservation.expires_at.is_not(None)
-    ).values(expires_at=None))
+    reservations.hold_until(session, "order", order.number, None, only_expiring=True)
 
 
 def stock_level_out(session: Session, location: str, sku: str) -> StockLevel | None:

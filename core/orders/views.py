@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from core import signing
@@ -10,6 +10,7 @@ from core.caller import Caller
 from core.customers.models import Customer
 from core.loyalty import service as loyalty
 from core.orders.models import Order
+from core.orders.service import Placed
 from core.payments import refunds
 from core.payments import service as payments
 from core.receipts.links import receipt_url
@@ -55,12 +56,19 @@ def sees_pii(caller: Caller, order: Order) -> bool:
 
 
 def order_out(session: Session, order: Order, *, caller: Caller, settings: CoreSettings,
-              reveal_code: bool = False) -> OrderOut:
+              reveal_code: bool = False, placed: Placed | None = None) -> OrderOut:
     """``reveal_code``: the pickup code goes to the device that placed the order in
     its answer (the kiosk prints it once); otherwise only to callers that see PII,
-    so neither a receipt QR nor a kiosk's later look-up hands over a parcel."""
+    so neither a receipt QR nor a kiosk's later look-up hands over a parcel.
+
+    ``placed``: the order was just placed and this is what its transaction wrote;
+    the answer takes lines, payments and timeline from it instead of reading them
+    back (lines read meanwhile, as earning points does, are the ORM's and win)."""
     full = sees_pii(caller, order)
-    rows = payments.payments_of(session, order)
+    rows = placed.payments if placed is not None else payments.payments_of(session, order)
+    lines = placed.lines if placed is not None and "lines" in inspect(order).unloaded \
+        else order.lines
+    timeline = placed.timeline if placed is not None else order.timeline
     paid = payments.paid_cents(rows)
     secret = settings.resolved_secret
     is_pickup = order.fulfilment in (Fulfilment.PICKUP, Fulfilment.SHIP_TO_STORE)
@@ -79,14 +87,14 @@ def order_out(session: Session, order: Order, *, caller: Caller, settings: CoreS
         if order.status != OrderStatus.CANCELLED else 0,
         change_cents=sum(p.change_cents for p in rows if p.status == "approved"),
         promotion=order.promotion,
-        lines=[OrderLineOut.model_validate(line) for line in order.lines],
+        lines=[OrderLineOut.model_validate(line) for line in lines],
         payments=[PaymentOut.model_validate(p) for p in rows] if full else [],
-        timeline=[StatusChange(status=c.status, at=c.at, note=c.note) for c in order.timeline],
+        timeline=[StatusChange(status=c.status, at=c.at, note=c.note) for c in timeline],
         pickup_code=signing.signed_code(secret, CodeKind.ORDER_PICKUP, order.number)
         if is_pickup and (full or reveal_code) else None,
         receipt_code=signing.signed_code(secret, CodeKind.RECEIPT, order.number),
         checked_in_at=order.checked_in_at, created_at=order.created_at,
-        points_earned=sum(line.points_earned for line in order.lines),
+        points_earned=sum(line.points_earned for line in lines),
         # The till that made the sale shows the balance on its customer display
         # (which runs on the till's token, nobody signed in): a number, no identity.
         points_balance=loyalty.balance(session, order.customer_id)

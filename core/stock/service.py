@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NoReturn
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -106,13 +107,7 @@ def reserve(
         .execution_options(synchronize_session=False)
     ))
     if done != 1:
-        available = level(session, location, sku).available
-        product = get_product(session, sku)
-        raise OutOfStock(
-            f"Only {available} of {product.name} available at {location}; {qty} asked."
-            if available else f"{product.name} is out of stock at {location}.",
-            sku=sku, location=location, available=available, requested=qty,
-        )
+        refuse_reservation(session, location, sku, qty)
     reservation = Reservation(location_code=location, sku=sku, qty=qty, owner_kind=owner_kind,
                               owner_id=owner_id, expires_at=expires_at)
     session.add(reservation)
@@ -121,9 +116,20 @@ def reserve(
     return reservation
 
 
+def refuse_reservation(session: Session, location: str, sku: str, qty: int) -> NoReturn:
+    """``OutOfStock`` for a strict reservation the conditional update refused."""
+    available = level(session, location, sku).available
+    product = get_product(session, sku)
+    raise OutOfStock(
+        f"Only {available} of {product.name} available at {location}; {qty} asked."
+        if available else f"{product.name} is out of stock at {location}.",
+        sku=sku, location=location, available=available, requested=qty,
+    )
+
+
 def reserve_in_hand(
     session: Session, *, location: str, sku: str, qty: int, owner_kind: str, owner_id: str,
-    reference: str, staff_id: int | None = None,
+    reference: str, staff_id: int | None = None, expires_at: datetime | None = None,
 ) -> Reservation:
     """Hold goods the shopper already holds at a till: never refused.
 
@@ -152,7 +158,7 @@ def reserve_in_hand(
         assert done == 1, "the level row is locked"
     reservation = Reservation(location_code=location, sku=sku, qty=covered,
                               shortfall=qty - covered, owner_kind=owner_kind,
-                              owner_id=owner_id, expires_at=None)
+                              owner_id=owner_id, expires_at=expires_at)
     session.add(reservation)
     session.flush()
     if covered:

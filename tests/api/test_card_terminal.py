@@ -146,6 +146,26 @@ def test_a_charge_the_order_can_no_longer_take_is_given_back(
     assert till.call(Api.order(order.number)).payments == []
 
 
+def test_a_charge_whose_transaction_fails_is_given_back(
+    web_and_till: tuple[CommerceClient, CommerceClient, str], terminal: ProbeTerminal,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Not only a refusal of the order: a database that fails while the charge is
+    recorded (here: the write raises) gives the money back too."""
+    _, till, sku = web_and_till
+    order = till.call(Api.place_order(OrderCreate(lines=[LineIn(sku=sku, qty=1)]), key()))
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr("core.orders.paying.payments.take_payment", broken)
+    with pytest.raises(errors.CommerceError):
+        till.call(Api.pay(order.number, PaymentIn(tender="card", amount_cents=order.total_cents)))
+    monkeypatch.undo()
+    assert len(terminal.refunds) == 1
+    assert till.call(Api.order(order.number)).payments == []
+
+
 def _paid_pickup(till: CommerceClient, sku: str) -> OrderOut:
     order = till.call(Api.place_order(OrderCreate(
         lines=[LineIn(sku=sku, qty=1)], fulfilment="pickup", pickup_store="MI01",
