@@ -29,8 +29,15 @@ async def _browse(pilot: Pilot[None]) -> None:
                      and bool(app.screen.query(".tile")), what="the departments")
     await settle(app, pilot)
     await tap(app, pilot, "#cat-clothing")
+    # The tap, its search and the list it fills are several messages apart: on a
+    # busy machine "idle" can come between them, so wait for the list itself.
+    await wait_until(app, pilot, lambda: isinstance(app.screen, BrowseScreen)
+                     and app.screen.department is not None and bool(app.screen.items),
+                     what="the clothing department's styles")
     await settle(app, pilot)
     app.screen.query_one("#search").focus()
+    await wait_until(app, pilot, lambda: app.focused is not None and app.focused.id == "search",
+                     what="the search field to have the focus")
     await settle(app, pilot)
 
 
@@ -47,8 +54,12 @@ async def _basket_qr(pilot: Pilot[None]) -> None:
 
 
 async def _pickup(pilot: Pilot[None]) -> None:
-    pilot.app.push_screen(PickupScreen())
-    await settle(pilot.app, pilot)
+    app = pilot.app
+    app.push_screen(PickupScreen())
+    await wait_until(app, pilot, lambda: isinstance(app.screen, PickupScreen)
+                     and app.focused is not None and app.focused.id == "number",
+                     what="the order number field to have the focus")
+    await settle(app, pilot)
 
 
 SCREENS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
