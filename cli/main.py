@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from cli.imports import app as import_app
 from shared.schemas.enums import DeviceKind, Role
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ app.add_typer(seed_app, name="seed")
 app.add_typer(device_app, name="device")
 app.add_typer(staff_app, name="staff")
 app.add_typer(store_app, name="store")
+app.add_typer(import_app, name="import")
 
 
 def _fail(message: str) -> typer.Exit:
