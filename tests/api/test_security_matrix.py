@@ -221,6 +221,9 @@ MATRIX: list[Row] = [
         url=lambda w: f"/v1/customers/{w.customer_id}/export"),
     row("POST", "/v1/customers/{customer_id}/erase (no such customer)",
         "401 403 403 401 403 403 404 403", url=lambda w: "/v1/customers/999999999/erase"),
+    row("POST", "/v1/imports/{kind}", "401 403 403 401 403 403 422 403",
+        url=lambda w: "/v1/imports/prices",
+        json=lambda w: [{"sku": "NO-SUCH-SKU", "price_cents": 100}]),
     row("GET", "/r/{code}", "404 404 404 404 404 404 404 404",
         url=lambda w: "/r/NOT-A-CODE"),
 ]
