@@ -16,10 +16,11 @@ gets the default); a column present with an empty cell clears the value.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from core.catalog import writes
@@ -194,8 +195,48 @@ def _search_text(product: dict[str, Any], categories: dict[str, str],
         + [search_text_for(words) for words in translated if words])
 
 
+_FTS_TRIGGERS = ("products_fts_insert", "products_fts_update")
+"""SQLite's triggers that keep the search index in step row by row (migration 0002)."""
+
+
+@contextmanager
+def _search_index_in_bulk(session: Session, written: int) -> Iterator[None]:
+    """SQLite: index a large import's rows in one pass instead of one by one.
+
+    The FTS5 triggers cost ~0.15 ms a row (15 of 18 seconds for 100,000 new
+    products); rebuilding the whole index costs ~0.015 ms a row of the table. So
+    when the import writes more than an eighth of the catalog, the triggers are
+    dropped, the index rebuilt after the writes and the triggers created again
+    as they were, all inside the import's transaction: a failure rolls it all
+    back, and other connections only ever see the schema with its triggers.
+    PostgreSQL's GIN index is maintained by the database itself.
+    """
+    if session.get_bind().dialect.name != "sqlite" or written < 2_000 or written < (
+            session.scalar(select(func.count()).select_from(TABLE)) or 0) // 8:
+        yield
+        return
+    saved = session.execute(text(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'products'"
+    )).all()
+    triggers = [(name, sql) for name, sql in saved if name in _FTS_TRIGGERS]
+    for name, _sql in triggers:
+        session.execute(text(f'DROP TRIGGER "{name}"'))
+    yield
+    session.execute(text("INSERT INTO product_fts(product_fts) VALUES ('rebuild')"))
+    for _name, sql in triggers:
+        session.execute(text(sql))
+
+
 def apply_catalog(session: Session, plan: Plan, progress: Progress) -> list[str]:
     """Write the plan; returns the SKUs it changed."""
+    with _search_index_in_bulk(session, len(plan.creates) + len(plan.updates)):
+        _write_products(session, plan, progress)
+    skus = [p["sku"] for p in plan.creates] + [p["b_sku"] for p in plan.updates]
+    writes.catalog_changed(session, skus)
+    return skus
+
+
+def _write_products(session: Session, plan: Plan, progress: Progress) -> int:
     total, done = len(plan.creates) + len(plan.updates), 0
     # A barcode moving from one product to another: free the old ones first, or the
     # unique index refuses the update that takes one over before its owner let go.
@@ -215,9 +256,7 @@ def apply_catalog(session: Session, plan: Plan, progress: Progress) -> list[str]
             session.execute(statement, list(part))
             done += len(part)
             progress("writing", done, total)
-    skus = [p["sku"] for p in plan.creates] + [p["b_sku"] for p in plan.updates]
-    writes.catalog_changed(session, skus)
-    return skus
+    return done
 
 
 def plan_prices(session: Session, rows: list[SourceRow], *, lock: bool,

@@ -54,7 +54,9 @@ def integer(value: Any, *, low: int = 0, high: int = MAX_INT, cents: bool = Fals
             exact = Decimal(raw.replace(",", ".") if cents else raw)
         except InvalidOperation:
             raise CellError(f"{raw!r} is not a number.") from None
-        if not exact.is_finite() or exact != exact.to_integral_value():
+        # "18.00" in a cents column is 18.00 euros, never 18 cents.
+        decimal = cents and ("." in raw or "," in raw)
+        if not exact.is_finite() or exact != exact.to_integral_value() or decimal:
             if cents and exact.is_finite():
                 raise CellError(f"Amounts are in cents (minor units): write "
                                 f"{int((exact * 100).to_integral_value())} for {raw}.")
