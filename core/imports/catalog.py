@@ -44,6 +44,8 @@ FIELDS = ("gtin", "name", "description", "category_code", "brand", "style", "siz
 """Every column of a product an import writes (``translations`` stay as they are)."""
 TABLE = cast(Table, Product.__table__)
 """Written through Core: ``executemany`` without an ORM object per row."""
+SEARCHED = frozenset({"name", "brand", "category_code", "description"})
+"""What ``search_text`` is made of (with the SKU and the translations)."""
 DEFAULTS: dict[str, Any] = {"gtin": None, "description": "", "brand": "", "style": "",
                             "size": None, "colour": None, "active": True}
 
@@ -156,11 +158,14 @@ def plan_catalog(session: Session, rows: list[SourceRow], *, lock: bool,
         if not changed:
             plan.unchanged += 1
             continue
-        product = {k: before[k] for k in ("sku", *FIELDS)} | values
-        product |= {"b_sku": sku, "updated_at": now,
-                    "search_text": _search_text(product, categories,
-                                                before["translations"] or {})}
-        product.pop("sku")
+        # Only what changes is written: a price list touches neither the search
+        # index nor the barcode index.
+        product = {k: v for k, v in values.items() if k in changed}
+        product |= {"b_sku": sku, "updated_at": now}
+        if SEARCHED.intersection(changed):
+            whole = {k: before[k] for k in ("sku", *FIELDS)} | values
+            product["search_text"] = _search_text(whole, categories,
+                                                  before["translations"] or {})
         if "gtin" in changed and before["gtin"] is not None:
             plan.extra.setdefault("gtin_moves", []).append(sku)
         plan.update(row.number, sku, product, changed)
@@ -229,7 +234,8 @@ def _search_index_in_bulk(session: Session, written: int) -> Iterator[None]:
 
 def apply_catalog(session: Session, plan: Plan, progress: Progress) -> list[str]:
     """Write the plan; returns the SKUs it changed."""
-    with _search_index_in_bulk(session, len(plan.creates) + len(plan.updates)):
+    searched = len(plan.creates) + sum("search_text" in p for p in plan.updates)
+    with _search_index_in_bulk(session, searched):
         _write_products(session, plan, progress)
     skus = [p["sku"] for p in plan.creates] + [p["b_sku"] for p in plan.updates]
     writes.catalog_changed(session, skus)
@@ -248,11 +254,13 @@ def _write_products(session: Session, plan: Plan, progress: Progress) -> int:
         session.execute(TABLE.insert(), list(part))
         done += len(part)
         progress("writing", done, total)
-    if plan.updates:
-        columns = [k for k in plan.updates[0] if k != "b_sku"]
+    alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for product in plan.updates:  # one executemany per set of changed columns
+        alike.setdefault(tuple(sorted(product)), []).append(product)
+    for columns, products in alike.items():
         statement = update(TABLE).where(TABLE.c.sku == bindparam("b_sku")).values(
-            {name: bindparam(name) for name in columns})
-        for part in chunks(plan.updates):
+            {name: bindparam(name) for name in columns if name != "b_sku"})
+        for part in chunks(products):
             session.execute(statement, list(part))
             done += len(part)
             progress("writing", done, total)

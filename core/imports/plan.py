@@ -57,7 +57,10 @@ class Plan:
     def create(self, row: int, key: str, values: dict[str, Any], shown: dict[str, Any]
                ) -> None:
         self.creates.append(values)
-        self._note(row, key, "create", {k: [None, v] for k, v in shown.items()})
+        if len(self.changes) < MAX_LISTED_CHANGES:
+            self._note(row, key, "create", {k: [None, v] for k, v in shown.items()})
+        else:
+            self.more_changes += 1
 
     def update(self, row: int, key: str, values: dict[str, Any],
                changed: dict[str, list[Any]]) -> None:

@@ -104,7 +104,7 @@ def _csv_rows(text: str) -> tuple[list[str], list[SourceRow]]:
     errors: list[RowError] = []
     try:
         for number, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
+            if not "".join(cells).strip():
                 continue  # a blank line (a spreadsheet's last row)
             if len(cells) != len(header):
                 errors.append(RowError(row=number, column="", msg=(
