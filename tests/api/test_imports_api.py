@@ -5,10 +5,12 @@ a bad row imports nothing and is listed, a dry run writes nothing."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from core.audit.models import AuditEntry
 from core.customers.models import Customer
@@ -20,6 +22,7 @@ from shared.client import Api, CommerceClient
 from tests.api.helpers import key, level, set_stock, web_pickup
 from tests.support import Seeded
 
+Tokens = dict[str, dict[str, str]]
 EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "import"
 CSV = {"Content-Type": "text/csv"}
 
@@ -32,11 +35,11 @@ def _staff_headers(http: TestClient, token: str, pin: str | None) -> dict[str, s
     return headers
 
 
-def _manager(http: TestClient, tokens: dict[str, dict[str, str]]) -> dict[str, str]:
+def _manager(http: TestClient, tokens: Tokens) -> dict[str, str]:
     return _staff_headers(http, tokens["MI01"]["pos"], "3333")
 
 
-def _count(url: str, query) -> int:  # type: ignore[no-untyped-def]
+def _count(url: str, query: Select[Any]) -> int:
     db = Database(url)
     try:
         with db.read() as session:
@@ -50,8 +53,8 @@ def _product(http: TestClient, headers: dict[str, str], sku: str) -> dict[str, o
     return answer.json() if answer.status_code == 200 else None
 
 
-def test_the_example_catalog_imports_and_tills_are_told(  # type: ignore[no-untyped-def]
-    http: TestClient, tokens, seeded: Seeded
+def test_the_example_catalog_imports_and_tills_are_told(
+    http: TestClient, tokens: Tokens, seeded: Seeded
 ) -> None:
     manager = _manager(http, tokens)
     events_before = _count(seeded.url, select(func.count()).select_from(Event).where(
@@ -92,8 +95,8 @@ def test_the_example_catalog_imports_and_tills_are_told(  # type: ignore[no-unty
     assert audit[0].staff_name  # the manager who imported
 
 
-def test_bad_rows_are_listed_and_nothing_is_imported(  # type: ignore[no-untyped-def]
-    http: TestClient, tokens, seeded: Seeded
+def test_bad_rows_are_listed_and_nothing_is_imported(
+    http: TestClient, tokens: Tokens, seeded: Seeded
 ) -> None:
     manager = _manager(http, tokens)
     body = (b"sku,name,category_code,price_cents,vat_rate_bp,gtin\n"
@@ -120,8 +123,8 @@ def test_bad_rows_are_listed_and_nothing_is_imported(  # type: ignore[no-untyped
         AuditEntry.kind == "import.applied")) == 0
 
 
-def test_a_file_with_an_unknown_column_is_refused_before_any_row(  # type: ignore[no-untyped-def]
-    http: TestClient, tokens
+def test_a_file_with_an_unknown_column_is_refused_before_any_row(
+    http: TestClient, tokens: Tokens
 ) -> None:
     answer = http.post("/v1/imports/prices", content=b"sku,prce_cents\nAC-BEA-06-GRE,100\n",
                        headers=_manager(http, tokens) | CSV)
@@ -131,8 +134,8 @@ def test_a_file_with_an_unknown_column_is_refused_before_any_row(  # type: ignor
     assert "the columns are sku, price_cents" in errors[0]["msg"]
 
 
-def test_a_dry_run_says_what_would_change_and_writes_nothing(  # type: ignore[no-untyped-def]
-    http: TestClient, tokens, seeded: Seeded
+def test_a_dry_run_says_what_would_change_and_writes_nothing(
+    http: TestClient, tokens: Tokens, seeded: Seeded
 ) -> None:
     manager = _manager(http, tokens)
     events = select(func.count()).select_from(Event)
@@ -153,8 +156,9 @@ def test_a_dry_run_says_what_would_change_and_writes_nothing(  # type: ignore[no
         AuditEntry.kind == "import.applied")) == 0
 
 
-def test_stock_keeps_what_is_reserved_and_records_movements(  # type: ignore[no-untyped-def]
-    http: TestClient, tokens, seeded: Seeded, as_device
+def test_stock_keeps_what_is_reserved_and_records_movements(
+    http: TestClient, tokens: Tokens, seeded: Seeded,
+    as_device: Callable[[str, str], CommerceClient],
 ) -> None:
     manager = _manager(http, tokens)
     sku = "AC-BEA-06-NAV"
@@ -198,8 +202,8 @@ def test_stock_keeps_what_is_reserved_and_records_movements(  # type: ignore[no-
     assert other.status_code == 422 and other.json()["errors"][0]["column"] == "location"
 
 
-def test_customers_are_found_again_by_email_and_not_duplicated(  # type: ignore[no-untyped-def]
-    http: TestClient, tokens, seeded: Seeded
+def test_customers_are_found_again_by_email_and_not_duplicated(
+    http: TestClient, tokens: Tokens, seeded: Seeded
 ) -> None:
     manager = _manager(http, tokens)
     body = (EXAMPLES / "customers.json").read_bytes()
@@ -225,8 +229,8 @@ def test_customers_are_found_again_by_email_and_not_duplicated(  # type: ignore[
     assert "belongs to another customer" in refused.json()["errors"][0]["msg"]
 
 
-def test_only_a_manager_or_an_admin_imports(  # type: ignore[no-untyped-def]
-    http: TestClient, tokens, seeded: Seeded
+def test_only_a_manager_or_an_admin_imports(
+    http: TestClient, tokens: Tokens, seeded: Seeded
 ) -> None:
     body = (EXAMPLES / "prices.csv").read_bytes()
     kiosk = {"Authorization": f"Bearer {tokens['MI01']['kiosk']}"}
@@ -246,3 +250,31 @@ def test_only_a_manager_or_an_admin_imports(  # type: ignore[no-untyped-def]
     assert "manager" in answers["cashier"].json()["detail"]
     beanie = _product(http, kiosk, "AC-BEA-06-GRE")
     assert beanie is not None and beanie["price_cents"] == 2500
+
+
+def test_a_barcode_moves_between_products_and_missing_columns_are_kept(
+    http: TestClient, tokens: Tokens
+) -> None:
+    manager = _manager(http, tokens)
+    grey, navy = (_product(http, manager, sku) for sku in ("AC-BEA-06-GRE", "AC-BEA-06-NAV"))
+    assert grey is not None and navy is not None
+    body = ("sku,name,category_code,price_cents,vat_rate_bp,gtin\n"
+            f"AC-BEA-06-GRE,Grey Beanie,accessories,2500,2200,{navy['gtin']}\n"
+            "AC-BEA-06-NAV,Navy Beanie,accessories,2500,2200,\n").encode()
+
+    answer = http.post("/v1/imports/catalog", content=body, headers=manager | CSV)
+
+    assert answer.status_code == 200, answer.text
+    moved, cleared = (_product(http, manager, sku) for sku in ("AC-BEA-06-GRE", "AC-BEA-06-NAV"))
+    assert moved is not None and cleared is not None
+    assert (moved["gtin"], cleared["gtin"]) == (navy["gtin"], None)
+    assert moved["name"] == "Grey Beanie"
+    # No description, brand or colour column: each product keeps its own.
+    assert (moved["description"], moved["brand"], moved["colour"]) == (
+        grey["description"], grey["brand"], grey["colour"])
+    taken = http.post("/v1/imports/catalog", content=(
+        "sku,name,category_code,price_cents,vat_rate_bp,gtin\n"
+        f"AC-BEA-06-MUS,Beanie,accessories,2500,2200,{navy['gtin']}\n").encode(),
+        headers=manager | CSV)
+    assert taken.status_code == 422
+    assert taken.json()["errors"][0]["msg"] == f"{navy['gtin']} is the barcode of AC-BEA-06-GRE."

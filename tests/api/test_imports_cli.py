@@ -7,9 +7,10 @@ from __future__ import annotations
 import csv
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from typer.testing import CliRunner
 
 from cli.main import app as cli
@@ -31,7 +32,7 @@ def env(seeded: Seeded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Seed
     return seeded
 
 
-def _scalar(url: str, query) -> object:  # type: ignore[no-untyped-def]
+def _scalar(url: str, query: Select[Any]) -> Any:
     db = Database(url)
     try:
         with db.read() as session:
