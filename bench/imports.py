@@ -1,5 +1,7 @@
-"""ERP catalog import at 100,000 products: a dry run, the import itself, the same
-file again (nothing changes), then a price change on every product.
+"""ERP imports at 100,000 products: a catalog dry run, the import itself, the same
+file again (nothing changes), a price change on every product; then a stock level
+at a warehouse for each product, and a change to each (a movement and a
+``stock.changed`` event apiece).
 
 Each step runs :func:`core.imports.service.run_import` on a CSV generated in
 memory (what ``omnitill import catalog`` and ``POST /v1/imports/catalog`` run),
@@ -36,6 +38,12 @@ def catalog_csv(products: int, price_offset: int = 0) -> bytes:
     return out.getvalue().encode()
 
 
+def stock_csv(products: int, on_hand: int) -> bytes:
+    lines = ["location,sku,on_hand"] + [f"WH01,BULK-{n:06d},{on_hand + n % 7}"
+                                        for n in range(products)]
+    return ("\n".join(lines) + "\n").encode()
+
+
 def measure(url: str, products: int) -> list[tuple[str, float, str]]:
     upgrade(url)
     db = Database(url)
@@ -43,15 +51,19 @@ def measure(url: str, products: int) -> list[tuple[str, float, str]]:
     try:
         with db.write() as session:
             writes.upsert_category(session, code="clothing", name="Clothing", final_sale=False)
-        for step, data, dry_run in (
-                ("dry run (all new)", catalog_csv(products), True),
-                ("import (all new)", catalog_csv(products), False),
-                ("same file again", catalog_csv(products), False),
-                ("every price changed", catalog_csv(products, 100), False)):
+            writes.upsert_location(session, code="WH01", name="Warehouse", kind="warehouse",
+                                   has_till=False)
+        catalog, stock = ImportKind.CATALOG, ImportKind.STOCK
+        for step, kind, data, dry_run in (
+                ("catalog: dry run (all new)", catalog, catalog_csv(products), True),
+                ("catalog: import (all new)", catalog, catalog_csv(products), False),
+                ("catalog: same file again", catalog, catalog_csv(products), False),
+                ("catalog: every price changed", catalog, catalog_csv(products, 100), False),
+                ("stock: a level for each", stock, stock_csv(products, 5), False),
+                ("stock: each level changed", stock, stock_csv(products, 9), False)):
             started = time.perf_counter()
             with db.read() if dry_run else db.write() as session:
-                result = run_import(session, kind=ImportKind.CATALOG, data=data,
-                                    dry_run=dry_run)
+                result = run_import(session, kind=kind, data=data, dry_run=dry_run)
             took = time.perf_counter() - started
             rows.append((step, took, f"created {result.created}, updated {result.updated}, "
                                      f"unchanged {result.unchanged}"))
@@ -72,7 +84,7 @@ def main() -> None:
         if pg:
             targets.append(("PostgreSQL", pg))
         try:
-            print(f"| database | step ({args.products:,} products) | seconds | result |")
+            print(f"| database | step ({args.products:,} rows) | seconds | result |")
             print("| --- | --- | ---: | --- |")
             for name, url in targets:
                 for step, took, result in measure(url, args.products):

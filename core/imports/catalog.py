@@ -98,8 +98,8 @@ def _category(row: SourceRow) -> str | None:
 def _products(session: Session, skus: list[str], *, lock: bool) -> dict[str, dict[str, Any]]:
     wanted = [TABLE.c[name] for name in ("sku", *FIELDS, "translations")]
     found: dict[str, dict[str, Any]] = {}
-    for part in chunks(skus):
-        query = select(*wanted).where(TABLE.c.sku.in_(part))
+    for part in chunks(sorted(skus)):
+        query = select(*wanted).where(TABLE.c.sku.in_(part)).order_by(TABLE.c.sku)
         if lock:
             query = query.with_for_update()
         found.update({r.sku: dict(r._mapping) for r in session.execute(query)})

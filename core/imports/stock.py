@@ -53,10 +53,13 @@ def _levels(session: Session, pairs: list[tuple[str, str]], *, lock: bool
     for location, sku in pairs:
         by_location[location].append(sku)
     found: dict[tuple[str, str], tuple[int, int]] = {}
-    for location, skus in by_location.items():
-        for part in chunks(skus):
+    # Locked in one fixed order (location, SKU), so two imports of overlapping files
+    # wait for each other rather than deadlock.
+    for location, skus in sorted(by_location.items()):
+        for part in chunks(sorted(skus)):
             query = select(LEVELS.c.sku, LEVELS.c.on_hand, LEVELS.c.reserved).where(
-                LEVELS.c.location_code == location, LEVELS.c.sku.in_(part))
+                LEVELS.c.location_code == location, LEVELS.c.sku.in_(part)).order_by(
+                LEVELS.c.sku)
             if lock:
                 query = query.with_for_update()
             found.update({(location, r.sku): (r.on_hand, r.reserved)
