@@ -26,12 +26,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, event, or_, select, text, true, update
+from sqlalchemy import ColumnElement, Engine, event, insert, or_, select, text, true, update
 from sqlalchemy.orm import Session
 
 from core.db import AFTER_WRITE
 from core.events.models import Event
 from core.orders.models import NumberSequence
+from core.timeutil import utcnow
 
 _PENDING = "omnitill_pending_events"
 
@@ -75,9 +76,8 @@ def _write_pending(session: Session) -> None:
     hooks = session.info.setdefault(AFTER_WRITE, [])
     if session.get_bind().dialect.name == "postgresql":
         temporary = list(session.scalars(_UNNUMBERED, {"n": len(pending)}))
-        session.add_all(Event(seq=seq, **item) for seq, item in zip(temporary, pending,
-                                                                    strict=True))
-        session.flush()
+        _insert(session, [{"seq": seq, **item}
+                          for seq, item in zip(temporary, pending, strict=True)])
         if _number_if_free not in hooks:
             hooks.append(_number_if_free)
         if _tell_listeners not in hooks:
@@ -91,10 +91,17 @@ def _write_pending(session: Session) -> None:
     )
     assert last is not None, "the events counter row is created by migration 0002"
     first = last - len(pending) + 1
-    session.add_all(Event(seq=first + i, **item) for i, item in enumerate(pending))
-    session.flush()
+    _insert(session, [{"seq": first + i, **item} for i, item in enumerate(pending)])
     if _tell_listeners not in hooks:
         hooks.append(_tell_listeners)
+
+
+def _insert(session: Session, rows: list[dict[str, Any]]) -> None:
+    """One bulk INSERT, not an ORM object per event: an ERP import of 100,000 stock
+    levels writes 100,000 events, and building the objects cost 30 s of 38."""
+    session.flush()
+    now = utcnow()
+    session.execute(insert(Event), [row | {"created_at": now} for row in rows])
 
 
 def _number_if_free(engine: Engine) -> None:
