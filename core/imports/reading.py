@@ -65,7 +65,7 @@ def detect_format(data: bytes, declared: str | None = None) -> Format:
     hint = (declared or "").lower()
     if "json" in hint:
         return "json"
-    if "csv" in hint or hint.startswith("text/"):
+    if "csv" in hint:
         return "csv"
     return "json" if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"[" else "csv"
 

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Select, func, select
 
 from core.audit.models import AuditEntry
+from core.catalog.models import Product
 from core.customers.models import Customer
 from core.db import Database
 from core.events.models import Event
@@ -278,3 +279,23 @@ def test_a_barcode_moves_between_products_and_missing_columns_are_kept(
         headers=manager | CSV)
     assert taken.status_code == 422
     assert taken.json()["errors"][0]["msg"] == f"{navy['gtin']} is the barcode of AC-BEA-06-GRE."
+
+
+def test_a_file_larger_than_other_requests_may_be_is_taken(
+    http: TestClient, tokens: Tokens, seeded: Seeded
+) -> None:
+    """Other requests stop at 1 MB; an ERP file may be 32 MB (here 2 MB, 20,000 rows)."""
+    lines = ["sku,name,category_code,price_cents,vat_rate_bp,description"] + [
+        f"BIG-{n:05d},Big import product {n},home,{1000 + n},2200,{'x' * 60}"
+        for n in range(20_000)]
+    body = ("\n".join(lines) + "\n").encode()
+    assert len(body) > 2_000_000
+
+    answer = http.post("/v1/imports/catalog", content=body, headers=_manager(http, tokens) | CSV)
+
+    assert answer.status_code == 200, answer.text
+    result = answer.json()
+    assert result["created"] == 20_000 and len(result["changes"]) == 500
+    assert result["more_changes"] == 19_500
+    assert _count(seeded.url, select(func.count()).select_from(Product).where(
+        Product.sku.startswith("BIG-"))) == 20_000
