@@ -27,7 +27,7 @@ from core.catalog import writes
 from core.catalog.models import Category, Product
 from core.catalog.search import search_text_for
 from core.imports import cells
-from core.imports.plan import CHUNK, Plan, Progress, chunks
+from core.imports.plan import CHUNK, Plan, Progress, among, chunks
 from core.imports.reading import Columns, SourceRow
 from core.timeutil import utcnow
 from shared.codes import is_valid_ean13
@@ -99,7 +99,7 @@ def _products(session: Session, skus: list[str], *, lock: bool) -> dict[str, dic
     wanted = [TABLE.c[name] for name in ("sku", *FIELDS, "translations")]
     found: dict[str, dict[str, Any]] = {}
     for part in chunks(sorted(skus)):
-        query = select(*wanted).where(TABLE.c.sku.in_(part)).order_by(TABLE.c.sku)
+        query = select(*wanted).where(among(session, TABLE.c.sku, part))
         if lock:
             query = query.with_for_update()
         found.update({r.sku: dict(r._mapping) for r in session.execute(query)})
@@ -180,7 +180,7 @@ def _check_gtins(session: Session, plan: Plan, rows: list[tuple[SourceRow, dict[
     owners: dict[str, str] = {}
     for part in chunks(given):
         owners.update({gtin: sku for gtin, sku in session.execute(
-            select(TABLE.c.gtin, TABLE.c.sku).where(TABLE.c.gtin.in_(part)))})
+            select(TABLE.c.gtin, TABLE.c.sku).where(among(session, TABLE.c.gtin, part)))})
     moved = {v["sku"] for _, v in rows if "gtin" in v and v["sku"] in existing
              and existing[v["sku"]]["gtin"] != v["gtin"]}
     for row, values in rows:

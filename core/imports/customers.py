@@ -23,7 +23,7 @@ from core.customers.cards import card_number
 from core.customers.models import Customer
 from core.customers.privacy import ERASED_FIRST_NAME, ERASED_LAST_NAME
 from core.imports import cells
-from core.imports.plan import CHUNK, Plan, Progress, chunks
+from core.imports.plan import CHUNK, Plan, Progress, among, chunks
 from core.imports.reading import Columns, SourceRow
 from core.stores.models import Location
 from shared.schemas.imports import ImportKind
@@ -76,7 +76,7 @@ def _existing(session: Session, column: str, values: list[Any]) -> dict[Any, dic
     found: dict[Any, dict[str, Any]] = {}
     for part in chunks(sorted(set(values))):
         query = select(TABLE.c.id, *[TABLE.c[f] for f in FIELDS]).where(
-            TABLE.c[column].in_(part))
+            among(session, TABLE.c[column], part))
         found.update({row._mapping[column]: dict(row._mapping)
                       for row in session.execute(query)})
     return found

@@ -13,6 +13,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from sqlalchemy import ColumnElement, String, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
+
 from core.imports.reading import RowsRefused
 from shared.schemas.imports import ImportKind, RowChange, RowError
 
@@ -32,6 +36,19 @@ T = TypeVar("T")
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def among(session: Session, column: ColumnElement[Any], values: Sequence[Any]
+          ) -> ColumnElement[bool]:
+    """``column IN values``; on PostgreSQL ``IN (SELECT unnest(array))``, one
+    parameter: an ``IN`` of 5,000 parameters took a third of a second to plan (7 of
+    the 8 seconds of checking 100,000 catalog rows), and ``= ANY(array)`` was
+    compared row by row over a sequential scan."""
+    if session.get_bind().dialect.name == "postgresql":
+        kind = ARRAY(column.type if isinstance(column.type, String) else String)
+        keys = select(func.unnest(bindparam(None, list(values), type_=kind)))
+        return column.in_(keys.scalar_subquery())
+    return column.in_(values)
 
 
 def quiet(_stage: str, _done: int, _total: int) -> None:

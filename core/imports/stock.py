@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from core.catalog.models import Product
 from core.events.service import emit
 from core.imports import cells
-from core.imports.plan import CHUNK, Plan, Progress, chunks
+from core.imports.plan import CHUNK, Plan, Progress, among, chunks
 from core.imports.reading import Columns, SourceRow
 from core.stock.models import StockLevel, StockMovement
 from core.stores.models import Location
@@ -36,6 +36,7 @@ from shared.schemas.imports import ImportKind
 
 LEVELS = cast(Table, StockLevel.__table__)
 MOVEMENTS = cast(Table, StockMovement.__table__)
+PRODUCTS = cast(Table, Product.__table__)
 
 REASON = "import"
 """The movements' reason: told apart from a count on the floor (``count``), so the
@@ -53,13 +54,13 @@ def _levels(session: Session, pairs: list[tuple[str, str]], *, lock: bool
     for location, sku in pairs:
         by_location[location].append(sku)
     found: dict[tuple[str, str], tuple[int, int]] = {}
-    # Locked in one fixed order (location, SKU), so two imports of overlapping files
-    # wait for each other rather than deadlock.
+    # Sorted keys: the primary key's index reads an ``IN`` list in its own order, so
+    # two imports of overlapping files lock in one order and wait rather than
+    # deadlock. (An ORDER BY here made PostgreSQL walk the whole index per chunk.)
     for location, skus in sorted(by_location.items()):
         for part in chunks(sorted(skus)):
             query = select(LEVELS.c.sku, LEVELS.c.on_hand, LEVELS.c.reserved).where(
-                LEVELS.c.location_code == location, LEVELS.c.sku.in_(part)).order_by(
-                LEVELS.c.sku)
+                LEVELS.c.location_code == location, among(session, LEVELS.c.sku, part))
             if lock:
                 query = query.with_for_update()
             found.update({(location, r.sku): (r.on_hand, r.reserved)
@@ -70,7 +71,8 @@ def _levels(session: Session, pairs: list[tuple[str, str]], *, lock: bool
 def _known_skus(session: Session, skus: list[str]) -> set[str]:
     known: set[str] = set()
     for part in chunks(sorted(set(skus))):
-        known.update(session.scalars(select(Product.sku).where(Product.sku.in_(part))))
+        known.update(session.scalars(select(PRODUCTS.c.sku).where(
+            among(session, PRODUCTS.c.sku, part))))
     return known
 
 
