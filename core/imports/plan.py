@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, String, bindparam, func, select
+from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -45,8 +45,7 @@ def among(session: Session, column: ColumnElement[Any], values: Sequence[Any]
     the 8 seconds of checking 100,000 catalog rows), and ``= ANY(array)`` was
     compared row by row over a sequential scan."""
     if session.get_bind().dialect.name == "postgresql":
-        kind = ARRAY(column.type if isinstance(column.type, String) else String)
-        keys = select(func.unnest(bindparam(None, list(values), type_=kind)))
+        keys = select(func.unnest(bindparam(None, list(values), type_=ARRAY(column.type))))
         return column.in_(keys.scalar_subquery())
     return column.in_(values)
 

@@ -299,3 +299,29 @@ def test_a_file_larger_than_other_requests_may_be_is_taken(
     assert result["more_changes"] == 19_500
     assert _count(seeded.url, select(func.count()).select_from(Product).where(
         Product.sku.startswith("BIG-"))) == 20_000
+
+
+def test_a_customer_erased_at_their_request_is_not_imported_back(
+    http: TestClient, tokens: Tokens, seeded: Seeded
+) -> None:
+    from core.customers.privacy import erase
+
+    db = Database(seeded.url)
+    try:
+        with db.write() as session:
+            erase(session, customer_id=2, actor="test")
+    finally:
+        db.dispose()
+    rows = json.dumps([{"id": 2, "first_name": "Marco", "last_name": "Russo",
+                        "email": "marco.russo@example.it"},
+                       {"id": 1, "first_name": "Giulia", "last_name": "Rossi",
+                        "city": "Torino"}])
+
+    answer = http.post("/v1/imports/customers", content=rows.encode(),
+                       headers=_manager(http, tokens) | {"Content-Type": "application/json"})
+
+    assert answer.status_code == 422
+    assert [(e["row"], e["column"]) for e in answer.json()["errors"]] == [(1, "id")]
+    assert "erased at their request" in answer.json()["errors"][0]["msg"]
+    assert _count(seeded.url, select(func.count()).select_from(Customer).where(
+        Customer.email == "marco.russo@example.it")) == 0
