@@ -16,6 +16,7 @@ import typer
 
 from cli.notify import notify as notify_command
 from cli.webhooks import app as webhooks_app
+from cli.imports import app as import_app
 from shared.schemas.enums import DeviceKind, Role
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ app.add_typer(staff_app, name="staff")
 app.add_typer(store_app, name="store")
 app.command("notify")(notify_command)
 app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(import_app, name="import")
 
 
 def _fail(message: str) -> typer.Exit:

@@ -24,6 +24,7 @@ from core.events.hub import EventHub
 from core.events.routes import router as events_router
 from core.giftcards.routes import router as giftcards_router
 from core.health import router as health_router
+from core.imports.routes import router as imports_router
 from core.orders import lifecycle
 from core.orders.routes import router as orders_router
 from core.payments import refunds
@@ -45,7 +46,8 @@ log = logging.getLogger("omnitill.core")
 
 ROUTERS = [catalog_router, auth_router, scan_router, carts_router, orders_router, stock_router,
            events_router, returns_router, customers_router, tills_router, health_router,
-           audit_router, giftcards_router, reports_router, privacy_router, webhooks_router]
+           audit_router, giftcards_router, reports_router, privacy_router, webhooks_router,
+           imports_router]
 
 
 def run_sweep(db: Database, settings: CoreSettings, gateway: PaymentGateway) -> dict[str, int]:

@@ -31,6 +31,9 @@ MAX_ID = 2**63 - 1
 """The largest id a 64-bit column holds."""
 MAX_BODY = 1_000_000
 """Requests of ours are small; a larger body is refused before it is read whole."""
+MAX_IMPORT_BODY = 32_000_000
+"""An ERP file (``/v1/imports/``): about 150,000 catalog rows; a larger one goes
+through ``omnitill import`` at the server."""
 
 
 class CursorInvalid(ValueError):
@@ -134,6 +137,7 @@ class EdgeChecks:
             return
         chunks: list[bytes] = []
         size = 0
+        limit = MAX_IMPORT_BODY if path.startswith("/v1/imports/") else MAX_BODY
         more = True
         while more:
             message = await receive()
@@ -141,7 +145,7 @@ class EdgeChecks:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > MAX_BODY:
+            if size > limit:
                 await self._send(send, *_problem("The request body is too large.",
                                                  "body_too_large", path, 413))
                 return

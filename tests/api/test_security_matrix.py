@@ -231,6 +231,9 @@ MATRIX: list[Row] = [
     row("GET", "/v1/webhooks/deliveries", "401 403 403 401 403 403 200 403"),
     row("POST", "/v1/webhooks/deliveries/{delivery_id}/replay",
         "401 403 403 401 403 403 404 403", url=lambda w: "/v1/webhooks/deliveries/999999/replay"),
+    row("POST", "/v1/imports/{kind}", "401 403 403 401 403 403 422 403",
+        url=lambda w: "/v1/imports/prices",
+        json=lambda w: [{"sku": "NO-SUCH-SKU", "price_cents": 100}]),
     row("GET", "/r/{code}", "404 404 404 404 404 404 404 404",
         url=lambda w: "/r/NOT-A-CODE"),
 ]
