@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from cli.imports import app as import_app
 from cli.notify import notify as notify_command
 from cli.webhooks import app as webhooks_app
-from cli.imports import app as import_app
 from shared.schemas.enums import DeviceKind, Role
 
 if TYPE_CHECKING:
