@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
@@ -457,7 +457,8 @@ def _read(call: Call[T], response: httpx.Response) -> T:
             problem = {}
         raise error_from_problem(response.status_code, problem)
     if call.response is None:
-        return None  # type: ignore[return-value]
+        # A call declared with no answer (``Call[None]``): T is None here.
+        return cast(T, None)
     try:
         parsed: T = TypeAdapter(call.response).validate_python(response.json())
         return parsed

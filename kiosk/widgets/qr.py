@@ -12,6 +12,7 @@ class QrCode(Static):
     QrCode { width: auto; height: auto; color: white; background: black; }
     """
 
-    def __init__(self, payload: str, **kwargs: object) -> None:
-        super().__init__(qr_text(payload), **kwargs)  # type: ignore[arg-type]
+    def __init__(self, payload: str, *, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(qr_text(payload), id=id, classes=classes)
         self.payload = payload
