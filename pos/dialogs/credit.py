@@ -26,10 +26,11 @@ class CreditDialog(StaffDialog[PaymentIn | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="credit", classes="dialog"):
-            yield Label("Gift card or store credit", classes="title")
-            yield Input(id="card-number", placeholder="Scan or type the card number")
+            yield Label(self.t("Gift card or store credit"), classes="title")
+            yield Input(id="card-number", placeholder=self.t("Scan or type the card number"))
             yield Label("", id="credit-balance")
-            yield Input(id="credit-amount", placeholder="Amount (Enter = as much as possible)",
+            yield Input(id="credit-amount",
+                        placeholder=self.t("Amount (Enter = as much as possible)"),
                         disabled=True)
             yield Label("", id="credit-error", classes="-error")
 
@@ -54,7 +55,8 @@ class CreditDialog(StaffDialog[PaymentIn | None]):
             return
         usable = min(self.card.balance_cents, self.due_cents)
         self.query_one("#credit-balance", Label).update(
-            f"Balance {app.money(self.card.balance_cents)} · usable now {app.money(usable)}")
+            self.t("Balance {balance} · usable now {usable}",
+                   balance=app.money(self.card.balance_cents), usable=app.money(usable)))
         self._error("")
         amount = self.query_one("#credit-amount", Input)
         amount.disabled = False
@@ -67,10 +69,11 @@ class CreditDialog(StaffDialog[PaymentIn | None]):
         usable = min(self.card.balance_cents, self.due_cents)
         cents = usable if not event.value.strip() else parse_amount(event.value)
         if cents is None or cents <= 0:
-            self._error("Type an amount, e.g. 20,00")
+            self._error(self.t("Type an amount, e.g. 20,00"))
             return
         if cents > usable:
-            self._error(f"At most {self.app.money(usable)} from this card.")
+            self._error(self.t("At most {amount} from this card.",
+                               amount=self.app.money(usable)))
             return
         self.dismiss(PaymentIn(tender=self.card.kind, amount_cents=cents,
                                card_number=self.card.card_number))

@@ -31,11 +31,13 @@ class DiscountDialog(StaffDialog[tuple[int, int] | None]):
         self.what, self.percent_only = what, percent_only
 
     def compose(self) -> ComposeResult:
-        hint = "a percentage, e.g. 10%" if self.percent_only else \
-            "10% for a percentage or 5,00 for an amount; 0 removes it"
+        hint = self.t("Type a percentage, e.g. 10%. Over 20 % needs a supervisor.") \
+            if self.percent_only else self.t(
+                "Type 10% for a percentage or 5,00 for an amount; 0 removes it. Over 20 % "
+                "needs a supervisor.")
         with Vertical(id="discount", classes="dialog"):
-            yield Label(f"Discount on {self.what}", classes="title")
-            yield Label(f"Type {hint}. Over 20 % needs a supervisor.")
+            yield Label(self.t("Discount on {what}", what=self.what), classes="title")
+            yield Label(hint)
             yield Input(id="discount-input")
             yield Label("", id="discount-error", classes="-error")
 
@@ -48,7 +50,7 @@ class DiscountDialog(StaffDialog[tuple[int, int] | None]):
         parsed = (0, 0) if text == "0" else parse_discount(text, percent_only=self.percent_only)
         if parsed is None:
             self.query_one("#discount-error", Label).update(
-                "That is not a discount: try 10% or 5,00.")
+                self.t("That is not a discount: try 10% or 5,00."))
             return
         self.dismiss(parsed)
 

@@ -23,10 +23,11 @@ class ParkedDialog(StaffDialog[CartOut | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="parked", classes="dialog"):
-            yield Label("Parked sales — Enter recalls", classes="title")
+            yield Label(self.t("Parked sales — Enter recalls"), classes="title")
             yield OptionList(*[
-                Option(f"{c.label or 'Sale'} · {sum(x.qty for x in c.lines)} items · "
-                       f"{self.money(c.total_cents)}", id=c.id)
+                Option(self.t("{label} · {count} items · {total}", label=c.label or self.t("Sale"),
+                              count=sum(x.qty for x in c.lines),
+                              total=self.money(c.total_cents)), id=c.id)
                 for c in self.carts], id="parked-list")
 
     @on(OptionList.OptionSelected)

@@ -25,8 +25,9 @@ class PickProductDialog(StaffDialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pick-product", classes="dialog"):
-            yield Label(f"{len(self.products)} products match {self.typed!r}: "
-                        "choose one (Enter), Esc adds nothing", classes="title")
+            yield Label(self.t("{count} products match {typed}: choose one (Enter), Esc adds "
+                               "nothing", count=len(self.products), typed=repr(self.typed)),
+                        classes="title")
             yield OptionList(*[
                 Option(f"{p.name} · {p.sku} · {self.money(p.price_cents)}", id=p.sku)
                 for p in self.products], id="pick-list")

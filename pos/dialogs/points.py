@@ -23,12 +23,12 @@ class PointsDialog(StaffDialog[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="points", classes="dialog"):
-            yield Label("Pay with loyalty points", classes="title")
-            yield Label(f"{self.name_} has {self.balance} points (100 points = 1 €). "
-                        f"Due {self.due_text}.")
+            yield Label(self.t("Pay with loyalty points"), classes="title")
+            yield Label(self.t("{name} has {balance} points (100 points = 1 €). Due {due}.",
+                               name=self.name_, balance=self.balance, due=self.due_text))
             # Nine digits are more points than anyone holds; 5,000 were past int()'s limit.
             yield Input(id="points-input", restrict=r"[0-9]*", max_length=9,
-                        placeholder=f"How many points? Enter = {self.most}")
+                        placeholder=self.t("How many points? Enter = {most}", most=self.most))
             yield Label("", id="points-error", classes="-error")
 
     def on_mount(self) -> None:
@@ -38,10 +38,11 @@ class PointsDialog(StaffDialog[int | None]):
     def typed(self, event: Input.Submitted) -> None:
         points = int(event.value) if event.value.strip() else self.most
         if points <= 0:
-            self.query_one("#points-error", Label).update("No points to use.")
+            self.query_one("#points-error", Label).update(self.t("No points to use."))
             return
         if points > self.most:
-            self.query_one("#points-error", Label).update(f"At most {self.most} points here.")
+            self.query_one("#points-error", Label).update(
+                self.t("At most {most} points here.", most=self.most))
             return
         self.dismiss(points)
 

@@ -39,7 +39,7 @@ class QuantityDialog(StaffDialog[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="quantity-dialog", classes="dialog"):
             yield Label(self.title_text, classes="title")
-            yield Input(id="quantity", placeholder="Units, e.g. 12", restrict=r"[0-9]*",
+            yield Input(id="quantity", placeholder=self.t("Units, e.g. 12"), restrict=r"[0-9]*",
                         max_length=6)
             yield Label("", id="quantity-error", classes="-error")
 
@@ -51,7 +51,8 @@ class QuantityDialog(StaffDialog[int | None]):
         units = parse_units(event.value, minimum=self.minimum)
         if units is None:
             self.query_one("#quantity-error", Label).update(
-                f"Type a whole number of units from {self.minimum} to {MAX_UNITS}, e.g. 12.")
+                self.t("Type a whole number of units from {minimum} to {maximum}, e.g. 12.",
+                       minimum=self.minimum, maximum=MAX_UNITS))
             return
         self.dismiss(units)
 

@@ -30,9 +30,9 @@ class ReceiveTransferDialog(StaffDialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="transfer-receive", classes="dialog"):
-            yield Label("Receive a transfer", classes="title")
-            yield Label("Scan or type the transfer number on the delivery note")
-            yield ScanField(id="transfer-number", placeholder="e.g. T-000042")
+            yield Label(self.t("Receive a transfer"), classes="title")
+            yield Label(self.t("Scan or type the transfer number on the delivery note"))
+            yield ScanField(id="transfer-number", placeholder=self.t("e.g. T-000042"))
             yield Label("", id="transfer-number-error", classes="-error")
 
     def on_mount(self) -> None:
@@ -43,7 +43,8 @@ class ReceiveTransferDialog(StaffDialog[str | None]):
         number = transfer_number(event.text)
         if number is None:
             self.query_one("#transfer-number-error", Label).update(
-                f"{event.text!r} is not a transfer number; they look like T-000042.")
+                self.t("{text} is not a transfer number; they look like T-000042.",
+                       text=repr(event.text)))
             return
         self.dismiss(number)
 
