@@ -12,12 +12,13 @@ from pos.dialogs.amount import parse_amount
 from pos.screens.base import StaffDialog
 from shared.client import Api
 from shared.errors import CommerceError
+from shared.i18n import N_
 from shared.schemas.orders import PaymentIn
 from shared.schemas.returns import CreditOut
 
 
 class CreditDialog(StaffDialog[PaymentIn | None]):
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, due_cents: int) -> None:
         super().__init__()

@@ -9,6 +9,7 @@ from textual.widgets import Input, Label
 
 from pos.dialogs.amount import parse_amount
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 
 
 def parse_discount(text: str, *, percent_only: bool = False) -> tuple[int, int] | None:
@@ -24,7 +25,7 @@ def parse_discount(text: str, *, percent_only: bool = False) -> tuple[int, int] 
 
 
 class DiscountDialog(StaffDialog[tuple[int, int] | None]):
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, what: str, *, percent_only: bool = False) -> None:
         super().__init__()

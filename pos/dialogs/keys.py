@@ -11,10 +11,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label
 
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 
 
 class KeysDialog(StaffDialog[None]):
-    BINDINGS = [Binding("f1,escape", "close", "Close", id="keys_close")]
+    BINDINGS = [Binding("f1,escape", "close", N_("Close"), id="keys_close")]
 
     def __init__(self, screen: Screen[object]) -> None:
         super().__init__()

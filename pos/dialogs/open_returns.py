@@ -41,10 +41,10 @@ class OpenReturnsDialog(StaffDialog[OpenReturnChoice | None]):
     #open-returns { height: auto; max-height: 14; }
     """
     BINDINGS = [
-        Binding("w", "withdraw", "Withdraw / reject", id="open_returns_withdraw",
-                tooltip="Withdraw this till's request, or reject another (a supervisor "
-                "over the threshold)"),
-        Binding("escape", "cancel", "Cancel", id="open_returns_cancel"),
+        Binding("w", "withdraw", N_("Withdraw / reject"), id="open_returns_withdraw",
+                tooltip=N_("Withdraw this till's request, or reject another (a supervisor "
+                "over the threshold)")),
+        Binding("escape", "cancel", N_("Cancel"), id="open_returns_cancel"),
     ]
 
     def __init__(self, returns: list[ReturnOut], money: Callable[[int], str],

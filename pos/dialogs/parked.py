@@ -11,11 +11,12 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 from shared.schemas.orders import CartOut
 
 
 class ParkedDialog(StaffDialog[CartOut | None]):
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, carts: list[CartOut], money: Callable[[int], str]) -> None:
         super().__init__()

@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from pos.screens.base import StaffDialog
 from shared.errors import InvalidRequest
+from shared.i18n import N_
 from shared.schemas.orders import Collect, CollectLine, OrderOut
 
 __all__ = ["PartialPickupDialog", "left_to_collect"]
@@ -43,13 +44,15 @@ class PartialPickupDialog(StaffDialog[Collect | None]):
     #partial-lines { height: auto; max-height: 12; }
     """
     BINDINGS = [
-        Binding("up", "line(-1)", "Previous line", show=False),
-        Binding("down", "line(1)", "Next line", show=False),
-        Binding("f5", "qty(1)", "+1", id="partial_more", tooltip="One more of the line now"),
-        Binding("f7", "qty(-1)", "−1", id="partial_less", tooltip="One fewer of the line now"),
-        Binding("ctrl+r", "toggle_rest", "Cancel the rest", id="partial_cancel_rest",
-                tooltip="Cancel and refund what is not taken now"),
-        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("up", "line(-1)", N_("Previous line"), show=False),
+        Binding("down", "line(1)", N_("Next line"), show=False),
+        Binding("f5", "qty(1)", N_("+1"), id="partial_more",
+                tooltip=N_("One more of the line now")),
+        Binding("f7", "qty(-1)", N_("−1"), id="partial_less",
+                tooltip=N_("One fewer of the line now")),
+        Binding("ctrl+r", "toggle_rest", N_("Cancel the rest"), id="partial_cancel_rest",
+                tooltip=N_("Cancel and refund what is not taken now")),
+        Binding("escape", "cancel", N_("Cancel"), show=False),
     ]
 
     def __init__(self, order: OrderOut, money: Callable[[int], str]) -> None:

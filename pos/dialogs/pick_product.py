@@ -12,11 +12,12 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 from shared.schemas.catalog import ProductOut
 
 
 class PickProductDialog(StaffDialog[str | None]):
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, typed: str, products: list[ProductOut],
                  money: Callable[[int], str]) -> None:

@@ -9,11 +9,12 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label
 
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 from shared.money import POINT_VALUE_CENTS
 
 
 class PointsDialog(StaffDialog[int | None]):
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, name: str, balance: int, due_cents: int, due_text: str) -> None:
         super().__init__()

@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label
 
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 
 MAX_UNITS = 100_000
 """The most the core accepts in one adjustment."""
@@ -30,7 +31,7 @@ def parse_units(text: str, *, minimum: int) -> int | None:
 class QuantityDialog(StaffDialog[int | None]):
     """A number of units (``minimum`` or more); Escape cancels."""
 
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, title: str, *, minimum: int = 1) -> None:
         super().__init__()

@@ -12,6 +12,7 @@ from textual.widgets import Label
 
 from pos.screens.base import StaffDialog
 from pos.widgets.scan_field import ScanField
+from shared.i18n import N_
 
 TRANSFER = re.compile(r"^(?:T-?)?(\d{1,6})$", re.IGNORECASE)
 """A transfer number as printed (T-000042) or as a person types it (t42, 42)."""
@@ -26,7 +27,7 @@ def transfer_number(text: str) -> str | None:
 class ReceiveTransferDialog(StaffDialog[str | None]):
     """The number of the transfer that arrived; Escape cancels."""
 
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", N_("Cancel"))]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="transfer-receive", classes="dialog"):

@@ -16,6 +16,7 @@ from textual.widgets import Input, Label
 
 from pos.dialogs.stock_quantity import parse_units
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 
 LOCATION = re.compile(r"^[A-Z0-9]{2,8}$")
 """A location code as the core spells them (MI01, WH01)."""
@@ -27,7 +28,7 @@ MAX_LINE_UNITS = 999
 class SendTransferDialog(StaffDialog[tuple[str, int] | None]):
     """``(destination, units)`` for a transfer of ``sku``; Escape cancels."""
 
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, sku: str, here: str) -> None:
         super().__init__()

@@ -20,6 +20,7 @@ from pos.pin_shape import NOT_A_PIN, is_pin_shaped
 from pos.screens.base import StaffDialog
 from shared.client import Api
 from shared.errors import CommerceError
+from shared.i18n import N_
 from shared.schemas.auth import StoreDevice
 
 
@@ -38,7 +39,7 @@ def describe(device: StoreDevice, t: Callable[..., str] = lambda message, **valu
 
 
 class UnlockDeviceDialog(StaffDialog[None]):
-    BINDINGS = [("escape", "close", "Close")]
+    BINDINGS = [("escape", "close", N_("Close"))]
 
     def __init__(self) -> None:
         super().__init__()

@@ -48,16 +48,16 @@ class ExchangeScreen(StaffScreen[tuple[ExchangeOut, str] | None]):
     given up (the return withdrawn)."""
 
     BINDINGS = [
-        Binding("f2", "pay_cash", "Cash", id="exchange_cash",
-                tooltip="Take the difference in cash (asks what was handed over)"),
-        Binding("f3", "pay_card", "Card", id="exchange_card",
-                tooltip="Take the difference on the card terminal"),
-        Binding("f7", "less", "−1", id="exchange_less",
-                tooltip="One fewer of the replacement line under the cursor"),
-        Binding("f10", "complete", "Complete", id="exchange_complete",
-                tooltip="No difference to pay: complete (a lower price is given back)"),
-        Binding("escape", "give_up", "Give up", id="exchange_give_up",
-                tooltip="No exchange: the return is withdrawn, nothing moves"),
+        Binding("f2", "pay_cash", N_("Cash"), id="exchange_cash",
+                tooltip=N_("Take the difference in cash (asks what was handed over)")),
+        Binding("f3", "pay_card", N_("Card"), id="exchange_card",
+                tooltip=N_("Take the difference on the card terminal")),
+        Binding("f7", "less", N_("−1"), id="exchange_less",
+                tooltip=N_("One fewer of the replacement line under the cursor")),
+        Binding("f10", "complete", N_("Complete"), id="exchange_complete",
+                tooltip=N_("No difference to pay: complete (a lower price is given back)")),
+        Binding("escape", "give_up", N_("Give up"), id="exchange_give_up",
+                tooltip=N_("No exchange: the return is withdrawn, nothing moves")),
     ]
 
     def __init__(self, ret: ReturnOut, names: dict[str, str]) -> None:

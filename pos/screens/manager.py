@@ -75,18 +75,18 @@ def euros(cents: int) -> str:
 class ManagerScreen(StaffScreen[None]):
     CSS_PATH = "manager.tcss"
     BINDINGS = [
-        Binding("f2", "today", "Today", id="range_today", tooltip="Today's figures"),
-        Binding("f3", "week", "Week", id="range_week", tooltip="The last seven days"),
-        Binding("f4", "range", "Range", id="range_days",
-                tooltip="Type the first and last day (YYYY-MM-DD), Enter"),
-        Binding("f5", "export", "CSV", id="export_csv",
-                tooltip="Save the table shown as a CSV file in the till's data folder"),
-        Binding("f6", "export_customer", "Cust. data", id="customer_export",
-                tooltip="A customer's data as JSON in the till's data folder (manager)"),
-        Binding("f7", "erase_customer", "Erase cust.", id="customer_erase",
-                tooltip="Anonymise a customer, keeping their orders (manager)"),
-        Binding("escape", "back", "Back", id="back", tooltip="Back to the sale"),
-        Binding("f1", "app.keys", "Keys", id="keys", tooltip="Every key of this screen"),
+        Binding("f2", "today", N_("Today"), id="range_today", tooltip=N_("Today's figures")),
+        Binding("f3", "week", N_("Week"), id="range_week", tooltip=N_("The last seven days")),
+        Binding("f4", "range", N_("Range"), id="range_days",
+                tooltip=N_("Type the first and last day (YYYY-MM-DD), Enter")),
+        Binding("f5", "export", N_("CSV"), id="export_csv",
+                tooltip=N_("Save the table shown as a CSV file in the till's data folder")),
+        Binding("f6", "export_customer", N_("Cust. data"), id="customer_export",
+                tooltip=N_("A customer's data as JSON in the till's data folder (manager)")),
+        Binding("f7", "erase_customer", N_("Erase cust."), id="customer_erase",
+                tooltip=N_("Anonymise a customer, keeping their orders (manager)")),
+        Binding("escape", "back", N_("Back"), id="back", tooltip=N_("Back to the sale")),
+        Binding("f1", "app.keys", N_("Keys"), id="keys", tooltip=N_("Every key of this screen")),
     ]
 
     @dataclass

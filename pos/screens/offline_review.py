@@ -54,14 +54,14 @@ def name_in(token: str) -> str:
 
 class OfflineReviewScreen(StaffScreen[None]):
     BINDINGS = [
-        Binding("r", "resubmit", "Resubmit", id="review_resubmit",
-                tooltip="Send the sale to the store system again, on your sign-in"),
-        Binding("w", "write_off", "Write off", id="review_write_off",
-                tooltip="Mark it handled: it never reaches the store system"),
-        Binding("s", "seen", "Seen", id="review_conflict_seen",
-                tooltip="The stock conflict of the highlighted replayed sale is seen"),
-        Binding("escape", "back", "Back", id="review_back", tooltip="Back to the sale"),
-        Binding("f1", "app.keys", "Keys", id="keys", tooltip="Every key of this screen"),
+        Binding("r", "resubmit", N_("Resubmit"), id="review_resubmit",
+                tooltip=N_("Send the sale to the store system again, on your sign-in")),
+        Binding("w", "write_off", N_("Write off"), id="review_write_off",
+                tooltip=N_("Mark it handled: it never reaches the store system")),
+        Binding("s", "seen", N_("Seen"), id="review_conflict_seen",
+                tooltip=N_("The stock conflict of the highlighted replayed sale is seen")),
+        Binding("escape", "back", N_("Back"), id="review_back", tooltip=N_("Back to the sale")),
+        Binding("f1", "app.keys", N_("Keys"), id="keys", tooltip=N_("Every key of this screen")),
     ]
 
     def __init__(self) -> None:

@@ -60,22 +60,23 @@ SAVED = N_("{} is paid.")
 class PickupsScreen(StaffScreen[None]):
     BINDINGS = [
         # Most used at the counter first: the footer cuts from the right, F1 lists all.
-        Binding("f4", "take_cash", "Cash", id="pickup_cash",
-                tooltip="Take what is due in cash: amount handed over, change, receipt"),
-        Binding("f5", "take_card", "Card", id="pickup_card",
-                tooltip="Charge what is due on the card terminal"),
-        Binding("f7", "by_name", "Name check", id="pickup_by_name",
-                tooltip="Hand over without a code: the shopper's surname is checked"),
-        Binding("f9", "partial", "Partial", id="pickup_partial",
-                tooltip="Hand over some lines now; the rest waits, or is cancelled and refunded"),
-        Binding("f2", "picking", "Start picking", id="start_picking"),
-        Binding("f3", "ready", "Ready", id="mark_ready", tooltip="Tell the shopper"),
-        Binding("f8", "reprint", "Reprint", id="reprint", tooltip="Print the last receipt"),
-        Binding("escape", "back", "Back", id="back", tooltip="Back to the sale"),
-        Binding("f1", "app.keys", "Keys", id="keys", tooltip="Every key of this screen"),
+        Binding("f4", "take_cash", N_("Cash"), id="pickup_cash",
+                tooltip=N_("Take what is due in cash: amount handed over, change, receipt")),
+        Binding("f5", "take_card", N_("Card"), id="pickup_card",
+                tooltip=N_("Charge what is due on the card terminal")),
+        Binding("f7", "by_name", N_("Name check"), id="pickup_by_name",
+                tooltip=N_("Hand over without a code: the shopper's surname is checked")),
+        Binding("f9", "partial", N_("Partial"), id="pickup_partial",
+                tooltip=N_("Hand over some lines now; the rest waits, or is cancelled and "
+                           "refunded")),
+        Binding("f2", "picking", N_("Start picking"), id="start_picking"),
+        Binding("f3", "ready", N_("Ready"), id="mark_ready", tooltip=N_("Tell the shopper")),
+        Binding("f8", "reprint", N_("Reprint"), id="reprint", tooltip=N_("Print the last receipt")),
+        Binding("escape", "back", N_("Back"), id="back", tooltip=N_("Back to the sale")),
+        Binding("f1", "app.keys", N_("Keys"), id="keys", tooltip=N_("Every key of this screen")),
         # The scan field keeps the focus; the arrows still move through the queue.
-        Binding("up", "cursor(-1)", "Previous order", show=False, id="pickup_up"),
-        Binding("down", "cursor(1)", "Next order", show=False, id="pickup_down"),
+        Binding("up", "cursor(-1)", N_("Previous order"), show=False, id="pickup_up"),
+        Binding("down", "cursor(1)", N_("Next order"), show=False, id="pickup_down"),
     ]
 
     def __init__(self, collect_code: str | None = None) -> None:

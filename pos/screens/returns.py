@@ -77,21 +77,21 @@ def payout(ret: ReturnOut, money: Callable[[int], str],
 
 class ReturnsScreen(StaffScreen[None]):
     BINDINGS = [
-        Binding("f2", "more", "Return +1", id="return_more"),
-        Binding("f3", "condition", "Damaged?", id="return_condition",
-                tooltip="Resellable goes back to stock; damaged is written off"),
-        Binding("f4", "refund_to", "Refund to", id="return_refund_to",
-                tooltip="Original tender or store credit, for this return only"),
-        Binding("f5", "refund", "Refund", id="return_refund"),
-        Binding("f7", "exchange", "Exchange", id="return_exchange",
-                tooltip="Swap: what comes back pays for the replacement; only the "
-                "difference is paid or given back"),
-        Binding("f6", "open_returns", "Open returns", id="return_open",
-                tooltip="The store's returns still waiting: take one to the desk or "
-                "withdraw it"),
-        Binding("f8", "reprint", "Reprint", id="return_reprint",
-                tooltip="Print the last return receipt again"),
-        Binding("escape", "back", "Back", id="returns_back"),
+        Binding("f2", "more", N_("Return +1"), id="return_more"),
+        Binding("f3", "condition", N_("Damaged?"), id="return_condition",
+                tooltip=N_("Resellable goes back to stock; damaged is written off")),
+        Binding("f4", "refund_to", N_("Refund to"), id="return_refund_to",
+                tooltip=N_("Original tender or store credit, for this return only")),
+        Binding("f5", "refund", N_("Refund"), id="return_refund"),
+        Binding("f7", "exchange", N_("Exchange"), id="return_exchange",
+                tooltip=N_("Swap: what comes back pays for the replacement; only the "
+                "difference is paid or given back")),
+        Binding("f6", "open_returns", N_("Open returns"), id="return_open",
+                tooltip=N_("The store's returns still waiting: take one to the desk or "
+                "withdraw it")),
+        Binding("f8", "reprint", N_("Reprint"), id="return_reprint",
+                tooltip=N_("Print the last return receipt again")),
+        Binding("escape", "back", N_("Back"), id="returns_back"),
     ]
 
     def __init__(self, code: str | None = None) -> None:

@@ -62,20 +62,20 @@ LOW_STOCK_SHOWN = 12
 
 class StockDeskScreen(StaffScreen[None]):
     BINDINGS = [
-        Binding("f2", "count", "Count", id="stock_count",
-                tooltip="Type the units counted on the shelf; the core books the difference"),
-        Binding("f3", "received", "Received", id="stock_received",
-                tooltip="Goods received: add units to this store's stock"),
-        Binding("f4", "damage", "Damage", id="stock_damage",
-                tooltip="Write damaged units off this store's stock"),
-        Binding("f5", "send", "Send", id="transfer_send",
-                tooltip="Send units of the item to another location"),
-        Binding("f6", "receive", "Receive", id="transfer_receive",
-                tooltip="An incoming transfer arrived: scan or type its number"),
-        Binding("f7", "low_stock", "Low stock", id="stock_low",
-                tooltip="The items of this store with few or none available, lowest first"),
-        Binding("escape", "back", "Back", id="back", tooltip="Back to the sale"),
-        Binding("f1", "app.keys", "Keys", id="keys", tooltip="Every key of this screen"),
+        Binding("f2", "count", N_("Count"), id="stock_count",
+                tooltip=N_("Type the units counted on the shelf; the core books the difference")),
+        Binding("f3", "received", N_("Received"), id="stock_received",
+                tooltip=N_("Goods received: add units to this store's stock")),
+        Binding("f4", "damage", N_("Damage"), id="stock_damage",
+                tooltip=N_("Write damaged units off this store's stock")),
+        Binding("f5", "send", N_("Send"), id="transfer_send",
+                tooltip=N_("Send units of the item to another location")),
+        Binding("f6", "receive", N_("Receive"), id="transfer_receive",
+                tooltip=N_("An incoming transfer arrived: scan or type its number")),
+        Binding("f7", "low_stock", N_("Low stock"), id="stock_low",
+                tooltip=N_("The items of this store with few or none available, lowest first")),
+        Binding("escape", "back", N_("Back"), id="back", tooltip=N_("Back to the sale")),
+        Binding("f1", "app.keys", N_("Keys"), id="keys", tooltip=N_("Every key of this screen")),
     ]
 
     @dataclass
