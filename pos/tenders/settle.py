@@ -31,7 +31,7 @@ def due_now(till: SellScreen) -> int | None:
     if till.order is not None:
         return till.order.due_cents
     if not till.cart or not till.cart.lines:
-        till.say("Scan something first.", error=True)
+        till.say(till.t("Scan something first."), error=True)
         return None
     return till.cart.total_cents
 
