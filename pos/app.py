@@ -82,9 +82,9 @@ class PosApp(App[None]):
         if isinstance(error, Unavailable):
             if self.offline is not None:
                 self.offline.went_offline()  # the header says so; sales go on locally
-                return ("Offline: this waits for the store system. The till keeps selling "
-                        "for cash.")
-            return "The store system is not answering; try again in a moment."
+                return self.t("Offline: this waits for the store system. The till keeps "
+                              "selling for cash.")
+            return self.t("The store system is not answering; try again in a moment.")
         return str(error)
 
     async def call_approved(self, call: Call[T]) -> T:
@@ -132,9 +132,9 @@ class PosApp(App[None]):
                 await sell.put_aside()
                 self.exit()
 
-        self.push_screen(ConfirmDialog("Quit the till? The sale on it is kept: parked, or "
-                                       "back on this till at the next sign-in.", "Quit"),
-                         answered)
+        self.push_screen(ConfirmDialog(self.t("Quit the till? The sale on it is kept: parked, "
+                                              "or back on this till at the next sign-in."),
+                                       self.t("Quit")), answered)
 
     @on(Problem)
     def show_problem(self, message: Problem) -> None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from shared.i18n import N_
 from shared.receipt import WIDTH, rows, wrap
 from shared.schemas.tills import TillReport
 
-TENDERS = {"cash": "Cash", "card": "Card", "store_credit": "Store credit",
-           "gift_card": "Gift card", "loyalty_points": "Loyalty points",
-           "exchange_credit": "Exchange credit"}
+TENDERS = {"cash": N_("Cash"), "card": N_("Card"), "store_credit": N_("Store credit"),
+           "gift_card": N_("Gift card"), "loyalty_points": N_("Loyalty points"),
+           "exchange_credit": N_("Exchange credit")}
+"""The returns desk and the exchange say these in the till's language."""
 
 
 def report_lines(report: TillReport, money: Callable[[int], str],

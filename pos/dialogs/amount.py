@@ -14,6 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label
 
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 
 
 def parse_amount(text: str) -> int | None:
@@ -32,8 +33,7 @@ class AmountDialog(StaffDialog[tuple[int, str] | None]):
     """An amount and, when ``ask_reason``, a reason; Escape cancels."""
 
     STATUS_LINE = "#amount-error"
-
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, title: str, *, default_cents: int | None = None,
                  ask_reason: bool = False) -> None:

@@ -12,11 +12,12 @@ from textual.widgets import Input, Label
 
 from pos.dialogs.amount import parse_amount
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 
 
 class CashDialog(StaffDialog[int | None]):
     STATUS_LINE = "#cash-error"
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, due_cents: int, due_text: str) -> None:
         super().__init__()

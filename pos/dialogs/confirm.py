@@ -10,12 +10,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label
 
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 
 
 class ConfirmDialog(StaffDialog[bool]):
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm_yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm_no"),
+        Binding("y", "answer(True)", N_("Yes"), id="confirm_yes"),
+        Binding("n,escape", "answer(False)", N_("No"), id="confirm_no"),
     ]
 
     def __init__(self, question: str, yes: str | None = None) -> None:

@@ -12,13 +12,14 @@ from pos.dialogs.amount import parse_amount
 from pos.screens.base import StaffDialog
 from shared.client import Api
 from shared.errors import CommerceError
+from shared.i18n import N_
 from shared.schemas.orders import PaymentIn
 from shared.schemas.returns import CreditOut
 
 
 class CreditDialog(StaffDialog[PaymentIn | None]):
     STATUS_LINE = "#credit-error"
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, due_cents: int) -> None:
         super().__init__()
@@ -27,10 +28,11 @@ class CreditDialog(StaffDialog[PaymentIn | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="credit", classes="dialog"):
-            yield Label("Gift card or store credit", classes="title")
-            yield Input(id="card-number", placeholder="Scan or type the card number")
+            yield Label(self.t("Gift card or store credit"), classes="title")
+            yield Input(id="card-number", placeholder=self.t("Scan or type the card number"))
             yield Label("", id="credit-balance")
-            yield Input(id="credit-amount", placeholder="Amount (Enter = as much as possible)",
+            yield Input(id="credit-amount",
+                        placeholder=self.t("Amount (Enter = as much as possible)"),
                         disabled=True)
             yield Label("", id="credit-error", classes="-error")
 
@@ -52,7 +54,8 @@ class CreditDialog(StaffDialog[PaymentIn | None]):
             return
         usable = min(self.card.balance_cents, self.due_cents)
         self.query_one("#credit-balance", Label).update(
-            f"Balance {app.money(self.card.balance_cents)} · usable now {app.money(usable)}")
+            self.t("Balance {balance} · usable now {usable}",
+                   balance=app.money(self.card.balance_cents), usable=app.money(usable)))
         self.say("")
         amount = self.query_one("#credit-amount", Input)
         amount.disabled = False
@@ -65,10 +68,11 @@ class CreditDialog(StaffDialog[PaymentIn | None]):
         usable = min(self.card.balance_cents, self.due_cents)
         cents = usable if not event.value.strip() else parse_amount(event.value)
         if cents is None or cents <= 0:
-            self.say("Type an amount, e.g. 20,00")
+            self.say(self.t("Type an amount, e.g. 20,00"))
             return
         if cents > usable:
-            self.say(f"At most {self.app.money(usable)} from this card.")
+            self.say(self.t("At most {amount} from this card.",
+                               amount=self.app.money(usable)))
             return
         self.dismiss(PaymentIn(tender=self.card.kind, amount_cents=cents,
                                card_number=self.card.card_number))

@@ -9,6 +9,7 @@ from textual.widgets import Input, Label
 
 from pos.dialogs.amount import parse_amount
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 
 
 def parse_discount(text: str, *, percent_only: bool = False) -> tuple[int, int] | None:
@@ -25,18 +26,20 @@ def parse_discount(text: str, *, percent_only: bool = False) -> tuple[int, int] 
 
 class DiscountDialog(StaffDialog[tuple[int, int] | None]):
     STATUS_LINE = "#discount-error"
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, what: str, *, percent_only: bool = False) -> None:
         super().__init__()
         self.what, self.percent_only = what, percent_only
 
     def compose(self) -> ComposeResult:
-        hint = "a percentage, e.g. 10%" if self.percent_only else \
-            "10% for a percentage or 5,00 for an amount; 0 removes it"
+        hint = self.t("Type a percentage, e.g. 10%. Over 20 % needs a supervisor.") \
+            if self.percent_only else self.t(
+                "Type 10% for a percentage or 5,00 for an amount; 0 removes it. Over 20 % "
+                "needs a supervisor.")
         with Vertical(id="discount", classes="dialog"):
-            yield Label(f"Discount on {self.what}", classes="title")
-            yield Label(f"Type {hint}. Over 20 % needs a supervisor.")
+            yield Label(self.t("Discount on {what}", what=self.what), classes="title")
+            yield Label(hint)
             yield Input(id="discount-input")
             yield Label("", id="discount-error", classes="-error")
 
@@ -49,7 +52,7 @@ class DiscountDialog(StaffDialog[tuple[int, int] | None]):
         parsed = (0, 0) if text == "0" else parse_discount(text, percent_only=self.percent_only)
         if parsed is None:
             self.say(
-                "That is not a discount: try 10% or 5,00.")
+                self.t("That is not a discount: try 10% or 5,00."))
             return
         self.dismiss(parsed)
 

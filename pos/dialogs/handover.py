@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 
 __all__ = ["HandoverDialog"]
 
@@ -26,7 +27,7 @@ class HandoverDialog(StaffDialog[str | None]):
     STATUS_LINE = "#handover-error"
 
     DEFAULT_CSS = "HandoverDialog { align: center middle; }"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), show=False)]
 
     def __init__(self, number: str, summary: str) -> None:
         super().__init__()

@@ -11,10 +11,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label
 
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 
 
 class KeysDialog(StaffDialog[None]):
-    BINDINGS = [Binding("f1,escape", "close", "Close", id="keys_close")]
+    BINDINGS = [Binding("f1,escape", "close", N_("Close"), id="keys_close")]
 
     def __init__(self, screen: Screen[object]) -> None:
         super().__init__()
@@ -31,16 +32,17 @@ class KeysDialog(StaffDialog[None]):
             seen.add(binding.id or binding.action)
             self.rows.append((screen.app.get_key_display(binding), binding.description,
                               active.tooltip or binding.tooltip))
-        self.title_text = f"Keys — {screen.__class__.__name__.removesuffix('Screen')}"
+        self.title_text = self.t("Keys — {screen} (F1 or Esc closes)",
+                                 screen=screen.__class__.__name__.removesuffix("Screen"))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="keys", classes="dialog"):
-            yield Label(self.title_text + " (F1 or Esc closes)", classes="title")
+            yield Label(self.title_text, classes="title")
             yield DataTable(id="keys-table", cursor_type="none", zebra_stripes=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#keys-table", DataTable)
-        table.add_columns("Key", "Does", "")
+        table.add_columns(self.t("Key"), self.t("Does"), "")
         for row in self.rows:
             table.add_row(*row)
 

@@ -19,7 +19,12 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 from shared.schemas.returns import ReturnOut
+
+RETURN_STATUSES = {"requested": N_("requested"), "approved": N_("approved"),
+                   "rejected": N_("rejected"), "refunded": N_("refunded")}
+"""A return's status, said in the till's language where it is shown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +41,10 @@ class OpenReturnsDialog(StaffDialog[OpenReturnChoice | None]):
     #open-returns { height: auto; max-height: 14; }
     """
     BINDINGS = [
-        Binding("w", "withdraw", "Withdraw / reject", id="open_returns_withdraw",
-                tooltip="Withdraw this till's request, or reject another (a supervisor "
-                "over the threshold)"),
-        Binding("escape", "cancel", "Cancel", id="open_returns_cancel"),
+        Binding("w", "withdraw", N_("Withdraw / reject"), id="open_returns_withdraw",
+                tooltip=N_("Withdraw this till's request, or reject another (a supervisor "
+                "over the threshold)")),
+        Binding("escape", "cancel", N_("Cancel"), id="open_returns_cancel"),
     ]
 
     def __init__(self, returns: list[ReturnOut], money: Callable[[int], str],
@@ -49,16 +54,20 @@ class OpenReturnsDialog(StaffDialog[OpenReturnChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="open-returns-box", classes="dialog"):
-            yield Label("Open returns — Enter takes one to the desk, W withdraws or rejects "
-                        "it, Esc closes", classes="title")
+            yield Label(self.t("Open returns — Enter takes one to the desk, W withdraws or "
+                               "rejects it, Esc closes"), classes="title")
             yield OptionList(*[Option(self._describe(r), id=r.number) for r in self.returns],
                              id="open-returns")
 
     def _describe(self, ret: ReturnOut) -> str:
         items = sum(line.qty for line in ret.lines)
-        source = f"order {ret.order_number}" if ret.order_number else "no receipt"
-        return (f"{ret.number} · {ret.status} · {source} · {items} item"
-                f"{'s' if items != 1 else ''} · {self.money(ret.refund_cents)} · "
+        source = self.t("order {number}", number=ret.order_number) if ret.order_number \
+            else self.t("no receipt")
+        count = self.t("{count} items", count=items) if items != 1 else self.t("1 item")
+        status = self.t(RETURN_STATUSES[ret.status]) if ret.status in RETURN_STATUSES \
+            else ret.status
+        return (f"{ret.number} · {status} · {source} · {count} · "
+                f"{self.money(ret.refund_cents)} · "
                 f"{ret.created_at.astimezone(self.zone):%d/%m %H:%M}")
 
     def on_mount(self) -> None:

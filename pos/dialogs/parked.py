@@ -11,11 +11,12 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 from shared.schemas.orders import CartOut
 
 
 class ParkedDialog(StaffDialog[CartOut | None]):
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, carts: list[CartOut], money: Callable[[int], str]) -> None:
         super().__init__()
@@ -23,10 +24,11 @@ class ParkedDialog(StaffDialog[CartOut | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="parked", classes="dialog"):
-            yield Label("Parked sales — Enter recalls", classes="title")
+            yield Label(self.t("Parked sales — Enter recalls"), classes="title")
             yield OptionList(*[
-                Option(f"{c.label or 'Sale'} · {sum(x.qty for x in c.lines)} items · "
-                       f"{self.money(c.total_cents)}", id=c.id)
+                Option(self.t("{label} · {count} items · {total}", label=c.label or self.t("Sale"),
+                              count=sum(x.qty for x in c.lines),
+                              total=self.money(c.total_cents)), id=c.id)
                 for c in self.carts], id="parked-list")
 
     @on(OptionList.OptionSelected)

@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from pos.screens.base import StaffDialog
 from shared.errors import InvalidRequest
+from shared.i18n import N_
 from shared.schemas.orders import Collect, CollectLine, OrderOut
 
 __all__ = ["PartialPickupDialog", "left_to_collect"]
@@ -43,13 +44,15 @@ class PartialPickupDialog(StaffDialog[Collect | None]):
     #partial-lines { height: auto; max-height: 12; }
     """
     BINDINGS = [
-        Binding("up", "line(-1)", "Previous line", show=False),
-        Binding("down", "line(1)", "Next line", show=False),
-        Binding("f5", "qty(1)", "+1", id="partial_more", tooltip="One more of the line now"),
-        Binding("f7", "qty(-1)", "−1", id="partial_less", tooltip="One fewer of the line now"),
-        Binding("ctrl+r", "toggle_rest", "Cancel the rest", id="partial_cancel_rest",
-                tooltip="Cancel and refund what is not taken now"),
-        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("up", "line(-1)", N_("Previous line"), show=False),
+        Binding("down", "line(1)", N_("Next line"), show=False),
+        Binding("f5", "qty(1)", N_("+1"), id="partial_more",
+                tooltip=N_("One more of the line now")),
+        Binding("f7", "qty(-1)", N_("−1"), id="partial_less",
+                tooltip=N_("One fewer of the line now")),
+        Binding("ctrl+r", "toggle_rest", N_("Cancel the rest"), id="partial_cancel_rest",
+                tooltip=N_("Cancel and refund what is not taken now")),
+        Binding("escape", "cancel", N_("Cancel"), show=False),
     ]
 
     def __init__(self, order: OrderOut, money: Callable[[int], str]) -> None:
@@ -61,20 +64,22 @@ class PartialPickupDialog(StaffDialog[Collect | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="partial", classes="dialog"):
-            yield Label(f"Partial pickup of {self.order.number}", classes="title")
-            yield Static("↑↓ line · F5 +1 · F7 −1 · Ctrl+R cancel and refund the rest · "
-                         "Escape cancels")
+            yield Label(self.t("Partial pickup of {number}", number=self.order.number),
+                        classes="title")
+            yield Static(self.t("↑↓ line · F5 +1 · F7 −1 · Ctrl+R cancel and refund the rest · "
+                                "Escape cancels"))
             yield DataTable(id="partial-lines", cursor_type="row", zebra_stripes=True)
             yield Static("", id="partial-rest")
             yield Input(id="partial-check",
-                        placeholder="Scan the pickup code or type the surname, then Enter")
+                        placeholder=self.t(
+                            "Scan the pickup code or type the surname, then Enter"))
             yield Label("", id="partial-error", classes="-error")
 
     def on_mount(self) -> None:
         table = self.query_one("#partial-lines", DataTable)
-        table.add_column("Item", key="item")
-        table.add_column("Left", key="left")
-        table.add_column("Now", key="now")
+        table.add_column(self.t("Item"), key="item")
+        table.add_column(self.t("Left"), key="left")
+        table.add_column(self.t("Now"), key="now")
         for line in self.order.lines:
             if line.line_no in self.left:
                 table.add_row(line.name, str(self.left[line.line_no]),
@@ -115,12 +120,13 @@ class PartialPickupDialog(StaffDialog[Collect | None]):
     def show_rest(self) -> None:
         rest = sum(self.left.values()) - sum(self.now.values())
         if not rest:
-            text = "Everything left is taken now."
+            text = self.t("Everything left is taken now.")
         elif self.cancel_rest:
-            text = (f"The other {rest} will be CANCELLED and "
-                    f"{self.money(self._refund_cents())} refunded (Ctrl+R: keep them).")
+            text = self.t("The other {rest} will be CANCELLED and {refund} refunded (Ctrl+R: "
+                          "keep them).", rest=rest, refund=self.money(self._refund_cents()))
         else:
-            text = f"The other {rest} keep waiting for the shopper (Ctrl+R: cancel them)."
+            text = self.t("The other {rest} keep waiting for the shopper (Ctrl+R: cancel "
+                          "them).", rest=rest)
         self.query_one("#partial-rest", Static).update(text)
 
     @on(Input.Submitted, "#partial-check")
@@ -128,11 +134,11 @@ class PartialPickupDialog(StaffDialog[Collect | None]):
         error = self.query_one("#partial-error", Label)
         lines = [CollectLine(line_no=n, qty=q) for n, q in self.now.items() if q]
         if not lines:
-            error.update("Nothing is taken now: F5 adds one of the line.")
+            error.update(self.t("Nothing is taken now: F5 adds one of the line."))
             return
         check = event.value.strip()
         if not check:
-            error.update("Scan the shopper's pickup code or type their surname.")
+            error.update(self.t("Scan the shopper's pickup code or type their surname."))
             return
         is_code = check.upper().startswith("OT1:")
         try:
@@ -140,7 +146,7 @@ class PartialPickupDialog(StaffDialog[Collect | None]):
                            last_name=None if is_code else check,
                            lines=lines, cancel_rest=self.cancel_rest)
         except InvalidRequest:
-            error.update("That is too long for a pickup code or a surname.")
+            error.update(self.t("That is too long for a pickup code or a surname."))
             return
         self.dismiss(body)
 

@@ -12,11 +12,12 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 from shared.schemas.catalog import ProductOut
 
 
 class PickProductDialog(StaffDialog[str | None]):
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, typed: str, products: list[ProductOut],
                  money: Callable[[int], str]) -> None:
@@ -25,8 +26,9 @@ class PickProductDialog(StaffDialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pick-product", classes="dialog"):
-            yield Label(f"{len(self.products)} products match {self.typed!r}: "
-                        "choose one (Enter), Esc adds nothing", classes="title")
+            yield Label(self.t("{count} products match {typed}: choose one (Enter), Esc adds "
+                               "nothing", count=len(self.products), typed=repr(self.typed)),
+                        classes="title")
             yield OptionList(*[
                 Option(f"{p.name} · {p.sku} · {self.money(p.price_cents)}", id=p.sku)
                 for p in self.products], id="pick-list")

@@ -9,12 +9,13 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label
 
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 from shared.money import POINT_VALUE_CENTS
 
 
 class PointsDialog(StaffDialog[int | None]):
     STATUS_LINE = "#points-error"
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, name: str, balance: int, due_cents: int, due_text: str) -> None:
         super().__init__()
@@ -24,12 +25,12 @@ class PointsDialog(StaffDialog[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="points", classes="dialog"):
-            yield Label("Pay with loyalty points", classes="title")
-            yield Label(f"{self.name_} has {self.balance} points (100 points = 1 €). "
-                        f"Due {self.due_text}.")
+            yield Label(self.t("Pay with loyalty points"), classes="title")
+            yield Label(self.t("{name} has {balance} points (100 points = 1 €). Due {due}.",
+                               name=self.name_, balance=self.balance, due=self.due_text))
             # Nine digits are more points than anyone holds; 5,000 were past int()'s limit.
             yield Input(id="points-input", restrict=r"[0-9]*", max_length=9,
-                        placeholder=f"How many points? Enter = {self.most}")
+                        placeholder=self.t("How many points? Enter = {most}", most=self.most))
             yield Label("", id="points-error", classes="-error")
 
     def on_mount(self) -> None:
@@ -39,10 +40,11 @@ class PointsDialog(StaffDialog[int | None]):
     def typed(self, event: Input.Submitted) -> None:
         points = int(event.value) if event.value.strip() else self.most
         if points <= 0:
-            self.say("No points to use.")
+            self.say(self.t("No points to use."))
             return
         if points > self.most:
-            self.say(f"At most {self.most} points here.")
+            self.say(
+                self.t("At most {most} points here.", most=self.most))
             return
         self.dismiss(points)
 

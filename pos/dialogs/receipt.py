@@ -7,10 +7,11 @@ from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 
 
 class ReceiptDialog(StaffDialog[None]):
-    BINDINGS = [("escape,enter", "close", "Close")]
+    BINDINGS = [("escape,enter", "close", N_("Close"))]
 
     def __init__(self, lines: list[str], printed: str) -> None:
         super().__init__()

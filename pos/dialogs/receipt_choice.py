@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label
 
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 from shared.schemas.orders import ReceiptEmail
 
 Choice = tuple[str, str]
@@ -19,10 +20,10 @@ Choice = tuple[str, str]
 class ReceiptChoiceDialog(StaffDialog[Choice]):
     STATUS_LINE = "#choice-error"
     BINDINGS = [
-        Binding("p,enter", "choose('print')", "Print", show=False),
-        Binding("d", "choose('digital')", "Digital", show=False),
-        Binding("e", "email", "Email", show=False),
-        Binding("n,escape", "choose('none')", "None", show=False),
+        Binding("p,enter", "choose('print')", N_("Print"), show=False),
+        Binding("d", "choose('digital')", N_("Digital"), show=False),
+        Binding("e", "email", N_("Email"), show=False),
+        Binding("n,escape", "choose('none')", N_("None"), show=False),
     ]
 
     def __init__(self, summary: str, email: str | None = None) -> None:

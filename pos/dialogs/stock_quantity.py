@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label
 
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 
 MAX_UNITS = 100_000
 """The most the core accepts in one adjustment."""
@@ -31,8 +32,7 @@ class QuantityDialog(StaffDialog[int | None]):
     """A number of units (``minimum`` or more); Escape cancels."""
 
     STATUS_LINE = "#quantity-error"
-
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, title: str, *, minimum: int = 1) -> None:
         super().__init__()
@@ -41,7 +41,7 @@ class QuantityDialog(StaffDialog[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="quantity-dialog", classes="dialog"):
             yield Label(self.title_text, classes="title")
-            yield Input(id="quantity", placeholder="Units, e.g. 12", restrict=r"[0-9]*",
+            yield Input(id="quantity", placeholder=self.t("Units, e.g. 12"), restrict=r"[0-9]*",
                         max_length=6)
             yield Label("", id="quantity-error", classes="-error")
 
@@ -53,7 +53,8 @@ class QuantityDialog(StaffDialog[int | None]):
         units = parse_units(event.value, minimum=self.minimum)
         if units is None:
             self.say(
-                f"Type a whole number of units from {self.minimum} to {MAX_UNITS}, e.g. 12.")
+                self.t("Type a whole number of units from {minimum} to {maximum}, e.g. 12.",
+                       minimum=self.minimum, maximum=MAX_UNITS))
             return
         self.dismiss(units)
 

@@ -12,12 +12,13 @@ from textual.widgets import Input, Label
 from pos.screens.base import StaffDialog
 from shared.client import Api
 from shared.errors import CommerceError, Unavailable
+from shared.i18n import N_
 from shared.schemas.enums import Role
 
 
 class SupervisorDialog(StaffDialog[str | None]):
     STATUS_LINE = "#supervisor-error"
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, why: str) -> None:
         super().__init__()

@@ -12,6 +12,7 @@ from textual.widgets import Label
 
 from pos.screens.base import StaffDialog
 from pos.widgets.scan_field import ScanField
+from shared.i18n import N_
 
 TRANSFER = re.compile(r"^(?:T-?)?(\d{1,6})$", re.IGNORECASE)
 """A transfer number as printed (T-000042) or as a person types it (t42, 42)."""
@@ -27,14 +28,13 @@ class ReceiveTransferDialog(StaffDialog[str | None]):
     """The number of the transfer that arrived; Escape cancels."""
 
     STATUS_LINE = "#transfer-number-error"
-
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", N_("Cancel"))]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="transfer-receive", classes="dialog"):
-            yield Label("Receive a transfer", classes="title")
-            yield Label("Scan or type the transfer number on the delivery note")
-            yield ScanField(id="transfer-number", placeholder="e.g. T-000042")
+            yield Label(self.t("Receive a transfer"), classes="title")
+            yield Label(self.t("Scan or type the transfer number on the delivery note"))
+            yield ScanField(id="transfer-number", placeholder=self.t("e.g. T-000042"))
             yield Label("", id="transfer-number-error", classes="-error")
 
     def on_mount(self) -> None:
@@ -45,7 +45,8 @@ class ReceiveTransferDialog(StaffDialog[str | None]):
         number = transfer_number(event.text)
         if number is None:
             self.say(
-                f"{event.text!r} is not a transfer number; they look like T-000042.")
+                self.t("{text} is not a transfer number; they look like T-000042.",
+                       text=repr(event.text)))
             return
         self.dismiss(number)
 

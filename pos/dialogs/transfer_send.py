@@ -16,6 +16,7 @@ from textual.widgets import Input, Label
 
 from pos.dialogs.stock_quantity import parse_units
 from pos.screens.base import StaffDialog
+from shared.i18n import N_
 
 LOCATION = re.compile(r"^[A-Z0-9]{2,8}$")
 """A location code as the core spells them (MI01, WH01)."""
@@ -28,8 +29,7 @@ class SendTransferDialog(StaffDialog[tuple[str, int] | None]):
     """``(destination, units)`` for a transfer of ``sku``; Escape cancels."""
 
     STATUS_LINE = "#transfer-error"
-
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, sku: str, here: str) -> None:
         super().__init__()
@@ -37,10 +37,12 @@ class SendTransferDialog(StaffDialog[tuple[str, int] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="transfer-send", classes="dialog"):
-            yield Label(f"Send {self.sku} from {self.here}", classes="title")
-            yield Input(id="transfer-to", placeholder="To which location, e.g. WH01",
+            yield Label(self.t("Send {sku} from {here}", sku=self.sku, here=self.here),
+                        classes="title")
+            yield Input(id="transfer-to", placeholder=self.t("To which location, e.g. WH01"),
                         max_length=8)
-            yield Input(id="transfer-qty", placeholder="Units, e.g. 3", restrict=r"[0-9]*",
+            yield Input(id="transfer-qty", placeholder=self.t("Units, e.g. 3"),
+                        restrict=r"[0-9]*",
                         max_length=6)
             yield Label("", id="transfer-error", classes="-error")
 
@@ -50,7 +52,7 @@ class SendTransferDialog(StaffDialog[tuple[str, int] | None]):
     def _destination(self) -> str | None:
         code = self.query_one("#transfer-to", Input).value.strip().upper()
         if not LOCATION.match(code):
-            self.say("Type the location code the goods go to, e.g. WH01.")
+            self.say(self.t("Type the location code the goods go to, e.g. WH01."))
             self.query_one("#transfer-to", Input).focus()
             return None
         return code
@@ -68,7 +70,8 @@ class SendTransferDialog(StaffDialog[tuple[str, int] | None]):
             return
         units = parse_units(event.value, minimum=1)
         if units is None or units > MAX_LINE_UNITS:
-            self.say(f"Type a whole number of units from 1 to {MAX_LINE_UNITS}, e.g. 3.")
+            self.say(self.t("Type a whole number of units from 1 to {maximum}, e.g. 3.",
+                               maximum=MAX_LINE_UNITS))
             return
         self.dismiss((destination, units))
 

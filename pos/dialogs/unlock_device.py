@@ -8,6 +8,8 @@ dialog is no way round the lockout; the core records who unlocked what.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -18,20 +20,27 @@ from pos.pin_shape import NOT_A_PIN, is_pin_shaped
 from pos.screens.base import StaffDialog
 from shared.client import Api
 from shared.errors import CommerceError
+from shared.i18n import N_
 from shared.schemas.auth import StoreDevice
 
 
-def describe(device: StoreDevice) -> str:
-    """One row of the list: the device, and what of it is locked till when."""
+def describe(device: StoreDevice, t: Callable[..., str] = lambda message, **values:
+             message.format(**values)) -> str:
+    """One row of the list: the device, and what of it is locked till when (``t``:
+    in the till's language)."""
+    name = f"{device.name} ({device.kind.value})"
     if not device.locks:
-        return f"{device.name} ({device.kind.value}) — not locked"
-    until = f" until {device.locked_until:%H:%M} UTC" if device.locked_until else ""
-    return f"{device.name} ({device.kind.value}) — LOCKED: {', '.join(device.locks)}{until}"
+        return t("{device} — not locked", device=name)
+    locks = ", ".join(device.locks)
+    if device.locked_until:
+        return t("{device} — LOCKED: {locks} until {until} UTC", device=name, locks=locks,
+                 until=f"{device.locked_until:%H:%M}")
+    return t("{device} — LOCKED: {locks}", device=name, locks=locks)
 
 
 class UnlockDeviceDialog(StaffDialog[None]):
     STATUS_LINE = "#unlock-said"
-    BINDINGS = [("escape", "close", "Close")]
+    BINDINGS = [("escape", "close", N_("Close"))]
 
     def __init__(self) -> None:
         super().__init__()
@@ -39,10 +48,10 @@ class UnlockDeviceDialog(StaffDialog[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="unlock-device", classes="dialog"):
-            yield Label("Unlock a kiosk or till of this store", classes="title")
+            yield Label(self.t("Unlock a kiosk or till of this store"), classes="title")
             yield OptionList(id="unlock-devices")
-            yield Label("Choose the device (↑ ↓), then a supervisor types their PIN and "
-                        "presses Enter (Esc closes)", id="unlock-prompt")
+            yield Label(self.t("Choose the device (↑ ↓), then a supervisor types their PIN and "
+                               "presses Enter (Esc closes)"), id="unlock-prompt")
             yield Input(password=True, id="unlock-pin", max_length=8, restrict=r"[0-9]*")
             yield Label("", id="unlock-said")
 
@@ -64,7 +73,7 @@ class UnlockDeviceDialog(StaffDialog[None]):
             return
         listed = self.query_one("#unlock-devices", OptionList)
         listed.clear_options()
-        listed.add_options([Option(describe(d), id=str(d.id)) for d in self.devices])
+        listed.add_options([Option(describe(d, self.t), id=str(d.id)) for d in self.devices])
         locked = next((n for n, d in enumerate(self.devices) if d.locks), 0)
         ids = [d.id for d in self.devices]
         listed.highlighted = ids.index(keep) if keep in ids else locked
@@ -93,8 +102,10 @@ class UnlockDeviceDialog(StaffDialog[None]):
         except CommerceError as error:
             self.say(self.app.explain(error))
             return
-        self.say(f"Unlocked {done.device.name} ({', '.join(done.unlocked)}) by {done.by.name}."
-                 if done.unlocked else f"{done.device.name} was not locked.")
+        self.say(self.t("Unlocked {device} ({what}) by {who}.", device=done.device.name,
+                        what=", ".join(done.unlocked), who=done.by.name)
+                 if done.unlocked else self.t("{device} was not locked.",
+                                              device=done.device.name))
         self.load(keep=device.id)
 
     def action_close(self) -> None:

@@ -10,28 +10,42 @@ from textual.widgets import Label
 
 from pos.offline.link import OfflineTill
 
+Words = Callable[..., str]
+"""The till's translator (``app.t``): an English message in the till's language."""
 
-def banner_text(offline: OfflineTill) -> str:
-    parts = [_link_text(offline)]
+
+def _english(message: str, **values: object) -> str:
+    return message.format(**values)
+
+
+def banner_text(offline: OfflineTill, t: Words = _english) -> str:
+    parts = [_link_text(offline, t)]
     if offline.review:
-        parts.append(f"{offline.review} refused sale"
-                     f"{'s need' if offline.review != 1 else ' needs'} a supervisor (Ctrl+R)")
+        parts.append(t("{count} refused sales need a supervisor (Ctrl+R)", count=offline.review)
+                     if offline.review != 1 else t("1 refused sale needs a supervisor (Ctrl+R)"))
     if offline.conflicts:
-        parts.append(f"{offline.conflicts} replayed sale{'s' if offline.conflicts != 1 else ''}"
-                     " with a stock conflict (Ctrl+R)")
+        parts.append(t("{count} replayed sales with a stock conflict (Ctrl+R)",
+                       count=offline.conflicts) if offline.conflicts != 1
+                     else t("1 replayed sale with a stock conflict (Ctrl+R)"))
     return " — ".join(part for part in parts if part)
 
 
-def _link_text(offline: OfflineTill) -> str:
+def _link_text(offline: OfflineTill, t: Words) -> str:
     waiting = offline.pending
-    sales = f"{waiting} sale{'s' if waiting != 1 else ''} waiting"
     if offline.active:
-        return f"OFFLINE — selling from this till alone (cash only) — {sales}"
+        return t("OFFLINE — selling from this till alone (cash only) — {count} sales waiting",
+                 count=waiting) if waiting != 1 else t(
+            "OFFLINE — selling from this till alone (cash only) — 1 sale waiting")
     if waiting:
-        return f"Back online — sending offline sales: {sales}"
+        return t("Back online — sending offline sales: {count} sales waiting",
+                 count=waiting) if waiting != 1 else t(
+            "Back online — sending offline sales: 1 sale waiting")
     if not offline.synced and offline.copied:
-        of = f" of {offline.total:,}" if offline.total >= offline.copied else ""
-        return f"Copying the catalog to this till… {offline.copied:,}{of} products"
+        if offline.total >= offline.copied:
+            return t("Copying the catalog to this till… {copied} of {total} products",
+                     copied=f"{offline.copied:,}", total=f"{offline.total:,}")
+        return t("Copying the catalog to this till… {copied} products",
+                 copied=f"{offline.copied:,}")
     return ""
 
 
@@ -66,7 +80,7 @@ class OfflineBanner(Label):
         offline: OfflineTill | None = getattr(self.app, "offline", None)
         if offline is None:
             return
-        text = banner_text(offline)
+        text = banner_text(offline, getattr(self.app, "t", _english))
         self.update(text)
         self.set_class(bool(text), "-shown")
         self.set_class(offline.active, "-offline")

@@ -25,6 +25,7 @@ from pos.offline.sale import (
     set_discount,
     set_qty,
 )
+from shared.i18n import N_
 from shared.schemas.enums import Role
 from shared.schemas.orders import CartOut, OrderOut, PaymentIn
 
@@ -32,9 +33,11 @@ if TYPE_CHECKING:
     from pos.app import PosApp
     from pos.offline.link import OfflineTill
 
-WAITS = ("{what} waits for the store system: the till is offline. It keeps selling for "
-         "cash.")
-"""The one sentence for whatever an offline till cannot do."""
+CODE_WAITS = N_("That code (basket, pickup, receipt or card) waits for the store system: "
+                "the till is offline. It keeps selling for cash.")
+TENDER_WAITS = N_("Gift cards, store credit and points wait for the store system: the till "
+                  "is offline. It keeps selling for cash.")
+"""What an offline till cannot do, said in the till's language."""
 
 SIGNED_CODE = re.compile(r"^OT1:", re.IGNORECASE)
 
@@ -81,8 +84,9 @@ class OfflineSelling:
             return False
         offline.went_offline()
         if self.order is not None:
-            self.say("Payment started with the store system: this sale waits for it. "
-                     "Void it or wait; the till sells offline from the next sale.", error=True)
+            self.say(self.app.t("Payment started with the store system: this sale waits for "
+                                "it. Void it or wait; the till sells offline from the next "
+                                "sale."), error=True)
             return False
         return self._local_sale()
 
@@ -105,7 +109,8 @@ class OfflineSelling:
 
     def _no_cashier(self) -> str | None:
         if not self.app.client.staff_token:
-            return "Offline sales need a cashier who signed in while the till was online."
+            return self.app.t(
+                "Offline sales need a cashier who signed in while the till was online.")
         return None
 
     async def offline_lookup(self, text: str) -> str | None:
@@ -117,8 +122,7 @@ class OfflineSelling:
         offline = self.offline_till
         assert offline is not None and self.cart is not None
         if SIGNED_CODE.match(text):
-            self.say(WAITS.format(what="That code (basket, pickup, receipt or card)"),
-                     error=True)
+            self.say(self.app.t(CODE_WAITS), error=True)
             return None
         product = offline.store.product(text)
         if product is None and not text.isdigit():
@@ -132,7 +136,8 @@ class OfflineSelling:
                 if product is None:
                     return None
         if product is None:
-            self.say(f"Nothing matches {text!r} in this till's catalog.", error=True)
+            self.say(self.app.t("Nothing matches {text} in this till's catalog.",
+                                text=repr(text)), error=True)
             return None
         return self.offline_add(product.sku, +1, product)
 
@@ -167,15 +172,15 @@ class OfflineSelling:
         lines = {line.sku: line for line in self.cart.lines}
         over = any(over_limit(lines[sku], *wanted[sku]) for sku in wanted if sku in lines)
         if over and not await self._approved():
-            self.say("Discount not given: it needs a supervisor.", error=True)
+            self.say(self.app.t("Discount not given: it needs a supervisor."), error=True)
             return
         cart = self.cart
         for sku, (percent, amount) in wanted.items():
             if sku in lines:
                 cart = set_discount(cart, sku, percent, amount)
         self.cart = cart
-        self.say("Discount given." if any(p or a for p, a in wanted.values())
-                 else "Discount removed.")
+        self.say(self.app.t("Discount given.") if any(p or a for p, a in wanted.values())
+                 else self.app.t("Discount removed."))
 
     async def _approved(self) -> bool:
         """A supervisor answers for this sale's discounts: the one signed in, or one
@@ -187,7 +192,8 @@ class OfflineSelling:
             return True
         if self.offline_approver is None:
             self.offline_approver = await self.app.push_screen_wait(SupervisorDialog(
-                f"More than {DISCOUNT_LIMIT_PERCENT} % off needs a supervisor."))
+                self.app.t("More than {percent} % off needs a supervisor.",
+                           percent=DISCOUNT_LIMIT_PERCENT)))
         return self.offline_approver is not None
 
     async def pay_offline(self, payment: PaymentIn) -> None:
@@ -200,18 +206,18 @@ class OfflineSelling:
         assert self.cart is not None
         due = self.cart.total_cents
         if not self.cart.lines:
-            self.say("Scan something first.", error=True)
+            self.say(self.app.t("Scan something first."), error=True)
             return
         if payment.tender not in ("cash", "card"):
-            self.say(WAITS.format(what="Gift cards, store credit and points"), error=True)
+            self.say(self.app.t(TENDER_WAITS), error=True)
             return
         if payment.tender == "card" and not offline.card_allowed(due):
-            self.say("Card needs the store system while the till is offline: take cash.",
-                     error=True)
+            self.say(self.app.t("Card needs the store system while the till is offline: "
+                                "take cash."), error=True)
             return
         if payment.amount_cents < due:
-            self.say("Offline, one payment covers the whole sale: take the full amount.",
-                     error=True)
+            self.say(self.app.t("Offline, one payment covers the whole sale: take the full "
+                                "amount."), error=True)
             return
         reason = self._no_cashier()
         if reason:
@@ -221,8 +227,8 @@ class OfflineSelling:
         # from, needs their approval on the sale itself (the replay has no basket).
         if any(over_limit(line, line.discount_percent, line.discount_amount_cents)
                for line in self.cart.lines) and not await self._approved():
-            self.say("A discount on this sale needs a supervisor: approve it or take it "
-                     "off (Ctrl+T).", error=True)
+            self.say(self.app.t("A discount on this sale needs a supervisor: approve it or "
+                                "take it off (Ctrl+T)."), error=True)
             return
         cart, sold_at, replaces = self.cart, datetime.now(UTC), self.replaces_cart
         staff_token = self.app.client.staff_token

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 async def attach(till: SellScreen, customer: CustomerOut | None) -> None:
     if till.order is not None:
-        till.say("Payment has started; the customer can no longer change.", error=True)
+        till.say(till.t("Payment has started; the customer can no longer change."), error=True)
         return
     till.customer = customer
     if till.cart is not None:
@@ -25,4 +25,4 @@ async def attach(till: SellScreen, customer: CustomerOut | None) -> None:
                 till.cart.id, customer.id if customer else None))
         except CommerceError as error:
             till.say(till.app.explain(error), error=True)
-    till.say(f"Customer: {customer.name}" if customer else "")
+    till.say(till.t("Customer: {name}", name=customer.name) if customer else "")

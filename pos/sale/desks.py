@@ -36,8 +36,8 @@ class OtherDesks(StaffScreen[None]):
 
         staff = self.app.staff
         if staff is None or not staff.role.at_least(Role.SUPERVISOR):
-            self.say("The back office is for a supervisor or a manager: sign in as one "
-                     "(F10) to open it.", error=True)
+            self.say(self.t("The back office is for a supervisor or a manager: sign in as one "
+                            "(F10) to open it."), error=True)
             return
         self.app.push_screen(ManagerScreen())
 

@@ -27,7 +27,7 @@ async def ask_line_discount(till: SellScreen, sku: str | None) -> Wanted | None:
 
     line = line_of(till.cart, sku)
     if line is None or till.order is not None:
-        till.say("Choose a line of an unpaid sale first.", error=True)
+        till.say(till.t("Choose a line of an unpaid sale first."), error=True)
         return None
     typed = await till.app.push_screen_wait(DiscountDialog(line.name))
     return {line.sku: typed} if typed is not None else None
@@ -37,9 +37,9 @@ async def ask_basket_discount(till: SellScreen) -> Wanted | None:
     from pos.dialogs.discount import DiscountDialog
 
     if not till.cart or not till.cart.lines or till.order is not None:
-        till.say("Ring something up first.", error=True)
+        till.say(till.t("Ring something up first."), error=True)
         return None
-    typed = await till.app.push_screen_wait(DiscountDialog("the whole basket",
+    typed = await till.app.push_screen_wait(DiscountDialog(till.t("the whole basket"),
                                                            percent_only=True))
     return {line.sku: typed for line in till.cart.lines} if typed is not None else None
 
@@ -78,5 +78,5 @@ async def give(till: SellScreen, wanted: Wanted) -> None:
             till.cart = await app.client.call(set_line(sku, *before[sku]))
         till.say(app.explain(error), error=True)
     else:
-        till.say("Discount given." if any(p or a for p, a in wanted.values())
-                 else "Discount removed.")
+        till.say(till.t("Discount given.") if any(p or a for p, a in wanted.values())
+                 else till.t("Discount removed."))

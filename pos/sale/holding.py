@@ -31,11 +31,17 @@ async def recall_open_sale(till: SellScreen) -> None:
         return
     till.order, till.cart = waiting[0], None
     money = till.app.money
-    more = f" ({len(waiting) - 1} more after it)" if len(waiting) > 1 else ""
-    till.say(f"Sale {till.order.number} was not finished: "
-             f"{money(till.order.paid_cents)} paid, {money(till.order.due_cents)} "
-             f"still due{more}. Take the rest, or Ctrl+N to void it and hand "
-             "the money back.", error=True)
+    number, paid, due = till.order.number, money(till.order.paid_cents), money(
+        till.order.due_cents)
+    if len(waiting) > 1:
+        till.say(till.t("Sale {number} was not finished: {paid} paid, {due} still due "
+                        "({more} more after it). Take the rest, or Ctrl+N to void it and "
+                        "hand the money back.", number=number, paid=paid, due=due,
+                        more=len(waiting) - 1), error=True)
+    else:
+        till.say(till.t("Sale {number} was not finished: {paid} paid, {due} still due. "
+                        "Take the rest, or Ctrl+N to void it and hand the money back.",
+                        number=number, paid=paid, due=due), error=True)
 
 
 async def park_or_recall(till: SellScreen) -> None:
@@ -47,14 +53,14 @@ async def park_or_recall(till: SellScreen) -> None:
     if till.cart and till.cart.lines and till.order is None:
         await client.call(Api.park_cart(till.cart.id))
         till.new_sale()
-        till.say("Sale parked. F4 on an empty till recalls it.")
+        till.say(till.t("Sale parked. F4 on an empty till recalls it."))
         return
     if till.cart and till.cart.lines:
-        till.say("Payment has started; finish this sale first.", error=True)
+        till.say(till.t("Payment has started; finish this sale first."), error=True)
         return
     carts = await client.call(Api.parked_carts())
     if not carts:
-        till.say("No parked sales.")
+        till.say(till.t("No parked sales."))
         return
     chosen = await app.push_screen_wait(ParkedDialog(carts, app.money))
     if chosen is None:
@@ -63,7 +69,7 @@ async def park_or_recall(till: SellScreen) -> None:
     till.cart = await client.call(Api.recall_cart(chosen.id))
     if till.cart.customer_id:
         till.customer = await client.call(Api.customer(till.cart.customer_id))
-    till.say("Parked sale recalled.")
+    till.say(till.t("Parked sale recalled."))
 
 
 async def void(till: SellScreen) -> None:
@@ -74,13 +80,14 @@ async def void(till: SellScreen) -> None:
     app = till.app
     money = app.money
     if not till.busy():
-        till.say("Nothing to void.")
+        till.say(till.t("Nothing to void."))
         return
     paid = till.order.paid_cents if till.order is not None else 0
-    question = ("Void this sale? Its lines are cleared and the stock goes back." if not paid
-                else f"Void this sale? {money(paid)} already paid goes back to the "
-                "customer, each tender as it was paid.")
-    if not await app.push_screen_wait(ConfirmDialog(question, "Void")):
+    question = (till.t("Void this sale? Its lines are cleared and the stock goes back.")
+                if not paid else till.t(
+                    "Void this sale? {amount} already paid goes back to the customer, each "
+                    "tender as it was paid.", amount=money(paid)))
+    if not await app.push_screen_wait(ConfirmDialog(question, till.t("Void"))):
         return
     try:
         if till.order is not None:
@@ -95,7 +102,7 @@ async def void(till: SellScreen) -> None:
         till.say(app.explain(error), error=True)
         return
     till.new_sale()
-    till.say("Sale voided." + (payout(till, cancelled) if cancelled else ""))
+    till.say(till.t("Sale voided.") + (payout(till, cancelled) if cancelled else ""))
 
 
 async def put_aside(till: SellScreen) -> bool:
@@ -116,12 +123,12 @@ async def sign_out(till: SellScreen) -> None:
     from pos.dialogs.confirm import ConfirmDialog
 
     if till.order is not None and till.order.paid_cents:
-        till.say("Part is paid: take the rest or void it (the money goes back) "
-                 "before signing out.", error=True)
+        till.say(till.t("Part is paid: take the rest or void it (the money goes back) "
+                        "before signing out."), error=True)
         return
     if till.busy() and not await till.app.push_screen_wait(ConfirmDialog(
-            "Sign out? The sale on the till stays parked for the next cashier.",
-            "Park and sign out")):
+            till.t("Sign out? The sale on the till stays parked for the next cashier."),
+            till.t("Park and sign out"))):
         return
     if await put_aside(till):
         till.app.sign_out()

@@ -24,7 +24,7 @@ async def change_line(till: SellScreen, sku: str, delta: int) -> str | None:
     """Change a line by ``delta`` (a new line from 0); the SKU changed, or None when
     refused."""
     if till.order is not None:
-        till.say("Payment has started; finish or cancel this sale first.", error=True)
+        till.say(till.t("Payment has started; finish or cancel this sale first."), error=True)
         return None
     if is_local(till.cart):
         return till.offline_add(sku, delta)

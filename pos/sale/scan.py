@@ -51,7 +51,7 @@ async def _code(till: SellScreen, text: str) -> str | None:
         if found:
             till.attach(found[0])
         else:
-            till.say("That loyalty card belongs to nobody we know.", error=True)
+            till.say(till.t("That loyalty card belongs to nobody we know."), error=True)
     elif result.kind in ("receipt", "return_slip"):
         from pos.screens.returns import ReturnsScreen
 
@@ -61,7 +61,7 @@ async def _code(till: SellScreen, text: str) -> str | None:
 
         app.push_screen(PickupsScreen(collect_code=text))
     else:
-        till.say("That code is not for a sale.", error=True)
+        till.say(till.t("That code is not for a sale."), error=True)
     return None
 
 
@@ -92,18 +92,20 @@ async def _typed(till: SellScreen, text: str) -> str | None:
         if sku:
             return await change_line(till, sku, +1)
     else:
-        till.say(f"Nothing matches {text!r}.", error=True)
+        till.say(till.t("Nothing matches {text}.", text=repr(text)), error=True)
     return None
 
 
 async def take_basket(till: SellScreen, cart_id: str) -> None:
     """A kiosk's basket becomes this till's sale: editable like any other."""
     if till.busy():
-        till.say("Finish or park the sale on the till before loading a basket.", error=True)
+        till.say(till.t("Finish or park the sale on the till before loading a basket."),
+                 error=True)
         return
     client = till.app.client
     till.cart = await client.call(Api.recall_cart(cart_id))
     till.customer = None
     if till.cart.customer_id:
         till.customer = await client.call(Api.customer(till.cart.customer_id))
-    till.say(f"Kiosk basket loaded: {sum(x.qty for x in till.cart.lines)} items")
+    till.say(till.t("Kiosk basket loaded: {count} items",
+                    count=sum(x.qty for x in till.cart.lines)))

@@ -12,12 +12,16 @@ refuse the test doubles that stand in for it).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import getters
+from textual._context import NoActiveAppError
+from textual.app import App
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label
+
+from pos.binding_words import speak_bindings
 
 if TYPE_CHECKING:
     from pos.app import PosApp
@@ -42,11 +46,32 @@ class StatusLine:
         status.set_class(error, "-error")
 
 
+
+
+def _speak_keys(screen: Screen[Any]) -> None:
+    """The screen's key names in the till's language (see :mod:`pos.binding_words`);
+    a screen made outside a running till (or under a test double without ``t``)
+    keeps them in English."""
+    try:
+        app: App[object] = screen.app
+    except NoActiveAppError:
+        return
+    t = getattr(app, "t", None)
+    if callable(t):
+        speak_bindings(screen, t)
+
+
+
 class StaffScreen(StatusLine, Screen[ResultT]):
     """A full screen of the till."""
 
     if TYPE_CHECKING:
         app: getters.app[PosApp]
+
+    def __init__(self, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name, id, classes)
+        _speak_keys(self)
 
     def t(self, message: str, **values: object) -> str:
         """``message`` (English) in the till's language (``OMNITILL_TILL_LANGUAGE``)."""
@@ -58,6 +83,11 @@ class StaffDialog(StatusLine, ModalScreen[ResultT]):
 
     if TYPE_CHECKING:
         app: getters.app[PosApp]
+
+    def __init__(self, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name, id, classes)
+        _speak_keys(self)
 
     def t(self, message: str, **values: object) -> str:
         """``message`` (English) in the till's language (``OMNITILL_TILL_LANGUAGE``)."""

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from pos.screens.base import StaffScreen
 from shared.client import Api
 from shared.errors import CommerceError
+from shared.i18n import N_
 from shared.schemas.returns import CustomerOut
 
 BADGES = {"web": "WEB", "app": "APP", "kiosk": "KIOSK", "pos": "STORE"}
@@ -28,8 +29,8 @@ def history_date(moment: datetime) -> str:
 
 class CustomerScreen(StaffScreen[CustomerOut | None]):
     BINDINGS = [
-        Binding("f2", "attach", "Attach to sale", id="attach_customer"),
-        Binding("escape", "back", "Back", id="customer_back"),
+        Binding("f2", "attach", N_("Attach to sale"), id="attach_customer"),
+        Binding("escape", "back", N_("Back"), id="customer_back"),
     ]
 
     def __init__(self) -> None:

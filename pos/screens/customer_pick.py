@@ -6,10 +6,11 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from pos.screens.customer import CustomerScreen
+from shared.i18n import N_
 
 
 class PickCustomerScreen(CustomerScreen):
     BINDINGS = [
-        Binding("f2", "attach", "Choose", id="pick_customer",
-                tooltip="This customer: their data request is answered next"),
+        Binding("f2", "attach", N_("Choose"), id="pick_customer",
+                tooltip=N_("This customer: their data request is answered next")),
     ]

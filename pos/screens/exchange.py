@@ -27,6 +27,7 @@ from pos.till_report import TENDERS
 from shared.client import Api
 from shared.errors import CommerceError, Unavailable
 from shared.exchange_receipt import exchange_receipt_lines
+from shared.i18n import N_
 from shared.receipt import print_lines
 from shared.schemas.catalog import ProductOut
 from shared.schemas.exchanges import ExchangeCreate, ExchangeOut
@@ -47,16 +48,16 @@ class ExchangeScreen(StaffScreen[tuple[ExchangeOut, str] | None]):
     given up (the return withdrawn)."""
 
     BINDINGS = [
-        Binding("f2", "pay_cash", "Cash", id="exchange_cash",
-                tooltip="Take the difference in cash (asks what was handed over)"),
-        Binding("f3", "pay_card", "Card", id="exchange_card",
-                tooltip="Take the difference on the card terminal"),
-        Binding("f7", "less", "−1", id="exchange_less",
-                tooltip="One fewer of the replacement line under the cursor"),
-        Binding("f10", "complete", "Complete", id="exchange_complete",
-                tooltip="No difference to pay: complete (a lower price is given back)"),
-        Binding("escape", "give_up", "Give up", id="exchange_give_up",
-                tooltip="No exchange: the return is withdrawn, nothing moves"),
+        Binding("f2", "pay_cash", N_("Cash"), id="exchange_cash",
+                tooltip=N_("Take the difference in cash (asks what was handed over)")),
+        Binding("f3", "pay_card", N_("Card"), id="exchange_card",
+                tooltip=N_("Take the difference on the card terminal")),
+        Binding("f7", "less", N_("−1"), id="exchange_less",
+                tooltip=N_("One fewer of the replacement line under the cursor")),
+        Binding("f10", "complete", N_("Complete"), id="exchange_complete",
+                tooltip=N_("No difference to pay: complete (a lower price is given back)")),
+        Binding("escape", "give_up", N_("Give up"), id="exchange_give_up",
+                tooltip=N_("No exchange: the return is withdrawn, nothing moves")),
     ]
 
     def __init__(self, ret: ReturnOut, names: dict[str, str]) -> None:
@@ -70,15 +71,17 @@ class ExchangeScreen(StaffScreen[tuple[ExchangeOut, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="exchange"):
-            yield Label(f"Exchange · return {self.ret.number}", classes="title")
-            yield Input(placeholder="Scan the replacement (or type its SKU)", id="scan")
+            yield Label(self.t("Exchange · return {number}", number=self.ret.number),
+                        classes="title")
+            yield Input(placeholder=self.t("Scan the replacement (or type its SKU)"), id="scan")
             yield DataTable(id="exchange-lines", cursor_type="row", zebra_stripes=True)
             yield Label("", id="exchange-summary", classes="title")
-            yield Label("Scan the replacement. Esc gives the exchange up.", id="status")
+            yield Label(self.t("Scan the replacement. Esc gives the exchange up."), id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#exchange-lines", DataTable).add_columns("", "Item", "Qty", "Value")
+        self.query_one("#exchange-lines", DataTable).add_columns(
+            "", *(self.t(name) for name in (N_("Item"), N_("Qty"), N_("Value"))))
         self.query_one("#scan", Input).focus()
         self.show_lines()
 
@@ -92,20 +95,23 @@ class ExchangeScreen(StaffScreen[tuple[ExchangeOut, str] | None]):
         table = self.query_one("#exchange-lines", DataTable)
         table.clear()
         for n, line in enumerate(self.ret.lines, start=1):
-            table.add_row("back", self.names.get(line.sku, line.sku), str(-line.qty),
+            table.add_row(self.t("back"), self.names.get(line.sku, line.sku), str(-line.qty),
                           "-" + money(line.refund_cents), key=f"back-{n}")
         for item in self.items.values():
-            table.add_row("new", item.name, str(item.qty), money(item.price_cents * item.qty),
-                          key=item.sku)
+            table.add_row(self.t("new"), item.name, str(item.qty),
+                          money(item.price_cents * item.qty), key=item.sku)
         difference = self.difference()
         if not self.items:
-            said = f"Credit {money(self.ret.refund_cents)}: scan the replacement"
+            said = self.t("Credit {amount}: scan the replacement",
+                          amount=money(self.ret.refund_cents))
         elif difference > 0:
-            said = f"Difference to pay {money(difference)} (F2 cash, F3 card)"
+            said = self.t("Difference to pay {amount} (F2 cash, F3 card)",
+                          amount=money(difference))
         elif difference < 0:
-            said = f"Difference to give back {money(-difference)} (F10 completes)"
+            said = self.t("Difference to give back {amount} (F10 completes)",
+                          amount=money(-difference))
         else:
-            said = "Even exchange: nothing to pay (F10 completes)"
+            said = self.t("Even exchange: nothing to pay (F10 completes)")
         self.query_one("#exchange-summary", Label).update(said)
         if self.items:
             table.move_cursor(row=table.row_count - 1)
@@ -133,12 +139,12 @@ class ExchangeScreen(StaffScreen[tuple[ExchangeOut, str] | None]):
             try:
                 product = await client.call(Api.product(text.upper()))
             except CommerceError:
-                self.say(f"{text} is not an item.", error=True)
+                self.say(self.t("{text} is not an item.", text=text), error=True)
                 return
         item = self.items.setdefault(product.sku, NewItem(product.sku, product.name,
                                                           product.price_cents, 0))
         item.qty += 1
-        self.say(f"{product.name} added.")
+        self.say(self.t("{name} added.", name=product.name))
         self.show_lines()
 
     def action_less(self) -> None:
@@ -148,8 +154,8 @@ class ExchangeScreen(StaffScreen[tuple[ExchangeOut, str] | None]):
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         item = self.items.get(str(row_key.value))
         if item is None:
-            self.say("Move to a replacement line: what comes back is changed at the desk.",
-                     error=True)
+            self.say(self.t("Move to a replacement line: what comes back is changed at the "
+                            "desk."), error=True)
             return
         item.qty -= 1
         if not item.qty:
@@ -158,7 +164,7 @@ class ExchangeScreen(StaffScreen[tuple[ExchangeOut, str] | None]):
 
     def _ready(self) -> bool:
         if not self.items:
-            self.say("Scan the replacement first.", error=True)
+            self.say(self.t("Scan the replacement first."), error=True)
             return False
         return True
 
@@ -176,7 +182,8 @@ class ExchangeScreen(StaffScreen[tuple[ExchangeOut, str] | None]):
             if cents is None:
                 return
             if cents < due:
-                self.say("An exchange takes the whole difference in one tender.", error=True)
+                self.say(self.t("An exchange takes the whole difference in one tender."),
+                         error=True)
                 return
             self.finish([PaymentIn(tender="cash", amount_cents=due, tendered_cents=cents)])
 
@@ -187,9 +194,9 @@ class ExchangeScreen(StaffScreen[tuple[ExchangeOut, str] | None]):
             return
         due = self.difference()
         if due <= 0:
-            self.say("Nothing to pay by card: F10 completes.", error=True)
+            self.say(self.t("Nothing to pay by card: F10 completes."), error=True)
             return
-        self.say("Card: follow the terminal…")
+        self.say(self.t("Card: follow the terminal…"))
         self.finish([PaymentIn(tender="card", amount_cents=due)])
 
     def action_complete(self) -> None:
@@ -197,8 +204,8 @@ class ExchangeScreen(StaffScreen[tuple[ExchangeOut, str] | None]):
             return
         due = self.difference()
         if due > 0:
-            self.say(f"Take the difference first: {self.app.money(due)} "
-                     "(F2 cash, F3 card).", error=True)
+            self.say(self.t("Take the difference first: {amount} (F2 cash, F3 card).",
+                            amount=self.app.money(due)), error=True)
             return
         self.finish([])
 
@@ -229,7 +236,7 @@ class ExchangeScreen(StaffScreen[tuple[ExchangeOut, str] | None]):
         _, printed = await print_document(app, layout(42),
                                           lambda printer: print_lines(printer, layout),
                                           document=done.order.number)
-        told = [outcome(done, app.money), drawer, printed]
+        told = [outcome(done, app.money, self.t), drawer, printed]
         self.dismiss((done, " ".join(x for x in told if x)))
 
     @work(exclusive=True, group="exchange")
@@ -239,33 +246,42 @@ class ExchangeScreen(StaffScreen[tuple[ExchangeOut, str] | None]):
             await app.client.call(Api.reject_return(
                 self.ret.number, note="exchange given up at the till"))
         except CommerceError as error:
-            self.say(f"Return {self.ret.number} still waits ({app.explain(error)}): the "
-                     "returns desk's F6 withdraws it.", error=True)
+            self.say(self.t("Return {number} still waits ({why}): the returns desk's F6 "
+                            "withdraws it.", number=self.ret.number, why=app.explain(error)),
+                     error=True)
             return
         self.dismiss(None)
 
 
-def outcome(done: ExchangeOut, money: Callable[[int], str]) -> str:
-    """The sentence the cashier acts on: what to take or hand out."""
+def outcome(done: ExchangeOut, money: Callable[[int], str],
+            t: Callable[..., str] = lambda message, **values: message.format(**values)) -> str:
+    """The sentence the cashier acts on: what to take or hand out (``t``: in the
+    till's language)."""
     def m(cents: int) -> str:
         return money(cents)
 
-    said = f"Exchange {done.order.number} done (return {done.returned.number})."
+    def tender(name: str) -> str:
+        return t(TENDERS[name]) if name in TENDERS else name
+
+    said = t("Exchange {number} done (return {ret}).", number=done.order.number,
+             ret=done.returned.number)
     if done.difference_cents > 0:
-        paid = ", ".join(f"{TENDERS.get(p.tender, p.tender)} {m(p.amount_cents)}"
+        paid = ", ".join(f"{tender(p.tender)} {m(p.amount_cents)}"
                          for p in done.order.payments if p.tender != "exchange_credit")
-        said += f" Difference {m(done.difference_cents)} paid: {paid}."
+        said += " " + t("Difference {amount} paid: {paid}.", amount=m(done.difference_cents),
+                        paid=paid)
         if done.order.change_cents:
-            said += f" Change {m(done.order.change_cents)}."
+            said += " " + t("Change {amount}.", amount=m(done.order.change_cents))
     elif done.difference_cents < 0:
-        back = ", ".join(("Cash to hand out " if r.tender == "cash"
-                          else f"{TENDERS.get(r.tender, r.tender)} ") + m(r.amount_cents)
+        back = ", ".join(t("Cash to hand out {amount}", amount=m(r.amount_cents))
+                         if r.tender == "cash" else f"{tender(r.tender)} {m(r.amount_cents)}"
                          for r in done.refunds)
-        said += f" Difference {m(-done.difference_cents)} back: {back}."
+        said += " " + t("Difference {amount} back: {back}.", amount=m(-done.difference_cents),
+                        back=back)
         if done.returned.card_refund_pending_cents:
-            said += (f" The card terminal has NOT refunded "
-                     f"{m(done.returned.card_refund_pending_cents)} yet: it is owed and asked "
-                     "again; tell a supervisor.")
+            said += " " + t("The card terminal has NOT refunded {amount} yet: it is owed and "
+                            "asked again; tell a supervisor.",
+                            amount=m(done.returned.card_refund_pending_cents))
     else:
-        said += " Even: nothing to pay."
+        said += " " + t("Even: nothing to pay.")
     return said

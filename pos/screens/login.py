@@ -26,10 +26,10 @@ UNLOCK_TITLE = N_("Omnitill — supervisor unlock")
 class LoginScreen(StaffScreen[None]):
     STATUS_LINE = "#login-error"
     BINDINGS = [
-        Binding("f5", "supervisor_unlock", "Supervisor unlock", id="supervisor_unlock",
-                tooltip="A supervisor unlocks a till locked by wrong PINs, with their PIN"),
-        Binding("escape", "back_to_sign_in", "Back", id="back_to_sign_in",
-                tooltip="Back to the cashier's sign-in", show=False),
+        Binding("f5", "supervisor_unlock", N_("Supervisor unlock"), id="supervisor_unlock",
+                tooltip=N_("A supervisor unlocks a till locked by wrong PINs, with their PIN")),
+        Binding("escape", "back_to_sign_in", N_("Back"), id="back_to_sign_in",
+                tooltip=N_("Back to the cashier's sign-in"), show=False),
     ]
 
     unlocking: reactive[bool] = reactive(False)

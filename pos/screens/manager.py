@@ -40,6 +40,7 @@ from pos.screens.base import StaffScreen
 from pos.widgets.bar_plot import BarPlot
 from shared.client import Api
 from shared.errors import CommerceError
+from shared.i18n import N_
 from shared.schemas.audit import AuditPage
 from shared.schemas.enums import Role
 from shared.schemas.reports import Kpis
@@ -49,11 +50,15 @@ CHAIN = "chain"
 """The store picker's value for the whole chain."""
 
 TABLES = {
-    "low-stock": ("Store", "SKU", "Item", "On hand", "Reserved", "Available"),
-    "discrepancies": ("When", "Store", "SKU", "Item", "Units", "Why", "Reference"),
-    "audit": ("When", "Store", "What", "Subject", "Who", "Approved by", "Device"),
+    "low-stock": (N_("Store"), N_("SKU"), N_("Item"), N_("On hand"), N_("Reserved"),
+                  N_("Available")),
+    "discrepancies": (N_("When"), N_("Store"), N_("SKU"), N_("Item"), N_("Units"), N_("Why"),
+                      N_("Reference")),
+    "audit": (N_("When"), N_("Store"), N_("What"), N_("Subject"), N_("Who"),
+              N_("Approved by"), N_("Device")),
 }
-"""Each table's columns, on screen and in its CSV file."""
+"""Each table's columns: on screen in the till's language, in its CSV file in
+English (the headers a spreadsheet or a script reads stay the same)."""
 
 
 LEAD_TIME_TICKS = {"under 2 h": "<2h", "2 to 24 h": "2-24h", "1 to 2 days": "1-2d",
@@ -70,18 +75,18 @@ def euros(cents: int) -> str:
 class ManagerScreen(StaffScreen[None]):
     CSS_PATH = "manager.tcss"
     BINDINGS = [
-        Binding("f2", "today", "Today", id="range_today", tooltip="Today's figures"),
-        Binding("f3", "week", "Week", id="range_week", tooltip="The last seven days"),
-        Binding("f4", "range", "Range", id="range_days",
-                tooltip="Type the first and last day (YYYY-MM-DD), Enter"),
-        Binding("f5", "export", "CSV", id="export_csv",
-                tooltip="Save the table shown as a CSV file in the till's data folder"),
-        Binding("f6", "export_customer", "Cust. data", id="customer_export",
-                tooltip="A customer's data as JSON in the till's data folder (manager)"),
-        Binding("f7", "erase_customer", "Erase cust.", id="customer_erase",
-                tooltip="Anonymise a customer, keeping their orders (manager)"),
-        Binding("escape", "back", "Back", id="back", tooltip="Back to the sale"),
-        Binding("f1", "app.keys", "Keys", id="keys", tooltip="Every key of this screen"),
+        Binding("f2", "today", N_("Today"), id="range_today", tooltip=N_("Today's figures")),
+        Binding("f3", "week", N_("Week"), id="range_week", tooltip=N_("The last seven days")),
+        Binding("f4", "range", N_("Range"), id="range_days",
+                tooltip=N_("Type the first and last day (YYYY-MM-DD), Enter")),
+        Binding("f5", "export", N_("CSV"), id="export_csv",
+                tooltip=N_("Save the table shown as a CSV file in the till's data folder")),
+        Binding("f6", "export_customer", N_("Cust. data"), id="customer_export",
+                tooltip=N_("A customer's data as JSON in the till's data folder (manager)")),
+        Binding("f7", "erase_customer", N_("Erase cust."), id="customer_erase",
+                tooltip=N_("Anonymise a customer, keeping their orders (manager)")),
+        Binding("escape", "back", N_("Back"), id="back", tooltip=N_("Back to the sale")),
+        Binding("f1", "app.keys", N_("Keys"), id="keys", tooltip=N_("Every key of this screen")),
     ]
 
     @dataclass
@@ -112,30 +117,31 @@ class ManagerScreen(StaffScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="manager"):
             with Horizontal(id="manager-head"):
-                yield Label("Back office", id="manager-title", classes="title")
-                yield Select([(f"Store {self.own_store}", self.own_store)],
+                yield Label(self.t("Back office"), id="manager-title", classes="title")
+                yield Select([(self.t("Store {code}", code=self.own_store), self.own_store)],
                              value=self.own_store, allow_blank=False, id="store",
                              disabled=not self.manager)
-                yield Input(placeholder="from YYYY-MM-DD", id="from", max_length=10)
-                yield Input(placeholder="to YYYY-MM-DD", id="to", max_length=10)
-            yield Static("Reading the figures…", id="figures")
+                yield Input(placeholder=self.t("from YYYY-MM-DD"), id="from", max_length=10)
+                yield Input(placeholder=self.t("to YYYY-MM-DD"), id="to", max_length=10)
+            yield Static(self.t("Reading the figures…"), id="figures")
             with Horizontal(id="plots"):
                 yield BarPlot(id="by-hour")
                 yield BarPlot(id="by-channel")
                 yield BarPlot(id="lead-times")
             with TabbedContent(id="tables"):
-                with TabPane("Low stock", id="low-stock"):
+                with TabPane(self.t("Low stock"), id="low-stock"):
                     yield DataTable(id="low-stock-table", zebra_stripes=True)
-                with TabPane("Discrepancies", id="discrepancies"):
+                with TabPane(self.t("Discrepancies"), id="discrepancies"):
                     yield DataTable(id="discrepancies-table", zebra_stripes=True)
-                with TabPane("Audit trail", id="audit"):
+                with TabPane(self.t("Audit trail"), id="audit"):
                     yield DataTable(id="audit-table", zebra_stripes=True)
             yield Label("", id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         for name, columns in TABLES.items():
-            self.query_one(f"#{name}-table", DataTable).add_columns(*columns)
+            self.query_one(f"#{name}-table", DataTable).add_columns(
+                *(self.t(column) for column in columns))
         if self.manager:
             self.load_stores()
         self.action_today()
@@ -171,7 +177,7 @@ class ManagerScreen(StaffScreen[None]):
             text = self.query_one("#to", Input).value.strip()
             last = date.fromisoformat(text) if text else first
         except ValueError:
-            self.say("Type the days as YYYY-MM-DD, e.g. 2026-11-02.", error=True)
+            self.say(self.t("Type the days as YYYY-MM-DD, e.g. 2026-11-02."), error=True)
             return
         self.first, self.last = first, last
         self.load()
@@ -190,15 +196,15 @@ class ManagerScreen(StaffScreen[None]):
             return
         picker = self.query_one("#store", Select)
         current = picker.value
-        options = [("Whole chain", CHAIN)] + [(f"{s.code} {s.name}", s.code) for s in stores
-                                              if s.kind != "warehouse"]
+        options = [(self.t("Whole chain"), CHAIN)] + [
+            (f"{s.code} {s.name}", s.code) for s in stores if s.kind != "warehouse"]
         with picker.prevent(Select.Changed):
             picker.set_options(options)
             picker.value = current
 
     @work(exclusive=True, group="manager")
     async def load(self) -> None:
-        self.say("Reading the figures…")
+        self.say(self.t("Reading the figures…"))
         client = self.app.client
         store = self.store if self.manager else self.own_store
         try:
@@ -218,7 +224,8 @@ class ManagerScreen(StaffScreen[None]):
         if self.last is None:
             self.today = k.date_to
         money = self.app.money
-        where = k.store or "Whole chain"
+        where = k.store or self.t("Whole chain")
+        t = self.t
         days = (f"{k.date_from:%d/%m/%Y}" if k.date_from == k.date_to
                 else f"{k.date_from:%d/%m/%Y} – {k.date_to:%d/%m/%Y}")
         p = k.pickups
@@ -228,34 +235,41 @@ class ManagerScreen(StaffScreen[None]):
 
         self.query_one("#figures", Static).update("\n".join([
             f"{where} · {days}",
-            f"Net sales {money(k.net_sales_cents)} · {k.orders} orders · "
-            f"basket {money(k.average_basket_cents)} · returns {money(k.returns_cents)} "
-            f"({k.returns_rate:.1%}) · from another location {k.other_location_share:.0%}",
-            f"Pickups {p.orders} · collected {p.collected} · no-shows {p.no_shows} "
-            f"({p.no_show_rate:.0%}) · to ready median {minutes(p.order_to_ready_median_minutes)}"
-            f" p90 {minutes(p.order_to_ready_p90_minutes)} · to collected median "
-            f"{minutes(p.order_to_collected_median_minutes)} p90 "
-            f"{minutes(p.order_to_collected_p90_minutes)}",
-            f"Points issued {k.loyalty_points_issued} · redeemed {k.loyalty_points_redeemed} · "
-            f"stock-outs {k.stock_outs} · low stock {k.low_stock} · "
+            t("Net sales {sales} · {orders} orders · basket {basket} · returns {returns} "
+              "({rate}) · from another location {other}", sales=money(k.net_sales_cents),
+              orders=k.orders, basket=money(k.average_basket_cents),
+              returns=money(k.returns_cents), rate=f"{k.returns_rate:.1%}",
+              other=f"{k.other_location_share:.0%}"),
+            t("Pickups {orders} · collected {collected} · no-shows {no_shows} ({rate}) · "
+              "to ready median {ready} p90 {ready_p90} · to collected median {collected_median} "
+              "p90 {collected_p90}", orders=p.orders, collected=p.collected,
+              no_shows=p.no_shows, rate=f"{p.no_show_rate:.0%}",
+              ready=minutes(p.order_to_ready_median_minutes),
+              ready_p90=minutes(p.order_to_ready_p90_minutes),
+              collected_median=minutes(p.order_to_collected_median_minutes),
+              collected_p90=minutes(p.order_to_collected_p90_minutes)),
+            t("Points issued {issued} · redeemed {redeemed} · stock-outs {stock_outs} · low "
+              "stock {low} · ", issued=k.loyalty_points_issued,
+              redeemed=k.loyalty_points_redeemed, stock_outs=k.stock_outs, low=k.low_stock)
             + " · ".join(f"{s.kind} {money(s.sales_cents)}" for s in k.by_store_kind),
         ]))
         hours = [h for h in k.by_hour if 7 <= h.hour <= 21 or h.orders]
         self.query_one("#by-hour", BarPlot).show(
-            "Sales by hour (€)", [str(h.hour) for h in hours],
+            t("Sales by hour (€)"), [str(h.hour) for h in hours],
             [h.sales_cents / 100 for h in hours], every=3)
         self.query_one("#by-channel", BarPlot).show(
-            "Sales by channel (€)", [c.channel for c in k.by_channel],
+            t("Sales by channel (€)"), [c.channel for c in k.by_channel],
             [c.sales_cents / 100 for c in k.by_channel])
         self.query_one("#lead-times", BarPlot).show(
-            "Pickups: order to hand-over (orders)",
+            t("Pickups: order to hand-over (orders)"),
             [LEAD_TIME_TICKS.get(b.label, b.label) for b in p.order_to_collected],
             [b.orders for b in p.order_to_collected])
         for name in TABLES:
             table = self.query_one(f"#{name}-table", DataTable)
             table.clear()
             table.add_rows([tuple(str(c) for c in row) for row in self.rows(name)])
-        self.say(f"{where}: figures of {days}. F5 saves the table shown as CSV.")
+        self.say(t("{where}: figures of {days}. F5 saves the table shown as CSV.",
+                   where=where, days=days))
 
     def rows(self, name: str) -> list[tuple[object, ...]]:
         """A table's rows, as on screen and in its CSV."""
@@ -275,7 +289,7 @@ class ManagerScreen(StaffScreen[None]):
 
     def action_export(self) -> None:
         if self.kpis is None:
-            self.say("The figures are not in yet.", error=True)
+            self.say(self.t("The figures are not in yet."), error=True)
             return
         name = self.query_one("#tables", TabbedContent).active or "low-stock"
         k = self.kpis
@@ -285,10 +299,11 @@ class ManagerScreen(StaffScreen[None]):
             path, count = write_csv(exports_folder(self.app.settings),
                                     stem, TABLES[name], self.rows(name))
         except OSError as error:
-            self.say(f"Could not save the CSV: {error.strerror or error}.", error=True)
+            self.say(self.t("Could not save the CSV: {why}.", why=error.strerror or error),
+                     error=True)
             return
         self.exported = path
-        self.say(f"Saved {count} rows to {path.resolve()}")
+        self.say(self.t("Saved {count} rows to {path}", count=count, path=path.resolve()))
 
     # -- a customer's data (GDPR) ---------------------------------------------------
 
@@ -324,22 +339,26 @@ class ManagerScreen(StaffScreen[None]):
                 path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
                                 encoding="utf-8")
                 self.exported = path
-                self.say(f"Saved {customer.name}'s data ({len(data['orders'])} orders) to "
-                         f"{path.resolve()}")
+                self.say(self.t("Saved {name}'s data ({orders} orders) to {path}",
+                                name=customer.name, orders=len(data["orders"]),
+                                path=path.resolve()))
                 return
             if not await self.app.push_screen_wait(ConfirmDialog(
-                    f"Erase {customer.name}? Their name, email, phone and card go; their "
-                    "orders stay; their points are zeroed. This cannot be undone.", "Erase")):
+                    self.t("Erase {name}? Their name, email, phone and card go; their orders "
+                           "stay; their points are zeroed. This cannot be undone.",
+                           name=customer.name), self.t("Erase"))):
                 return
             done = await client.call(Api.erase_customer(customer.id))
         except CommerceError as error:
             self.say(self.app.explain(error), error=True)
             return
         except OSError as error:
-            self.say(f"Could not save the file: {error.strerror or error}.", error=True)
+            self.say(self.t("Could not save the file: {why}.", why=error.strerror or error),
+                     error=True)
             return
-        self.say(f"Erased customer {customer.id}: {done['orders_kept']} orders kept, "
-                 f"{done['points_zeroed']} points zeroed.")
+        self.say(self.t("Erased customer {id}: {orders} orders kept, {points} points zeroed.",
+                        id=customer.id, orders=done["orders_kept"],
+                        points=done["points_zeroed"]))
 
     exported: Path | None = None
     """The last CSV written (tests read it)."""

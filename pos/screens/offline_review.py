@@ -34,9 +34,11 @@ from pos.offline.banner import OfflineBanner
 from pos.offline.link import OfflineTill
 from pos.offline.store import REVIEW, OutboxEntry
 from pos.screens.base import StaffScreen
+from shared.i18n import N_
 from shared.schemas.enums import Role
 
-WHY = "Refused offline sales are for a supervisor to resubmit or write off."
+WHY = N_("Refused offline sales are for a supervisor to resubmit or write off.")
+"""Said in the till's language when a supervisor's PIN is asked."""
 
 
 def name_in(token: str) -> str:
@@ -52,14 +54,14 @@ def name_in(token: str) -> str:
 
 class OfflineReviewScreen(StaffScreen[None]):
     BINDINGS = [
-        Binding("r", "resubmit", "Resubmit", id="review_resubmit",
-                tooltip="Send the sale to the store system again, on your sign-in"),
-        Binding("w", "write_off", "Write off", id="review_write_off",
-                tooltip="Mark it handled: it never reaches the store system"),
-        Binding("s", "seen", "Seen", id="review_conflict_seen",
-                tooltip="The stock conflict of the highlighted replayed sale is seen"),
-        Binding("escape", "back", "Back", id="review_back", tooltip="Back to the sale"),
-        Binding("f1", "app.keys", "Keys", id="keys", tooltip="Every key of this screen"),
+        Binding("r", "resubmit", N_("Resubmit"), id="review_resubmit",
+                tooltip=N_("Send the sale to the store system again, on your sign-in")),
+        Binding("w", "write_off", N_("Write off"), id="review_write_off",
+                tooltip=N_("Mark it handled: it never reaches the store system")),
+        Binding("s", "seen", N_("Seen"), id="review_conflict_seen",
+                tooltip=N_("The stock conflict of the highlighted replayed sale is seen")),
+        Binding("escape", "back", N_("Back"), id="review_back", tooltip=N_("Back to the sale")),
+        Binding("f1", "app.keys", N_("Keys"), id="keys", tooltip=N_("Every key of this screen")),
     ]
 
     def __init__(self) -> None:
@@ -78,10 +80,10 @@ class OfflineReviewScreen(StaffScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="offline-review"):
             yield OfflineBanner()
-            yield Label("Refused offline sales — supervisor review", classes="title")
+            yield Label(self.t("Refused offline sales — supervisor review"), classes="title")
             yield DataTable(id="review", cursor_type="row", zebra_stripes=True)
             yield Label("", id="review-reason")
-            yield Label("Replayed, with a stock conflict (the count was corrected)",
+            yield Label(self.t("Replayed, with a stock conflict (the count was corrected)"),
                         classes="title")
             yield DataTable(id="conflicts", cursor_type="row", zebra_stripes=True)
             yield Label("", id="status")
@@ -89,8 +91,10 @@ class OfflineReviewScreen(StaffScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#review", DataTable)
-        table.add_columns("Receipt", "Sold at (UTC)", "Total", "Why the store system refused it")
-        self.query_one("#conflicts", DataTable).add_columns("Receipt", "Order", "Conflict")
+        table.add_columns(self.t("Receipt"), self.t("Sold at (UTC)"), self.t("Total"),
+                          self.t("Why the store system refused it"))
+        self.query_one("#conflicts", DataTable).add_columns(
+            self.t("Receipt"), self.t("Order"), self.t("Conflict"))
         table.focus()
         self.refresh_rows()
         self._stop = self.offline.listen(self.refresh_rows)
@@ -110,7 +114,7 @@ class OfflineReviewScreen(StaffScreen[None]):
             return
         from pos.dialogs.supervisor import SupervisorDialog
 
-        token = await app.push_screen_wait(SupervisorDialog(WHY))
+        token = await app.push_screen_wait(SupervisorDialog(self.t(WHY)))
         if token is None:
             self.dismiss()
             return
@@ -157,7 +161,7 @@ class OfflineReviewScreen(StaffScreen[None]):
             return
         entry = self.conflicts[table.cursor_row]
         self.offline.conflict_seen(entry.id)
-        self.say(f"{entry.offline_number}: conflict seen.")
+        self.say(self.t("{number}: conflict seen.", number=entry.offline_number))
 
     def on_data_table_row_highlighted(self) -> None:
         self.show_reason()
@@ -166,7 +170,7 @@ class OfflineReviewScreen(StaffScreen[None]):
         entry = self._selected()
         self.query_one("#review-reason", Label).update(
             f"{entry.offline_number}: {entry.reason}" if entry else
-            "Nothing waits for review.")
+            self.t("Nothing waits for review."))
 
 
     def _selected(self) -> OutboxEntry | None:
@@ -180,11 +184,11 @@ class OfflineReviewScreen(StaffScreen[None]):
         if entry is None or self.approver is None:
             return
         if self.offline.active:
-            self.say("Resubmitting waits for the store system: the till is offline.",
+            self.say(self.t("Resubmitting waits for the store system: the till is offline."),
                      error=True)
             return
         if self.offline.resubmit(entry.id, self.approver):
-            self.say(f"{entry.offline_number} sent again on your sign-in.")
+            self.say(self.t("{number} sent again on your sign-in.", number=entry.offline_number))
 
     @work(exclusive=True, group="review-write-off")
     async def action_write_off(self) -> None:
@@ -194,11 +198,11 @@ class OfflineReviewScreen(StaffScreen[None]):
         if entry is None or self.approver is None:
             return
         yes = await self.app.push_screen_wait(ConfirmDialog(
-            f"Write off {entry.offline_number}? It will never reach the store system.",
-            "Write off"))
+            self.t("Write off {number}? It will never reach the store system.",
+                   number=entry.offline_number), self.t("Write off")))
         if yes and self.offline.write_off(entry.id, by=name_in(self.approver),
                                           note=entry.reason):
-            self.say(f"{entry.offline_number} written off.")
+            self.say(self.t("{number} written off.", number=entry.offline_number))
 
     def action_back(self) -> None:
         self.dismiss()

@@ -13,12 +13,13 @@ from pos.dialogs.amount import parse_amount
 from pos.screens.base import StaffScreen
 from shared.client import Api
 from shared.errors import CommerceError
+from shared.i18n import N_
 
 DEFAULT_FLOAT_CENTS = 15_000
 
 
 class OpenTillScreen(StaffScreen[None]):
-    BINDINGS = [Binding("f10", "sign_out", "Sign out", id="sign_out")]
+    BINDINGS = [Binding("f10", "sign_out", N_("Sign out"), id="sign_out")]
 
     def compose(self) -> ComposeResult:
         app = self.app

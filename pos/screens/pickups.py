@@ -25,6 +25,7 @@ from pos.sale_receipt import offer_receipt, reprint_last
 from pos.screens.base import StaffScreen
 from shared.client import Api
 from shared.errors import CommerceError
+from shared.i18n import N_
 from shared.schemas.orders import Collect, OrderOut, PaymentIn, PickupOut, Transition
 from shared.timefmt import age
 
@@ -35,38 +36,47 @@ EVENT_PAGE = 1000
 """Events read per request while catching up (the most the core gives at once)."""
 
 NOT_READY = {
-    "pending_payment": "waiting for payment and not picked yet",
-    "paid": "paid but not picked yet",
-    "picking": "being picked",
-    "shipped": "still on its way to the store",
-    "collected": "already collected",
-    "cancelled": "cancelled",
+    "pending_payment": N_("{number} is waiting for payment and not picked yet; it cannot be "
+                          "handed over."),
+    "paid": N_("{number} is paid but not picked yet; it cannot be handed over."),
+    "picking": N_("{number} is being picked; it cannot be handed over."),
+    "shipped": N_("{number} is still on its way to the store; it cannot be handed over."),
+    "collected": N_("{number} is already collected; it cannot be handed over."),
+    "cancelled": N_("{number} is cancelled; it cannot be handed over."),
 }
 """Why an order cannot be handed over yet, said before the clerk asks the shopper."""
 
+STATUS_NAMES = {
+    "pending_payment": N_("pending payment"), "paid": N_("paid"), "picking": N_("picking"),
+    "ready_for_pickup": N_("ready for pickup"), "shipped": N_("shipped"),
+    "collected": N_("collected"), "cancelled": N_("cancelled"),
+}
+"""An order's status as the queue and the status line say it (in the till's language)."""
 
-SAVED = "{} is paid."
+
+SAVED = N_("{} is paid.")
 """How a printer-fault notice starts: the money is recorded either way."""
 
 class PickupsScreen(StaffScreen[None]):
     BINDINGS = [
         # Most used at the counter first: the footer cuts from the right, F1 lists all.
-        Binding("f4", "take_cash", "Cash", id="pickup_cash",
-                tooltip="Take what is due in cash: amount handed over, change, receipt"),
-        Binding("f5", "take_card", "Card", id="pickup_card",
-                tooltip="Charge what is due on the card terminal"),
-        Binding("f7", "by_name", "Name check", id="pickup_by_name",
-                tooltip="Hand over without a code: the shopper's surname is checked"),
-        Binding("f9", "partial", "Partial", id="pickup_partial",
-                tooltip="Hand over some lines now; the rest waits, or is cancelled and refunded"),
-        Binding("f2", "picking", "Start picking", id="start_picking"),
-        Binding("f3", "ready", "Ready", id="mark_ready", tooltip="Tell the shopper"),
-        Binding("f8", "reprint", "Reprint", id="reprint", tooltip="Print the last receipt"),
-        Binding("escape", "back", "Back", id="back", tooltip="Back to the sale"),
-        Binding("f1", "app.keys", "Keys", id="keys", tooltip="Every key of this screen"),
+        Binding("f4", "take_cash", N_("Cash"), id="pickup_cash",
+                tooltip=N_("Take what is due in cash: amount handed over, change, receipt")),
+        Binding("f5", "take_card", N_("Card"), id="pickup_card",
+                tooltip=N_("Charge what is due on the card terminal")),
+        Binding("f7", "by_name", N_("Name check"), id="pickup_by_name",
+                tooltip=N_("Hand over without a code: the shopper's surname is checked")),
+        Binding("f9", "partial", N_("Partial"), id="pickup_partial",
+                tooltip=N_("Hand over some lines now; the rest waits, or is cancelled and "
+                           "refunded")),
+        Binding("f2", "picking", N_("Start picking"), id="start_picking"),
+        Binding("f3", "ready", N_("Ready"), id="mark_ready", tooltip=N_("Tell the shopper")),
+        Binding("f8", "reprint", N_("Reprint"), id="reprint", tooltip=N_("Print the last receipt")),
+        Binding("escape", "back", N_("Back"), id="back", tooltip=N_("Back to the sale")),
+        Binding("f1", "app.keys", N_("Keys"), id="keys", tooltip=N_("Every key of this screen")),
         # The scan field keeps the focus; the arrows still move through the queue.
-        Binding("up", "cursor(-1)", "Previous order", show=False, id="pickup_up"),
-        Binding("down", "cursor(1)", "Next order", show=False, id="pickup_down"),
+        Binding("up", "cursor(-1)", N_("Previous order"), show=False, id="pickup_up"),
+        Binding("down", "cursor(1)", N_("Next order"), show=False, id="pickup_down"),
     ]
 
     def __init__(self, collect_code: str | None = None) -> None:
@@ -80,16 +90,17 @@ class PickupsScreen(StaffScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pickups"):
-            yield Label("Click & collect", classes="title")
-            yield Input(placeholder="Scan the shopper's pickup code to hand over, "
-                        "or type an order number to select it", id="scan")
+            yield Label(self.t("Click & collect"), classes="title")
+            yield Input(placeholder=self.t("Scan the shopper's pickup code to hand over, "
+                                           "or type an order number to select it"), id="scan")
             yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
             yield Label("", id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#queue", DataTable).add_columns(
-            "Order", "Status", "Customer", "Units", "Due", "Waiting", "Here")
+            *(self.t(name) for name in (N_("Order"), N_("Status"), N_("Customer"), N_("Units"),
+                                        N_("Due"), N_("Waiting"), N_("Here"))))
         self.query_one("#scan", Input).focus()
         self.follow()  # finds where the event log ends, then loads the queue
         self.set_interval(2.0, self.follow)
@@ -115,9 +126,10 @@ class PickupsScreen(StaffScreen[None]):
         self.rows = rows
         table.clear()
         for row in rows:
-            table.add_row(row.number, row.status.replace("_", " "), row.customer_name or "",
-                          str(row.units), app.money(row.due_cents) if row.due_cents else "paid",
-                          age(row.created_at), "✔ here" if row.checked_in_at else "",
+            table.add_row(row.number, self._status(row.status), row.customer_name or "",
+                          str(row.units),
+                          app.money(row.due_cents) if row.due_cents else self.t("paid"),
+                          age(row.created_at), self.t("✔ here") if row.checked_in_at else "",
                           key=row.number)
         numbers, self.focus_order = [row.number for row in rows], None
         if rows:
@@ -164,7 +176,7 @@ class PickupsScreen(StaffScreen[None]):
         worker, when a refresh may have moved things)."""
         number = self._selected()
         if number is None:
-            self.say("No order is selected: the queue is empty.", error=True)
+            self.say(self.t("No order is selected: the queue is empty."), error=True)
         return number
 
     def action_cursor(self, step: int) -> None:
@@ -194,7 +206,7 @@ class PickupsScreen(StaffScreen[None]):
     async def move(self, number: str, to: str) -> None:
         try:
             await self.app.client.call(Api.transition(number, Transition(to=to)))
-            self.say(f"{number}: {to.replace('_', ' ')}")
+            self.say(f"{number}: {self._status(to)}")
         except CommerceError as error:
             self.say(self.app.explain(error), error=True)
         self.refresh_queue()
@@ -220,7 +232,7 @@ class PickupsScreen(StaffScreen[None]):
     async def _due(self, number: str) -> OrderOut | None:
         order = await self._order(number)
         if order is not None and not order.due_cents:
-            self.say(f"Nothing is due on {number}.")
+            self.say(self.t("Nothing is due on {number}.", number=number))
             return None
         return order
 
@@ -234,7 +246,7 @@ class PickupsScreen(StaffScreen[None]):
             return
         due = order.due_cents
         cents = await app.push_screen_wait(CashDialog(
-            due, f"{app.money(due)} on {number}"))
+            due, self.t("{amount} on {number}", amount=app.money(due), number=number)))
         if cents:
             await self._pay(number, PaymentIn(tender="cash", amount_cents=min(due, cents),
                                               tendered_cents=cents))
@@ -244,8 +256,8 @@ class PickupsScreen(StaffScreen[None]):
         order = await self._due(number)
         if order is None:
             return
-        self.say(f"{number}: card for {self.app.money(order.due_cents)}, "
-                 "follow the terminal…")
+        self.say(self.t("{number}: card for {amount}, follow the terminal…", number=number,
+                        amount=self.app.money(order.due_cents)))
         await self._pay(number, PaymentIn(tender="card", amount_cents=order.due_cents))
 
     async def _pay(self, number: str, payment: PaymentIn) -> None:
@@ -263,8 +275,9 @@ class PickupsScreen(StaffScreen[None]):
         if last.status != "approved":
             self.say(f"{last.status.upper()}: {last.message}", error=True)
         elif order.due_cents:
-            self.say(f"{number}: paid {app.money(last.amount_cents)}; "
-                     f"{app.money(order.due_cents)} still due (F4 cash, F5 card).")
+            self.say(self.t("{number}: paid {amount}; {due} still due (F4 cash, F5 card).",
+                            number=number, amount=app.money(last.amount_cents),
+                            due=app.money(order.due_cents)))
         else:
             await self._offer_receipt(order)
 
@@ -276,15 +289,16 @@ class PickupsScreen(StaffScreen[None]):
     async def _offer_receipt(self, order: OrderOut) -> None:
         """As after a sale: paid first, then paper, the display's QR, e-mail or nothing."""
         app = self.app
-        change = f" — change {app.money(order.change_cents)}" if order.change_cents else ""
-        done = f"{order.number} paid{change}."
-        self.say(done)
-        outcome = await offer_receipt(app, order, f"{order.number} paid{change}", SAVED)
-        self.say(f"{done} {outcome}")
+        paid = self.t("{number} paid — change {change}", number=order.number,
+                      change=app.money(order.change_cents)) if order.change_cents else self.t(
+            "{number} paid", number=order.number)
+        self.say(paid + ".")
+        outcome = await offer_receipt(app, order, paid, self.t(SAVED))
+        self.say(f"{paid}. {outcome}")
 
     @work(group="print")
     async def action_reprint(self) -> None:
-        found, outcome = await reprint_last(self.app, SAVED)
+        found, outcome = await reprint_last(self.app, self.t(SAVED))
         self.say(outcome, error=not found)
 
     # -- hand-over ---------------------------------------------------------------------
@@ -296,7 +310,8 @@ class PickupsScreen(StaffScreen[None]):
         if not code:
             return
         if self._select(code.upper()):
-            self.say(f"{code.upper()} selected: F4 cash, F5 card, F7 name check, F9 partial.")
+            self.say(self.t("{number} selected: F4 cash, F5 card, F7 name check, F9 partial.",
+                            number=code.upper()))
             return
         self.collect(code)
 
@@ -308,7 +323,7 @@ class PickupsScreen(StaffScreen[None]):
             self.say(self.app.explain(error), error=True)
             return
         if found.kind != "order_pickup" or not found.reference:
-            self.say("That is not a pickup code.", error=True)
+            self.say(self.t("That is not a pickup code."), error=True)
             return
         # Whatever happens next (a payment first, say), F4/F5 then apply to this order.
         self.focus_order = found.reference
@@ -319,12 +334,15 @@ class PickupsScreen(StaffScreen[None]):
     def _ready_to_hand_over(self, order: OrderOut) -> bool:
         """Say why not before the clerk asks the shopper anything."""
         if order.due_cents:
-            self.say(f"{self.app.money(order.due_cents)} is still due on {order.number}: "
-                     "take it first (F4 cash, F5 card).", error=True)
+            self.say(self.t("{amount} is still due on {number}: take it first (F4 cash, F5 "
+                            "card).", amount=self.app.money(order.due_cents),
+                            number=order.number), error=True)
             return False
         if order.status != "ready_for_pickup":
-            why = NOT_READY.get(order.status, order.status.replace("_", " "))
-            self.say(f"{order.number} is {why}; it cannot be handed over.", error=True)
+            why = NOT_READY.get(order.status)
+            self.say(self.t(why, number=order.number) if why else self.t(
+                "{number} is {status}; it cannot be handed over.", number=order.number,
+                status=self._status(order.status)), error=True)
             return False
         return True
 
@@ -342,8 +360,9 @@ class PickupsScreen(StaffScreen[None]):
             return
         units = sum(line.qty - line.qty_collected - line.qty_cancelled for line in order.lines)
         surname = await app.push_screen_wait(HandoverDialog(
-            number, f"{units} item{'s' if units != 1 else ''} to hand over, "
-            f"{app.money(order.total_cents)}"))
+            number, self.t("{units} items to hand over, {amount}", units=units,
+                           amount=app.money(order.total_cents)) if units != 1 else self.t(
+                "1 item to hand over, {amount}", amount=app.money(order.total_cents))))
         if surname:
             await self._collect(number, Collect(last_name=surname))
 
@@ -373,33 +392,45 @@ class PickupsScreen(StaffScreen[None]):
         except CommerceError as error:
             due = error.context.get("due_cents")
             if error.code == "payment_due" and isinstance(due, int):
-                self.say(f"{app.money(due)} is still due on {number}: take it first "
-                         "(F4 cash, F5 card), then hand over.", error=True)
+                self.say(self.t("{amount} is still due on {number}: take it first (F4 cash, "
+                                "F5 card), then hand over.", amount=app.money(due),
+                                number=number), error=True)
             else:
                 self.say(app.explain(error), error=True)
             self.refresh_queue()
             return
         self.refresh_queue()
-        who = order.customer_name or "the customer"
+        who = order.customer_name or self.t("the customer")
         if before is None:
-            self.say(f"{order.number} handed over to {who}.")
+            self.say(self.t("{number} handed over to {who}.", number=order.number, who=who))
             return
         taken = sum(x.qty_collected for x in order.lines) - sum(
             x.qty_collected for x in before.lines)
         left = sum(x.qty - x.qty_collected - x.qty_cancelled for x in order.lines)
-        text = f"{order.number}: {taken} item{'s' if taken != 1 else ''} handed over to {who}"
+        text = self.t("{number}: {taken} items handed over to {who}", number=order.number,
+                      taken=taken, who=who) if taken != 1 else self.t(
+            "{number}: 1 item handed over to {who}", number=order.number, who=who)
         refunded = {p.id: p.refunded_cents for p in before.payments}
         refunds = [(p.tender, p.refunded_cents - refunded.get(p.id, 0)) for p in order.payments]
         refund = sum(cents for _, cents in refunds)
         cash = sum(cents for tender, cents in refunds if tender == "cash")
         if refund:
-            text += f"; the rest is cancelled and {app.money(refund)} refunded"
             if cash:
                 await self._kick_drawer()
-                text += f": give {app.money(cash)} back in cash"
+                text += "; " + self.t("the rest is cancelled and {refund} refunded: give "
+                                     "{cash} back in cash", refund=app.money(refund),
+                                      cash=app.money(cash))
+            else:
+                text += "; " + self.t("the rest is cancelled and {refund} refunded",
+                               refund=app.money(refund))
         elif left:
-            text += f"; {left} still to collect"
+            text += "; " + self.t("{left} still to collect", left=left)
         self.say(text + ".")
+
+    def _status(self, status: str) -> str:
+        """``status`` as the clerk reads it, in the till's language."""
+        name = STATUS_NAMES.get(status)
+        return self.t(name) if name else status.replace("_", " ")
 
     def action_back(self) -> None:
         self.app.pop_screen()

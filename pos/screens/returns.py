@@ -20,13 +20,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Input, Label
 
-from pos.dialogs.open_returns import OpenReturnChoice, OpenReturnsDialog
+from pos.dialogs.open_returns import RETURN_STATUSES, OpenReturnChoice, OpenReturnsDialog
 from pos.fiscal import issue_refund_document
 from pos.printing import copy_time, kick_drawer, print_document, return_items
 from pos.screens.base import StaffScreen
 from pos.till_report import TENDERS
 from shared.client import Api
 from shared.errors import CommerceError, NotFound
+from shared.i18n import N_
 from shared.receipt import print_return_receipt, return_receipt_lines
 from shared.schemas.catalog import ProductOut
 from shared.schemas.exchanges import ExchangeOut
@@ -51,44 +52,51 @@ class LooseItem:
     qty: int = 1
 
 
-def payout(ret: ReturnOut, money: Callable[[int], str]) -> str:
+CONDITIONS = {"damaged": N_("damaged"), "resellable": N_("resellable")}
+"""Said in the till's language where they are shown."""
+
+
+def payout(ret: ReturnOut, money: Callable[[int], str],
+           t: Callable[..., str] = lambda message, **values: message.format(**values)) -> str:
     """What went back per tender, in the words the cashier acts on: the cash parts
     are to be handed out, the rest is already on its way; a card part the terminal
-    did not refund is said as owed (the core asks again; a supervisor follows up)."""
+    did not refund is said as owed (the core asks again; a supervisor follows up).
+    ``t``: in the till's language."""
     parts = []
     for part in ret.refunds:
         amount = money(part.amount_cents)
+        tender = t(TENDERS[part.tender]) if part.tender in TENDERS else part.tender
         if part.tender == "cash":
-            parts.append(f"Cash to hand out {amount}")
+            parts.append(t("Cash to hand out {amount}", amount=amount))
         elif part.card_number:
-            parts.append(f"{TENDERS.get(part.tender, part.tender)} {amount} on card "
-                         f"{part.card_number}")
+            parts.append(t("{tender} {amount} on card {card}", tender=tender, amount=amount,
+                           card=part.card_number))
         else:
-            parts.append(f"{TENDERS.get(part.tender, part.tender)} {amount}")
+            parts.append(f"{tender} {amount}")
     if ret.card_refund_pending_cents:
-        parts.append(f"the card terminal has NOT refunded "
-                     f"{money(ret.card_refund_pending_cents)} yet: it is owed and "
-                     "asked again; tell a supervisor")
+        parts.append(t("the card terminal has NOT refunded {amount} yet: it is owed and "
+                       "asked again; tell a supervisor",
+                       amount=money(ret.card_refund_pending_cents)))
     return " · ".join(parts)
 
 
 class ReturnsScreen(StaffScreen[None]):
     BINDINGS = [
-        Binding("f2", "more", "Return +1", id="return_more"),
-        Binding("f3", "condition", "Damaged?", id="return_condition",
-                tooltip="Resellable goes back to stock; damaged is written off"),
-        Binding("f4", "refund_to", "Refund to", id="return_refund_to",
-                tooltip="Original tender or store credit, for this return only"),
-        Binding("f5", "refund", "Refund", id="return_refund"),
-        Binding("f7", "exchange", "Exchange", id="return_exchange",
-                tooltip="Swap: what comes back pays for the replacement; only the "
-                "difference is paid or given back"),
-        Binding("f6", "open_returns", "Open returns", id="return_open",
-                tooltip="The store's returns still waiting: take one to the desk or "
-                "withdraw it"),
-        Binding("f8", "reprint", "Reprint", id="return_reprint",
-                tooltip="Print the last return receipt again"),
-        Binding("escape", "back", "Back", id="returns_back"),
+        Binding("f2", "more", N_("Return +1"), id="return_more"),
+        Binding("f3", "condition", N_("Damaged?"), id="return_condition",
+                tooltip=N_("Resellable goes back to stock; damaged is written off")),
+        Binding("f4", "refund_to", N_("Refund to"), id="return_refund_to",
+                tooltip=N_("Original tender or store credit, for this return only")),
+        Binding("f5", "refund", N_("Refund"), id="return_refund"),
+        Binding("f7", "exchange", N_("Exchange"), id="return_exchange",
+                tooltip=N_("Swap: what comes back pays for the replacement; only the "
+                "difference is paid or given back")),
+        Binding("f6", "open_returns", N_("Open returns"), id="return_open",
+                tooltip=N_("The store's returns still waiting: take one to the desk or "
+                "withdraw it")),
+        Binding("f8", "reprint", N_("Reprint"), id="return_reprint",
+                tooltip=N_("Print the last return receipt again")),
+        Binding("escape", "back", N_("Back"), id="returns_back"),
     ]
 
     def __init__(self, code: str | None = None) -> None:
@@ -109,9 +117,10 @@ class ReturnsScreen(StaffScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="returns"):
-            yield Label("Returns desk", classes="title")
-            yield Input(placeholder="Scan the receipt, the kiosk's return slip or the item "
-                        "(no receipt); or type the order number or the SKU", id="scan")
+            yield Label(self.t("Returns desk"), classes="title")
+            yield Input(placeholder=self.t(
+                "Scan the receipt, the kiosk's return slip or the item (no receipt); or type "
+                "the order number or the SKU"), id="scan")
             yield DataTable(id="return-lines", cursor_type="row", zebra_stripes=True)
             yield Label("", id="return-summary", classes="title")
             yield Label("", id="status")
@@ -119,7 +128,8 @@ class ReturnsScreen(StaffScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#return-lines", DataTable).add_columns(
-            "Line", "Item", "Bought", "Returned", "Return now", "Condition", "Value")
+            *(self.t(name) for name in (N_("Line"), N_("Item"), N_("Bought"), N_("Returned"),
+                                        N_("Return now"), N_("Condition"), N_("Value"))))
         self.query_one("#scan", Input).focus()
         if self.code:
             self.load(self.code)
@@ -155,7 +165,7 @@ class ReturnsScreen(StaffScreen[None]):
             elif PRODUCT_CODE.match(text) or upper.startswith("OT1:"):
                 found = await client.call(Api.scan(text))
                 if found.kind != "product" or found.product is None:
-                    self.say("That code is not a receipt, a return slip or an item.",
+                    self.say(self.t("That code is not a receipt, a return slip or an item."),
                              error=True)
                     return
                 self.bring_back(found.product)
@@ -168,7 +178,8 @@ class ReturnsScreen(StaffScreen[None]):
                     try:
                         product = await client.call(Api.product(upper))
                     except NotFound:
-                        self.say(f"There is no order or product {text}.", error=True)
+                        self.say(self.t("There is no order or product {text}.", text=text),
+                                 error=True)
                         return
                     self.bring_back(product)
                     return
@@ -176,16 +187,19 @@ class ReturnsScreen(StaffScreen[None]):
             self.say(self.app.explain(error), error=True)
             return
         assert self.order is not None
-        self.say(f"Order {self.order.number}: F2 on a line chooses how many come back, "
-                 "F5 refunds.")
+        self.say(self.t("Order {number}: F2 on a line chooses how many come back, F5 "
+                        "refunds.", number=self.order.number))
         self.show_return_lines()
 
     def take(self, ret: ReturnOut) -> None:
         """An existing return (a kiosk's slip, or one from the open returns) at the desk."""
         self.start(pending=ret)
         self.refund_to = ret.refund_to
-        then = "approves and refunds" if ret.status == "requested" else "refunds"
-        self.say(f"Return {ret.number} ({ret.status}): F5 {then} it.")
+        self.say(self.t("Return {number} ({status}): F5 approves and refunds it.",
+                        number=ret.number, status=self._status(ret.status))
+                 if ret.status == "requested" else self.t(
+                     "Return {number} ({status}): F5 refunds it.", number=ret.number,
+                     status=self._status(ret.status)))
         self.show_return_lines()
 
     def bring_back(self, product: ProductOut) -> None:
@@ -196,30 +210,39 @@ class ReturnsScreen(StaffScreen[None]):
                 left = line.qty_collected - line.qty_returned
                 if line.sku == product.sku and self.chosen.get(line.line_no, 0) < left:
                     self.chosen[line.line_no] = self.chosen.get(line.line_no, 0) + 1
-                    self.say(f"{product.name}: {self.chosen[line.line_no]} of line "
-                             f"{line.line_no} come back.")
+                    self.say(self.t("{name}: {qty} of line {line} come back.",
+                                    name=product.name, qty=self.chosen[line.line_no],
+                                    line=line.line_no))
                     self.show_return_lines()
                     return
             if any(self.chosen.values()):
-                self.say(f"{product.name} is not on order {self.order.number} (or all of "
-                         "it is counted): refund this return first (F5), then scan it.",
-                         error=True)
+                self.say(self.t("{name} is not on order {number} (or all of it is counted): "
+                                "refund this return first (F5), then scan it.",
+                                name=product.name, number=self.order.number), error=True)
                 return
         if product.final_sale:
-            self.say(f"{product.name} is a final sale ({product.category_name.lower()}): it "
-                     "cannot be returned.", error=True)
+            self.say(self.t("{name} is a final sale ({category}): it cannot be returned.",
+                            name=product.name, category=product.category_name.lower()),
+                     error=True)
             return
         if not self.loose:
             self.start()
         item = self.loose.setdefault(product.sku, LooseItem(product.sku, product.name,
                                                             product.price_cents, 0))
         item.qty += 1
-        self.say(f"{product.name} without a receipt: refund to store credit, a supervisor "
-                 "approves. F2 changes how many, F5 refunds.")
+        self.say(self.t("{name} without a receipt: refund to store credit, a supervisor "
+                        "approves. F2 changes how many, F5 refunds.", name=product.name))
         self.show_return_lines()
 
     def _destination(self) -> str:
-        return "store credit" if self.refund_to == "store_credit" else "original tender"
+        return self.t("store credit") if self.refund_to == "store_credit" else self.t(
+            "original tender")
+
+    def _status(self, status: str) -> str:
+        return self.t(RETURN_STATUSES[status]) if status in RETURN_STATUSES else status
+
+    def _condition(self, damaged: bool) -> str:
+        return self.t(CONDITIONS["damaged" if damaged else "resellable"])
 
     def show_return_lines(self) -> None:
         money = self.app.money
@@ -228,27 +251,33 @@ class ReturnsScreen(StaffScreen[None]):
         table.clear()
         if self.pending is not None:
             for n, line in enumerate(self.pending.lines, start=1):
-                table.add_row(str(n), line.sku, "", "", str(line.qty), line.condition,
+                table.add_row(str(n), line.sku, "", "", str(line.qty),
+                              self.t(CONDITIONS[line.condition])
+                              if line.condition in CONDITIONS else line.condition,
                               money(line.refund_cents), key=str(n))
-            summary.update(f"Return {self.pending.number} ({self.pending.status}) · refund "
-                           f"{money(self.pending.refund_cents)} to {self._destination()}")
+            summary.update(self.t("Return {number} ({status}) · refund {amount} to "
+                                  "{destination}", number=self.pending.number,
+                                  status=self._status(self.pending.status),
+                                  amount=money(self.pending.refund_cents),
+                                  destination=self._destination()))
             return
         if self.loose:
             for n, item in enumerate(self.loose.values(), start=1):
                 table.add_row(str(n), item.name, "", "", str(item.qty),
-                              "damaged" if item.sku in self.damaged else "resellable",
+                              self._condition(item.sku in self.damaged),
                               money(item.price_cents * item.qty), key=item.sku)
             total = sum(item.price_cents * item.qty for item in self.loose.values())
-            summary.update(f"Return without a receipt · {money(total)} · refund to store "
-                           "credit (a supervisor approves)")
+            summary.update(self.t("Return without a receipt · {amount} · refund to store "
+                                  "credit (a supervisor approves)", amount=money(total)))
             return
         for bought in self.order.lines if self.order else []:
             table.add_row(str(bought.line_no), bought.name, str(bought.qty_collected),
                           str(bought.qty_returned), str(self.chosen.get(bought.line_no, 0)),
-                          "damaged" if str(bought.line_no) in self.damaged else "resellable",
+                          self._condition(str(bought.line_no) in self.damaged),
                           money(bought.total_cents), key=str(bought.line_no))
-        summary.update(f"Order {self.order.number} ({self.order.channel}) · refund to "
-                       f"{self._destination()}" if self.order else self.done)
+        summary.update(self.t("Order {number} ({channel}) · refund to {destination}",
+                              number=self.order.number, channel=self.order.channel,
+                              destination=self._destination()) if self.order else self.done)
 
     def _row(self) -> str | None:
         """The key of the line under the cursor, on a return the cashier is building."""
@@ -279,10 +308,11 @@ class ReturnsScreen(StaffScreen[None]):
 
     def action_refund_to(self) -> None:
         if self.pending is not None:
-            self.say(f"Return {self.pending.number} refunds to {self._destination()}, as it "
-                     "was asked.", error=True)
+            self.say(self.t("Return {number} refunds to {destination}, as it was asked.",
+                            number=self.pending.number, destination=self._destination()),
+                     error=True)
         elif self.loose:
-            self.say("Without a receipt the refund is store credit.", error=True)
+            self.say(self.t("Without a receipt the refund is store credit."), error=True)
         elif self.order is not None:
             self.refund_to = "store_credit" if self.refund_to == "original" else "original"
             self.show_return_lines()
@@ -316,7 +346,7 @@ class ReturnsScreen(StaffScreen[None]):
             if ret is None:
                 body = self._request()
                 if body is None:
-                    self.say("Choose what comes back (F2 on a line).", error=True)
+                    self.say(self.t("Choose what comes back (F2 on a line)."), error=True)
                     return None
                 ret = await client.call(Api.create_return(body))
                 if ret.status == "requested":
@@ -371,7 +401,8 @@ class ReturnsScreen(StaffScreen[None]):
         ret = self.pending
         self.start()
         if result is None:
-            self.done = f"Exchange given up: return {ret.number if ret else ''} withdrawn."
+            self.done = self.t("Exchange given up: return {number} withdrawn.",
+                               number=ret.number if ret else "")
             self.say(self.done)
         else:
             self.done = result[1]
@@ -382,25 +413,26 @@ class ReturnsScreen(StaffScreen[None]):
         """Take back a request this desk just made and nobody approved, so it does
         not hold its items in the core; what was chosen stays on screen for F5."""
         app = self.app
-        reason = "no supervisor approved it" if why.code == "role_required" \
+        reason = self.t("no supervisor approved it") if why.code == "role_required" \
             else app.explain(why)
         try:
             await app.client.call(Api.reject_return(
                 ret.number, note=f"withdrawn at the till: {reason}"[:120]))
         except CommerceError as error:
-            self.say(f"Return {ret.number} was not approved and still waits "
-                     f"({app.explain(error)}): F6 withdraws it later.", error=True)
+            self.say(self.t("Return {number} was not approved and still waits ({why}): F6 "
+                            "withdraws it later.", number=ret.number, why=app.explain(error)),
+                     error=True)
             return
-        self.say(f"Return {ret.number} withdrawn, {reason}: nothing was refunded. F5 asks "
-                 "again.", error=True)
+        self.say(self.t("Return {number} withdrawn, {reason}: nothing was refunded. F5 asks "
+                        "again.", number=ret.number, reason=reason), error=True)
 
     async def refunded(self, ret: ReturnOut) -> None:
         """Tell the cashier what goes back how, open the drawer for cash, print."""
         app = self.app
         money = app.money
-        paid_back = payout(ret, money) or (
-            f"Store credit on card {ret.credit_card_number}" if ret.credit_card_number
-            else "")
+        paid_back = payout(ret, money, self.t) or (
+            self.t("Store credit on card {card}", card=ret.credit_card_number)
+            if ret.credit_card_number else "")
         drawer = None
         if any(part.tender == "cash" for part in ret.refunds):
             drawer = await kick_drawer(app)
@@ -408,8 +440,10 @@ class ReturnsScreen(StaffScreen[None]):
         fiscal = await issue_refund_document(app, ret)  # the reso on the RT, if there is one
         printed = await self.print_return(ret)
         self.start()
-        self.done = f"Refunded {ret.number}: {paid_back}"
-        said = f"Return {ret.number} refunded: {money(ret.refund_cents)}."
+        self.done = self.t("Refunded {number}: {paid_back}", number=ret.number,
+                           paid_back=paid_back)
+        said = self.t("Return {number} refunded: {amount}.", number=ret.number,
+                      amount=money(ret.refund_cents))
         if paid_back:
             said += f" {paid_back}."
         self.say(" ".join(x for x in (said, drawer, fiscal, printed) if x),
@@ -432,7 +466,7 @@ class ReturnsScreen(StaffScreen[None]):
     @work(group="print")
     async def action_reprint(self) -> None:
         if self.last_return is None:
-            self.say("No return receipt to reprint yet.", error=True)
+            self.say(self.t("No return receipt to reprint yet."), error=True)
             return
         self.say(await self.print_return(self.last_return))
 
@@ -445,7 +479,7 @@ class ReturnsScreen(StaffScreen[None]):
             self.say(app.explain(error), error=True)
             return
         if not found:
-            self.say("No returns are waiting at this store.")
+            self.say(self.t("No returns are waiting at this store."))
             return
         store = app.store
         choice: OpenReturnChoice | None = await app.push_screen_wait(OpenReturnsDialog(
@@ -466,7 +500,8 @@ class ReturnsScreen(StaffScreen[None]):
         if self.pending is not None and self.pending.number == choice.ret.number:
             self.start()
             self.show_return_lines()
-        self.say(f"Return {choice.ret.number} withdrawn: its items can be returned again.")
+        self.say(self.t("Return {number} withdrawn: its items can be returned again.",
+                        number=choice.ret.number))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -66,10 +66,10 @@ class SellScreen(OtherDesks, OfflineSelling):
         with Vertical(id="sell"):
             yield OfflineBanner()
             yield Label(f"{store} — {staff}", id="who", classes="title")
-            yield ScanField(placeholder="Scan or type a product, basket or pickup code",
+            yield ScanField(placeholder=self.t("Scan or type a product, basket or pickup code"),
                             id="scan")
-            yield BasketTable(app.money, id="lines")
-            yield SaleTotals(app.money, id="totals")
+            yield BasketTable(app.money, id="lines", t=app.t)
+            yield SaleTotals(app.money, id="totals", t=app.t)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -199,7 +199,7 @@ class SellScreen(OtherDesks, OfflineSelling):
 
     @work(group="print")
     async def action_reprint(self) -> None:
-        found, outcome = await reprint_last(self.app, SAVED)
+        found, outcome = await reprint_last(self.app, self.t(SAVED))
         self.say(outcome, error=not found)
 
     # -- parking, voiding, the customer ----------------------------------------------
@@ -234,7 +234,7 @@ class SellScreen(OtherDesks, OfflineSelling):
 
     def action_detach(self) -> None:
         if self.customer is None:
-            self.say("No customer on this sale.")
+            self.say(self.t("No customer on this sale."))
             return
         self.attach(None)
 

@@ -32,6 +32,7 @@ from pos.screens.base import StaffScreen
 from pos.widgets.scan_field import ScanField
 from shared.client import Api
 from shared.errors import CommerceError, NotFound
+from shared.i18n import N_
 from shared.schemas.orders import (
     AdjustmentIn,
     StockLevelOut,
@@ -49,11 +50,11 @@ SCANNED_TRANSFER = re.compile(r"^T-\d{1,6}$", re.IGNORECASE)
 """A transfer number scanned into the item field receives that transfer."""
 
 ADJUSTED = {
-    "count": "Counted {sku}",
-    "receipt": "Goods received: {qty} × {sku}",
-    "damage": "Damage written off: {qty} × {sku}",
+    "count": N_("Counted {sku}: on hand now {on_hand}."),
+    "receipt": N_("Goods received: {qty} × {sku}: on hand now {on_hand}."),
+    "damage": N_("Damage written off: {qty} × {sku}: on hand now {on_hand}."),
 }
-"""What the status line says after each kind of adjustment."""
+"""What the status line says after each kind of adjustment (in the till's language)."""
 
 LOW_STOCK_SHOWN = 12
 """Low-stock lines on the desk at once (the KPI screen has the whole list)."""
@@ -61,20 +62,20 @@ LOW_STOCK_SHOWN = 12
 
 class StockDeskScreen(StaffScreen[None]):
     BINDINGS = [
-        Binding("f2", "count", "Count", id="stock_count",
-                tooltip="Type the units counted on the shelf; the core books the difference"),
-        Binding("f3", "received", "Received", id="stock_received",
-                tooltip="Goods received: add units to this store's stock"),
-        Binding("f4", "damage", "Damage", id="stock_damage",
-                tooltip="Write damaged units off this store's stock"),
-        Binding("f5", "send", "Send", id="transfer_send",
-                tooltip="Send units of the item to another location"),
-        Binding("f6", "receive", "Receive", id="transfer_receive",
-                tooltip="An incoming transfer arrived: scan or type its number"),
-        Binding("f7", "low_stock", "Low stock", id="stock_low",
-                tooltip="The items of this store with few or none available, lowest first"),
-        Binding("escape", "back", "Back", id="back", tooltip="Back to the sale"),
-        Binding("f1", "app.keys", "Keys", id="keys", tooltip="Every key of this screen"),
+        Binding("f2", "count", N_("Count"), id="stock_count",
+                tooltip=N_("Type the units counted on the shelf; the core books the difference")),
+        Binding("f3", "received", N_("Received"), id="stock_received",
+                tooltip=N_("Goods received: add units to this store's stock")),
+        Binding("f4", "damage", N_("Damage"), id="stock_damage",
+                tooltip=N_("Write damaged units off this store's stock")),
+        Binding("f5", "send", N_("Send"), id="transfer_send",
+                tooltip=N_("Send units of the item to another location")),
+        Binding("f6", "receive", N_("Receive"), id="transfer_receive",
+                tooltip=N_("An incoming transfer arrived: scan or type its number")),
+        Binding("f7", "low_stock", N_("Low stock"), id="stock_low",
+                tooltip=N_("The items of this store with few or none available, lowest first")),
+        Binding("escape", "back", N_("Back"), id="back", tooltip=N_("Back to the sale")),
+        Binding("f1", "app.keys", N_("Keys"), id="keys", tooltip=N_("Every key of this screen")),
     ]
 
     @dataclass
@@ -98,10 +99,10 @@ class StockDeskScreen(StaffScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="stock-desk"):
-            yield Label("Stock desk", classes="title")
-            yield ScanField(id="scan", placeholder="Scan an item (or type its SKU or name); "
-                            "scan a transfer number to receive it")
-            yield Label("No item yet: scan one to see its stock here.", id="item")
+            yield Label(self.t("Stock desk"), classes="title")
+            yield ScanField(id="scan", placeholder=self.t(
+                "Scan an item (or type its SKU or name); scan a transfer number to receive it"))
+            yield Label(self.t("No item yet: scan one to see its stock here."), id="item")
             yield Label("", id="level")
             yield Label("", id="status")
             yield Label("", id="low")
@@ -135,7 +136,8 @@ class StockDeskScreen(StaffScreen[None]):
             if CODE.match(text):
                 result = await client.call(Api.scan(text))
                 if result.kind != "product" or result.product is None:
-                    self.say("That code is not an item; scan the item's barcode.", error=True)
+                    self.say(self.t("That code is not an item; scan the item's barcode."),
+                             error=True)
                     return
                 sku, name = result.product.sku, result.product.name
             else:
@@ -152,7 +154,8 @@ class StockDeskScreen(StaffScreen[None]):
             self.refused(error)
             return
         self.post_message(self.LevelRead(level, name))
-        self.say("F2 count · F3 goods received · F4 damage · F5 send to another location")
+        self.say(self.t(
+            "F2 count · F3 goods received · F4 damage · F5 send to another location"))
 
     async def _search(self, text: str) -> tuple[str, str] | None:
         """An item by name: the only match, or the one the supervisor picks."""
@@ -160,7 +163,7 @@ class StockDeskScreen(StaffScreen[None]):
 
         page = await self.app.client.call(Api.products(q=text, limit=20))
         if not page.items:
-            self.say(f"Nothing matches {text!r}.", error=True)
+            self.say(self.t("Nothing matches {text}.", text=repr(text)), error=True)
             return None
         if len(page.items) == 1:
             return page.items[0].sku, page.items[0].name
@@ -173,15 +176,17 @@ class StockDeskScreen(StaffScreen[None]):
     def show_level(self, event: LevelRead) -> None:
         level = event.level
         self.sku, self.item_name = level.sku, event.name
-        self.query_one("#item", Label).update(f"{level.sku}  {event.name}  at {level.location}")
+        self.query_one("#item", Label).update(self.t(
+            "{sku}  {name}  at {location}", sku=level.sku, name=event.name,
+            location=level.location))
         self.query_one("#level", Label).update(
-            f"On hand {level.on_hand} · Reserved {level.reserved} · "
-            f"Available {level.available}")
+            self.t("On hand {on_hand} · Reserved {reserved} · Available {available}",
+                   on_hand=level.on_hand, reserved=level.reserved, available=level.available))
 
     def _item(self) -> str | None:
         """The item on the desk, read when the key is pressed."""
         if self.sku is None:
-            self.say("Scan an item first.", error=True)
+            self.say(self.t("Scan an item first."), error=True)
         return self.sku
 
     # -- adjustments -----------------------------------------------------------------
@@ -200,9 +205,9 @@ class StockDeskScreen(StaffScreen[None]):
 
     @work(exclusive=True, group="stock")
     async def adjust(self, sku: str, reason: str) -> None:
-        title = {"count": f"Count of {sku}: units on the shelf here",
-                 "receipt": f"Goods received: units of {sku}",
-                 "damage": f"Damaged: units of {sku} to write off"}[reason]
+        title = {"count": self.t("Count of {sku}: units on the shelf here", sku=sku),
+                 "receipt": self.t("Goods received: units of {sku}", sku=sku),
+                 "damage": self.t("Damaged: units of {sku} to write off", sku=sku)}[reason]
         qty = await self.app.push_screen_wait(
             QuantityDialog(title, minimum=0 if reason == "count" else 1))
         if qty is None:
@@ -214,7 +219,7 @@ class StockDeskScreen(StaffScreen[None]):
             self.refused(error)
             return
         self.post_message(self.LevelRead(level, self.item_name))
-        self.say(f"{ADJUSTED[reason].format(sku=sku, qty=qty)}: on hand now {level.on_hand}.")
+        self.say(self.t(ADJUSTED[reason], sku=sku, qty=qty, on_hand=level.on_hand))
 
     # -- transfers -------------------------------------------------------------------
 
@@ -238,8 +243,9 @@ class StockDeskScreen(StaffScreen[None]):
             self.refused(error)
             return
         self.post_message(self.LevelRead(level, self.item_name))
-        self.say(f"Transfer {transfer.number}: {qty} × {sku} on its way to "
-                 f"{transfer.to_location}. Write the number on the parcel.")
+        self.say(self.t("Transfer {number}: {qty} × {sku} on its way to {destination}. "
+                        "Write the number on the parcel.", number=transfer.number, qty=qty,
+                        sku=sku, destination=transfer.to_location))
 
     def action_receive(self) -> None:
         self.ask_transfer()
@@ -268,8 +274,9 @@ class StockDeskScreen(StaffScreen[None]):
                     raise
                 await client.call(Api.transition(str(order), Transition(
                     to="ready_for_pickup", note=f"transfer {number} received")))
-                self.say(f"Transfer {number} received: order {order} is ready for pickup "
-                         "and the shopper is told. Put it on the pickup shelf.")
+                self.say(self.t("Transfer {number} received: order {order} is ready for "
+                                "pickup and the shopper is told. Put it on the pickup shelf.",
+                                number=number, order=order))
                 return
             if self.sku is not None and self.sku in {line.sku for line in transfer.lines}:
                 level = await client.call(Api.stock_level(self.store, self.sku))
@@ -278,8 +285,11 @@ class StockDeskScreen(StaffScreen[None]):
             self.refused(error)
             return
         units = sum(line.qty for line in transfer.lines)
-        self.say(f"Transfer {transfer.number} from {transfer.from_location} received: "
-                 f"{units} unit{'s' if units != 1 else ''} into stock here.")
+        self.say(self.t("Transfer {number} from {source} received: {units} units into stock "
+                        "here.", number=transfer.number, source=transfer.from_location,
+                        units=units) if units != 1 else self.t(
+            "Transfer {number} from {source} received: 1 unit into stock here.",
+            number=transfer.number, source=transfer.from_location))
 
     # -- low stock ------------------------------------------------------------------
 
@@ -301,13 +311,15 @@ class StockDeskScreen(StaffScreen[None]):
     def show_low_stock(self, event: LowStockRead) -> None:
         if not event.items:
             self.query_one("#low", Label).update(
-                f"Low stock: no item here has {event.units} or fewer available.")
+                self.t("Low stock: no item here has {units} or fewer available.",
+                       units=event.units))
             return
         shown = event.items[:LOW_STOCK_SHOWN]
-        lines = [f"Low stock ({event.units} or fewer available), lowest first:"] + [
+        lines = [self.t("Low stock ({units} or fewer available), lowest first:",
+                        units=event.units)] + [
             f"  {item.available:>4}  {item.sku}  {item.name}" for item in shown]
         if len(event.items) > len(shown):
-            lines.append(f"  … and {len(event.items) - len(shown)} more")
+            lines.append("  " + self.t("… and {count} more", count=len(event.items) - len(shown)))
         self.query_one("#low", Label).update("\n".join(lines))
 
     def action_back(self) -> None:

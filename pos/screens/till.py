@@ -42,14 +42,15 @@ BLIND_VARIANCE = N_("The count is off by more than the till allows: a supervisor
 
 class TillScreen(StaffScreen[None]):
     BINDINGS = [
-        Binding("f2", "cash_in", "Cash in", id="cash_in", tooltip="Add change to the drawer"),
-        Binding("f3", "cash_out", "Cash out", id="cash_out",
-                tooltip="A cash drop to the safe or a paid-out"),
-        Binding("f5", "refresh", "X report", id="x_report", tooltip="Refresh the X report"),
-        Binding("f8", "print", "Print", id="print_report", tooltip="Print this report"),
-        Binding("f12", "close_till", "Close till (Z)", id="close_till",
-                tooltip="Count the drawer and close the till"),
-        Binding("escape", "back", "Back", id="back"),
+        Binding("f2", "cash_in", N_("Cash in"), id="cash_in",
+                tooltip=N_("Add change to the drawer")),
+        Binding("f3", "cash_out", N_("Cash out"), id="cash_out",
+                tooltip=N_("A cash drop to the safe or a paid-out")),
+        Binding("f5", "refresh", N_("X report"), id="x_report", tooltip=N_("Refresh the X report")),
+        Binding("f8", "print", N_("Print"), id="print_report", tooltip=N_("Print this report")),
+        Binding("f12", "close_till", N_("Close till (Z)"), id="close_till",
+                tooltip=N_("Count the drawer and close the till")),
+        Binding("escape", "back", N_("Back"), id="back"),
     ]
 
     def __init__(self) -> None:

@@ -13,5 +13,5 @@ if TYPE_CHECKING:
 
 
 def charge_card(till: SellScreen, due: int) -> None:
-    till.say("Card: follow the terminal…")
+    till.say(till.t("Card: follow the terminal…"))
     till.post_message(Tendered(PaymentIn(tender="card", amount_cents=due)))

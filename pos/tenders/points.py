@@ -19,7 +19,8 @@ async def take_points(till: SellScreen, due: int) -> None:
     from pos.dialogs.points import PointsDialog
 
     if till.customer is None:
-        till.say("Attach the customer first (F9 or scan their loyalty card).", error=True)
+        till.say(till.t("Attach the customer first (F9 or scan their loyalty card)."),
+                 error=True)
         return
     app = till.app
     try:

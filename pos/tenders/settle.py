@@ -11,15 +11,17 @@ from typing import TYPE_CHECKING
 from pos.sale_receipt import offer_receipt
 from shared.client import Api
 from shared.errors import CommerceError, Unavailable
+from shared.i18n import N_
 from shared.schemas.orders import OrderCreate, OrderOut, PaymentIn
 
 if TYPE_CHECKING:
     from pos.screens.sell import SellScreen
 
-TENDER_NAMES = {"card": "Card", "gift_card": "Gift card", "store_credit": "Store credit",
-                "loyalty_points": "Points"}
+TENDER_NAMES = {"card": N_("Card"), "gift_card": N_("Gift card"),
+                "store_credit": N_("Store credit"), "loyalty_points": N_("Points")}
+"""Said in the till's language where they are said."""
 
-SAVED = "The sale {} is saved."
+SAVED = N_("The sale {} is saved.")
 """How a printer-fault notice starts: the money is recorded either way."""
 
 
@@ -29,7 +31,7 @@ def due_now(till: SellScreen) -> int | None:
     if till.order is not None:
         return till.order.due_cents
     if not till.cart or not till.cart.lines:
-        till.say("Scan something first.", error=True)
+        till.say(till.t("Scan something first."), error=True)
         return None
     return till.cart.total_cents
 
@@ -63,20 +65,22 @@ async def take_payment(till: SellScreen, payment: PaymentIn) -> None:
         await finish(till, till.order)
         return
     else:
-        till.say(f"Paid {till.app.money(last.amount_cents)}; "
-                 f"{till.app.money(till.order.due_cents)} still due")
+        till.say(till.t("Paid {amount}; {due} still due",
+                        amount=till.app.money(last.amount_cents),
+                        due=till.app.money(till.order.due_cents)))
     till.render_sale()
 
 
 async def finish(till: SellScreen, order: OrderOut) -> None:
     """The till is cleared for the next customer before the receipt question."""
     app = till.app
-    change = f" — change {app.money(order.change_cents)}" if order.change_cents else ""
+    done = till.t("Sale {number} completed — change {change}", number=order.number,
+                  change=app.money(order.change_cents)) if order.change_cents else till.t(
+        "Sale {number} completed", number=order.number)
     till.new_sale()
-    till.say(f"Sale {order.number} completed{change}.")
-    outcome = await offer_receipt(app, order, f"Sale {order.number} completed{change}",
-                                  SAVED)
-    till.say(f"Sale {order.number} completed{change}. {outcome}")
+    till.say(done + ".")
+    outcome = await offer_receipt(app, order, done, till.t(SAVED))
+    till.say(f"{done}. {outcome}")
 
 
 def payout(till: SellScreen, order: OrderOut) -> str:
@@ -89,7 +93,9 @@ def payout(till: SellScreen, order: OrderOut) -> str:
             back[payment.tender] = back.get(payment.tender, 0) + payment.refunded_cents
     if back.get("cash"):
         till.run_worker(till.kick_drawer(), group="drawer")
-    parts = [f"Cash to hand back {money(cents)}" if tender == "cash"
-             else f"{TENDER_NAMES.get(tender, tender)} refunded {money(cents)}"
+    t = till.t
+    parts = [t("Cash to hand back {amount}", amount=money(cents)) if tender == "cash"
+             else t("{tender} refunded {amount}", tender=t(TENDER_NAMES.get(tender, tender)),
+                    amount=money(cents))
              for tender, cents in back.items()]
     return (" " + " · ".join(parts) + ".") if parts else ""

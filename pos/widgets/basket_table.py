@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from textual.message import Message
 from textual.widgets import DataTable
 
+from shared.i18n import N_
 from shared.schemas.orders import CartLineOut, OrderLineOut
 
-COLUMNS = (("item", "Item"), ("sku", "SKU"), ("qty", "Qty"), ("price", "Price"),
-           ("discount", "Discount"), ("total", "Total"))
+COLUMNS = (("item", N_("Item")), ("sku", N_("SKU")), ("qty", N_("Qty")),
+           ("price", N_("Price")), ("discount", N_("Discount")), ("total", N_("Total")))
+"""The headers, in the till's language when the table is first filled."""
 
 OTHER_COLUMNS_WIDTH = 62
 """What every column but the item's name takes on the screen: the name gives way
@@ -47,9 +49,12 @@ class BasketTable(DataTable[str]):
         def control(self) -> BasketTable:
             return self.table
 
-    def __init__(self, money: Callable[[int], str], *, id: str | None = None) -> None:
+    def __init__(self, money: Callable[[int], str], *, id: str | None = None,
+                 t: Callable[[str], str] = str) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._money = money
+        self._t = t
+        """The headers' words in the till's language (as they are, by default)."""
         self._shown: dict[str, Shown] = {}
         """What each row shows, by SKU, in the table's order."""
         self._lines: Sequence[CartLineOut | OrderLineOut] = ()
@@ -74,7 +79,7 @@ class BasketTable(DataTable[str]):
         the number of rows that changed."""
         if not self.columns:
             for key, label in COLUMNS:
-                self.add_column(label, key=key)
+                self.add_column(self._t(label), key=key)
         keep, row = select or self.selected_sku(), self.cursor_row
         self._lines = lines
         room = self._name_room()

@@ -17,9 +17,12 @@ class SaleTotals(Horizontal):
     """Total (and what is still due once payment started), with the customer's name
     and the points the basket earns them when one is attached."""
 
-    def __init__(self, money: Callable[[int], str], *, id: str | None = None) -> None:
+    def __init__(self, money: Callable[[int], str], *, id: str | None = None,
+                 t: Callable[..., str] | None = None) -> None:
         super().__init__(id=id)
         self._money = money
+        self._t: Callable[..., str] = t or (lambda message, **values: message.format(**values))
+        """The words in the till's language (as they are, by default)."""
         self._text = ""
 
     def compose(self) -> ComposeResult:
@@ -30,14 +33,14 @@ class SaleTotals(Horizontal):
              points: int = 0) -> None:
         """``due`` is shown when payment started and it differs from the total;
         ``points`` when a customer is attached and the basket earns some."""
-        money = self._money
-        text = f"Total {money(total)}"
+        money, t = self._money, self._t
+        text = t("Total {amount}", amount=money(total))
         if customer:
             text = f"{customer} · " + text
             if points:
-                text += f" · +{points} pts"
+                text += " · " + t("+{points} pts", points=points)
         if due is not None and due != total:
-            text += f"   Due {money(due)}"
+            text += "   " + t("Due {amount}", amount=money(due))
         if text != self._text:
             self._text = text
             self.query_one("#total", Label).update(text)
