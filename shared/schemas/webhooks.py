@@ -6,13 +6,13 @@ from datetime import datetime
 
 from pydantic import Field
 
-from shared.schemas.common import Schema
+from shared.schemas.common import Request, Schema
 
 __all__ = ["AttemptOut", "DeliveryOut", "ReplayIn", "WebhookCreate", "WebhookCreated",
            "WebhookOut"]
 
 
-class WebhookCreate(Schema):
+class WebhookCreate(Request):
     url: str = Field(min_length=1, max_length=500,
                      description="Where to POST: `https://crm.example.com/omnitill`.")
     events: list[str] = Field(min_length=1, max_length=20, description=(
@@ -34,7 +34,7 @@ class WebhookCreated(WebhookOut):
     secret: str = Field(description="Signs every delivery; shown this once, never again.")
 
 
-class ReplayIn(Schema):
+class ReplayIn(Request):
     seq: int = Field(ge=1, le=2**62, description="The event's sequence number (its id "
                      "without `evt_`).")
 
