@@ -3,8 +3,9 @@ figure and the verdict, and the whole run as JSON under ``bench/results/``.
 
 Cases (``--only`` takes a comma-separated list of them):
 
-- ``checkout``: a web delivery order (1 line) and a till cash sale (3 lines),
-  on spread items and on one hot item, at 1, 8, 32 and 128 closed-loop clients,
+- ``checkout``: a web delivery order (1 line) and a till cash sale (3 lines,
+  at 32 tills of one store, each with its drawer open), on spread items and on
+  one hot item, at 1, 8, 32 and 128 closed-loop clients,
   p50/p95/p99 and rate, on SQLite with 1 worker and (given a PostgreSQL URL)
   with 1 and 2 workers, each client count beside the same server's
   ``GET /v1/health`` rate at that count; and the server's peak memory under

@@ -2,6 +2,11 @@
 (three lines), on spread items and on one hot item, at 1, 8, 32 and 128 clients,
 with the same server's ``GET /v1/health`` rate at the same count beside it.
 
+Till sales run on ``TILLS`` tills of one store, each with its drawer open, client
+*i* at till *i mod TILLS*: a store's checkout is many drawers, and one drawer
+under 32 clients measured that drawer's session, not the core. The "one
+drawer" case keeps every client on one till.
+
 The health rate is the floor of this machine today (HTTP + one query through
 the same server); a checkout rate reads as a fraction of it, so a run on a
 busy or a fast machine still says what ordering costs.
@@ -25,15 +30,19 @@ from sqlalchemy import delete, select, update
 
 from bench.loadgen import LoadPool, Outcome, Shape
 from bench.memory import Peak, PeakSampler, core_groups
+from core.auth import service as auth
 from core.db import Database
 from core.migrate import upgrade
 from core.seed.demo import seed_demo
 from core.stock.models import Reservation, StockLevel
+from shared.schemas.enums import DeviceKind
 from tests.e2e.server import running_core
 
 SECRET = "bench-secret-" + "x" * 40
 CLIENTS = (1, 8, 32, 128)
 STOCK = 10**7
+TILLS = 32
+"""Bench tills at MI01 (``MI01 bench till N``), one per client up to 32 clients."""
 WARMUP = 0.5
 """Seconds each run's clients send before the counted window opens: the first
 wave of a closed loop arrives all at once, which no steady state looks like."""
@@ -120,6 +129,19 @@ def prepare(url: str, var_dir: Path) -> tuple[dict[str, dict[str, str]], list[st
     return tokens, skus
 
 
+def add_tills(url: str, count: int = TILLS) -> list[str]:
+    """``count`` more tills at MI01 (``MI01 bench till N``); their device tokens.
+    Only this bench's: the other benches seeded by :func:`prepare` keep the
+    demo's one till a store."""
+    db = Database(url)
+    try:
+        with db.write() as session:
+            return [auth.add_device(session, kind=DeviceKind.POS, name=f"MI01 bench till {i}",
+                                    store_code="MI01") for i in range(count)]
+    finally:
+        db.dispose()
+
+
 def web_order(token: str, skus: tuple[str, ...]) -> Shape:
     body = json.dumps({"lines": [{"sku": "{sku}", "qty": 1}], "fulfilment": "delivery",
                        "delivery_address": "Via Roma 1, 20121 Milano",
@@ -128,19 +150,26 @@ def web_order(token: str, skus: tuple[str, ...]) -> Shape:
                                         "Idempotency-Key": "{key}"}, body, skus)
 
 
-def till_sale(base: str, token: str, skus: tuple[str, ...]) -> Shape:
-    """Three lines paid in cash at the MI01 till, signed in and with its drawer open."""
-    auth = {"Authorization": f"Bearer {token}"}
-    staff = httpx.post(f"{base}/v1/auth/staff", json={"pin": "1111"}, headers=auth,
+def _signed_in(base: str, token: str) -> dict[str, str]:
+    """A till's headers, the cashier signed in and the drawer open."""
+    headers = {"Authorization": f"Bearer {token}"}
+    staff = httpx.post(f"{base}/v1/auth/staff", json={"pin": "1111"}, headers=headers,
                        timeout=30).raise_for_status().json()["token"]
-    auth["X-Staff-Token"] = staff
-    opened = httpx.post(f"{base}/v1/till/open", json={"float_cents": 10_000}, headers=auth,
+    headers["X-Staff-Token"] = staff
+    opened = httpx.post(f"{base}/v1/till/open", json={"float_cents": 10_000}, headers=headers,
                         timeout=30)
     if opened.status_code not in (200, 201, 409):
         opened.raise_for_status()
+    return headers
+
+
+def till_sale(base: str, tokens: list[str], skus: tuple[str, ...]) -> Shape:
+    """Three lines paid in cash at MI01, client *i* at till *i mod len(tokens)*."""
+    tills = tuple(_signed_in(base, token) for token in tokens)
     body = json.dumps({"lines": [{"sku": "{sku}", "qty": 1}] * 3, "fulfilment": "carry_out",
                        "payments": [{"tender": "cash", "amount_cents": 10**7}]})
-    return Shape("POST", "/v1/orders", auth | {"Idempotency-Key": "{key}"}, body, skus)
+    return Shape("POST", "/v1/orders", {"Idempotency-Key": "{key}"}, body, skus,
+                 per_client=tills)
 
 
 HEALTH = Shape("GET", "/v1/health")
@@ -154,6 +183,7 @@ def measure(url: str, var_dir: Path, *, workers: int, seconds: float,
     compares one moment of a noisy machine with the next); and the peak memory
     of the server's processes (and PostgreSQL backends) over the whole run."""
     tokens, skus = prepare(url, var_dir)
+    tills = add_tills(url) if "till" in cases else []
     database = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     rows: list[Row] = []
     with running_core(url, var_dir, secret=SECRET, workers=workers) as base, LoadPool() as pool:
@@ -165,8 +195,10 @@ def measure(url: str, var_dir: Path, *, workers: int, seconds: float,
             shapes["web order, spread"] = web_order(tokens["WEB"]["web"], spread)
             shapes["web order, hot item"] = web_order(tokens["WEB"]["web"], (skus[0],))
         if "till" in cases:
-            shapes["till sale, spread"] = till_sale(base, tokens["MI01"]["pos"], spread)
-            shapes["till sale, hot item"] = till_sale(base, tokens["MI01"]["pos"], (skus[1],))
+            shapes["till sale, spread"] = till_sale(base, tills, spread)
+            shapes["till sale, hot item"] = till_sale(base, tills, (skus[1],))
+        if "drawer" in cases:
+            shapes["till sale, one drawer"] = till_sale(base, [tokens["MI01"]["pos"]], spread)
         for shape in shapes.values():  # the first orders pay for cold caches: not counted
             pool.drive(base, shape, clients=2, seconds=0.5)
         with PeakSampler(core_groups(port, url)) as memory:
@@ -209,7 +241,8 @@ def main() -> None:
     parser.add_argument("--postgres", default="", help="an empty database URL to use")
     parser.add_argument("--workers", type=int, nargs="+", default=[1])
     parser.add_argument("--clients", type=int, nargs="+", default=list(CLIENTS))
-    parser.add_argument("--cases", nargs="+", default=["web", "till"])
+    parser.add_argument("--cases", nargs="+", default=["web", "till"],
+                        help="web, till (spread tills), drawer (every client on one till)")
     args = parser.parse_args()
     rows: list[Row] = []
     for workers in args.workers:

@@ -25,7 +25,9 @@ from typing import Any
 @dataclass(frozen=True, slots=True)
 class Shape:
     """One kind of request. ``body`` may hold ``{key}`` (a new idempotency key per
-    request) and ``{sku}`` (the next SKU of ``skus``, round robin per client)."""
+    request) and ``{sku}`` (the next SKU of ``skus``, round robin per client).
+    ``per_client`` headers, if given, go to client *i* as ``per_client[i % n]``
+    on top of ``headers`` (one till's credentials per client, say)."""
 
     method: str
     path: str
@@ -33,6 +35,7 @@ class Shape:
     body: str = ""
     skus: tuple[str, ...] = ()
     ok: tuple[int, ...] = (200, 201)
+    per_client: tuple[dict[str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -63,9 +66,10 @@ class Outcome:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def _request(shape: Shape, host: str, skus: itertools.cycle[str] | None) -> bytes:
+def _request(shape: Shape, host: str, skus: itertools.cycle[str] | None,
+             headers: dict[str, str]) -> bytes:
     head = [f"{shape.method} {shape.path} HTTP/1.1", f"Host: {host}"]
-    head += [f"{name}: {value}" for name, value in shape.headers.items()]
+    head += [f"{name}: {value}" for name, value in headers.items()]
     text = "\r\n".join(head) + "\r\n\r\n" + shape.body
     if "{key}" in text:
         text = text.replace("{key}", uuid.uuid4().hex)
@@ -95,11 +99,16 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     return status, close
 
 
-async def _client(host: str, port: int, shape: Shape, offset: int, ready: asyncio.Event,
+async def _client(host: str, port: int, shape: Shape, offset: int, total: int,
+                  ready: asyncio.Event,
                   go: asyncio.Future[float], seconds: float, warmup: float,
                   out: Outcome) -> None:
-    skus = itertools.cycle(shape.skus[offset % len(shape.skus):] + shape.skus[
-        :offset % len(shape.skus)]) if shape.skus else None
+    skus = None
+    if shape.skus:  # clients start evenly spread over the ring, not side by side
+        at = offset * len(shape.skus) // total
+        skus = itertools.cycle(shape.skus[at:] + shape.skus[:at])
+    headers = shape.headers | (shape.per_client[offset % len(shape.per_client)]
+                               if shape.per_client else {})
     reader, writer = await asyncio.open_connection(host, port)
     ready.set()
     begin = await go
@@ -107,7 +116,7 @@ async def _client(host: str, port: int, shape: Shape, offset: int, ready: asynci
     deadline = start + seconds
     await asyncio.sleep(max(0.0, begin - time.time()))
     while time.time() < deadline:
-        request = _request(shape, f"{host}:{port}", skus)
+        request = _request(shape, f"{host}:{port}", skus, headers)
         counted = time.time() >= start
         began = time.perf_counter()
         try:
@@ -138,13 +147,14 @@ async def _child(job: dict[str, Any]) -> Outcome:
     """Connect every client, say ``ready``, wait for the common start time on stdin."""
     given = job["shape"]
     shape = Shape(given["method"], given["path"], given["headers"], given["body"],
-                  tuple(given["skus"]), tuple(given["ok"]))
+                  tuple(given["skus"]), tuple(given["ok"]), tuple(given["per_client"]))
     out = Outcome(job["seconds"], [], 0, {})
     loop = asyncio.get_running_loop()
     go: asyncio.Future[float] = loop.create_future()
     readies = [asyncio.Event() for _ in range(job["clients"])]
     tasks = [asyncio.create_task(_client(job["host"], job["port"], shape, job["first"] + i,
-                                         readies[i], go, job["seconds"], job["warmup"], out))
+                                         job["total"], readies[i], go, job["seconds"],
+                                         job["warmup"], out))
              for i in range(job["clients"])]
     for ready in readies:
         await ready.wait()
@@ -192,7 +202,7 @@ class LoadPool:
         firsts = list(itertools.accumulate([0, *share[:-1]]))
         for child, first, n in zip(used, firsts, share, strict=True):
             job = {"host": host, "port": int(port), "shape": asdict(shape), "first": first,
-                   "clients": n, "seconds": seconds, "warmup": warmup}
+                   "total": clients, "clients": n, "seconds": seconds, "warmup": warmup}
             assert child.stdin
             child.stdin.write(json.dumps(job) + "\n")
             child.stdin.flush()

@@ -33,12 +33,18 @@ from shared.schemas.enums import DeviceKind, Role, Tender
 from shared.schemas.tills import CashMovementIn, TenderTotal, TillClose, TillReport
 
 
-def open_session_of(session: Session, device_id: int, *, lock: bool = False
-                    ) -> TillSession | None:
+def open_session_of(session: Session, device_id: int, *, lock: bool = False,
+                    share: bool = False) -> TillSession | None:
+    """The till's open session. ``lock`` holds it exclusively (closing, cash in or
+    out); ``share`` holds it against those only (``FOR KEY SHARE``), so sales at
+    one till do not wait for each other but a close waits for the sales in flight
+    and a sale that waited on a close finds the session closed."""
     stmt = select(TillSession).where(TillSession.device_id == device_id,
                                      TillSession.status == "open")
     if lock:
         stmt = stmt.with_for_update()
+    elif share:
+        stmt = stmt.with_for_update(read=True, key_share=True)
     return session.scalar(stmt)
 
 
@@ -81,10 +87,15 @@ def record(session: Session, *, caller: Caller | None, kind: str, tender: str, a
 
     A sale the till made while the core was out of reach is replayed later and
     is never refused: its receipt is already in the customer's hand.
+
+    The entry is appended under a shared lock on the session (see
+    :func:`open_session_of`): an exclusive one serialised every sale of a till
+    until its commit, and nothing about a sale needs the others' totals, which
+    the X/Z report adds up from the entries.
     """
     if caller is None or caller.device_kind is not DeviceKind.POS:
         return
-    till = open_session_of(session, caller.device_id, lock=True)
+    till = open_session_of(session, caller.device_id, share=True)
     if till is None:
         if tender == Tender.CASH and not offline:
             raise Conflict("The till is closed: open it with its float before taking or "
