@@ -3,8 +3,10 @@ the client (handed in), the language, the basket and the idle watch."""
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import suppress
 from time import monotonic
+from typing import TYPE_CHECKING
 
 import httpx
 from textual import events, on, work
@@ -24,6 +26,9 @@ from shared.errors import CommerceError, TooManyAttempts, Unavailable
 from shared.events import afollow_events
 from shared.money import format_money
 from shared.schemas.orders import CartOut
+
+if TYPE_CHECKING:
+    from kiosk.screens.product import ProductScreen
 
 
 class KioskApp(App[None]):
@@ -278,16 +283,28 @@ class KioskApp(App[None]):
         except CommerceError:
             return
 
+    async def _product_screen(self, sku: str) -> ProductScreen:
+        """The scanned product's screen with its detail and stock read side by side,
+        so it is drawn once and whole; if either read fails, the screen reads
+        them itself and says what went wrong, as one opened from the aisles does."""
+        from kiosk.screens.product import ProductScreen
+
+        try:
+            detail, availability = await asyncio.gather(
+                self.client.call(Api.product(sku)), self.client.call(Api.availability(sku)))
+        except CommerceError:
+            return ProductScreen(sku)
+        return ProductScreen(sku, detail, availability)
+
     @work(exclusive=True, group="scan")
     async def scan(self, text: str) -> None:
         from kiosk.screens.pickup import PickupScreen
-        from kiosk.screens.product import ProductScreen
 
         self.last_activity = monotonic()
         try:
             result = await self.client.call(Api.scan(text))
             if result.kind == "product" and result.product:
-                self.push_screen(ProductScreen(result.product.sku))
+                self.push_screen(await self._product_screen(result.product.sku))
             elif result.kind == "order_pickup":
                 self.push_screen(PickupScreen(code=text))
             elif result.kind == "loyalty":

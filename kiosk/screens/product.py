@@ -25,11 +25,15 @@ RETRY_SECONDS = 3.0
 
 
 class ProductScreen(KioskScreen[None]):
-    def __init__(self, sku: str) -> None:
+    def __init__(self, sku: str, detail: ProductDetail | None = None,
+                 availability: Availability | None = None) -> None:
+        """``detail`` and ``availability`` already read (a scan reads them while the
+        code is looked up) make the screen whole at its first paint: composed and
+        laid out once, not once empty and again with its choices."""
         super().__init__()
         self.sku = sku
-        self.detail: ProductDetail | None = None
-        self.availability: Availability | None = None
+        self.detail = detail
+        self.availability = availability if detail is not None else None
         self.trouble: str | None = None
 
     # -- layout -------------------------------------------------------------------
@@ -113,6 +117,8 @@ class ProductScreen(KioskScreen[None]):
     # -- the core ---------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        if self.detail is not None and self.availability is not None:
+            return  # composed whole: nothing left to read
         # After the first refresh: a refusal can come back before the screen's
         # widgets are in place (a core that is down refuses at once).
         self.call_after_refresh(self.load)
