@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from kiosk.screens.product import ProductScreen
 
 
+SCANNED_PRODUCT = "scanned-product"
+"""The name the product screen kept for scans is installed under."""
+
+
 class KioskApp(App[None]):
     CSS_PATH = "kiosk.tcss"
     TITLE = "Portico"
@@ -66,6 +70,8 @@ class KioskApp(App[None]):
         self.last_activity = monotonic()
         self.asking = False
         self._scan_buffer = ""
+        self.scanned_product: ProductScreen | None = None
+        """One product screen kept for scans (``_product_screen``)."""
         self._scan_at = 0.0
 
     # -- shared helpers for screens -------------------------------------------
@@ -294,7 +300,17 @@ class KioskApp(App[None]):
                 self.client.call(Api.product(sku)), self.client.call(Api.availability(sku)))
         except CommerceError:
             return ProductScreen(sku)
-        return ProductScreen(sku, detail, availability)
+        kept = self.scanned_product
+        if kept is None or kept in self.screen_stack:
+            # The first scan, or a scan over the kept screen (Back returns to it):
+            # a screen of its own.
+            screen = ProductScreen(sku, detail, availability)
+            if kept is None:
+                self.install_screen(screen, SCANNED_PRODUCT)
+                self.scanned_product = screen
+            return screen
+        await kept.show_product(sku, detail, availability)
+        return kept
 
     @work(exclusive=True, group="scan")
     async def scan(self, text: str) -> None:
