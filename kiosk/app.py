@@ -3,8 +3,10 @@ the client (handed in), the language, the basket and the idle watch."""
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import suppress
 from time import monotonic
+from typing import TYPE_CHECKING
 
 import httpx
 from textual import events, on, work
@@ -24,6 +26,13 @@ from shared.errors import CommerceError, TooManyAttempts, Unavailable
 from shared.events import afollow_events
 from shared.money import format_money
 from shared.schemas.orders import CartOut
+
+if TYPE_CHECKING:
+    from kiosk.screens.product import ProductScreen
+
+
+SCANNED_PRODUCT = "scanned-product"
+"""The name the product screen kept for scans is installed under."""
 
 
 class KioskApp(App[None]):
@@ -61,6 +70,8 @@ class KioskApp(App[None]):
         self.last_activity = monotonic()
         self.asking = False
         self._scan_buffer = ""
+        self.scanned_product: ProductScreen | None = None
+        """One product screen kept for scans (``_product_screen``)."""
         self._scan_at = 0.0
 
     # -- shared helpers for screens -------------------------------------------
@@ -278,16 +289,38 @@ class KioskApp(App[None]):
         except CommerceError:
             return
 
+    async def _product_screen(self, sku: str) -> ProductScreen:
+        """The scanned product's screen with its detail and stock read side by side,
+        so it is drawn once and whole; if either read fails, the screen reads
+        them itself and says what went wrong, as one opened from the aisles does."""
+        from kiosk.screens.product import ProductScreen
+
+        try:
+            detail, availability = await asyncio.gather(
+                self.client.call(Api.product(sku)), self.client.call(Api.availability(sku)))
+        except CommerceError:
+            return ProductScreen(sku)
+        kept = self.scanned_product
+        if kept is None or kept in self.screen_stack:
+            # The first scan, or a scan over the kept screen (Back returns to it):
+            # a screen of its own.
+            screen = ProductScreen(sku, detail, availability)
+            if kept is None:
+                self.install_screen(screen, SCANNED_PRODUCT)
+                self.scanned_product = screen
+            return screen
+        await kept.show_product(sku, detail, availability)
+        return kept
+
     @work(exclusive=True, group="scan")
     async def scan(self, text: str) -> None:
         from kiosk.screens.pickup import PickupScreen
-        from kiosk.screens.product import ProductScreen
 
         self.last_activity = monotonic()
         try:
             result = await self.client.call(Api.scan(text))
             if result.kind == "product" and result.product:
-                self.push_screen(ProductScreen(result.product.sku))
+                self.push_screen(await self._product_screen(result.product.sku))
             elif result.kind == "order_pickup":
                 self.push_screen(PickupScreen(code=text))
             elif result.kind == "loyalty":

@@ -173,9 +173,8 @@ def set_line(session: Session, *, caller: Caller, cart_id: str, line: CartLineSe
                                                         line.discount_cents))
     existing = next((x for x in cart.lines if x.sku == product.sku), None)
     _audit_discount(session, caller, cart, existing, line, product.price_cents)
-    for reservation in stock.reservations_of(session, "cart", cart.id):
-        if reservation.sku == product.sku:
-            stock.release(session, reservation.id)
+    for reservation in stock.reservations_of(session, "cart", cart.id, sku=product.sku):
+        stock.release(session, reservation.id)
     cart.expires_at = _expiry(minutes)
     if line.qty:
         if cart.channel == Channel.POS:
@@ -284,8 +283,10 @@ def abandon(session: Session, *, caller: Caller, cart_id: str) -> Cart:
 
 def priced_lines(session: Session, lines: list[tuple[str, int, int, int]]) -> list[PricedLine]:
     """``(sku, qty, discount_percent, discount_cents)`` at today's catalog price."""
-    products = {p.sku: p for p in session.scalars(
-        select(Product).where(Product.sku.in_([sku for sku, *_ in lines])))}
+    # Columns, not entities: a long basket's every answer prices all its lines.
+    products = {p.sku: p for p in session.execute(
+        select(Product.sku, Product.name, Product.price_cents, Product.vat_rate_bp)
+        .where(Product.sku.in_([sku for sku, *_ in lines])))}
     priced = []
     for sku, qty, percent, amount in lines:
         product = products.get(sku)
@@ -317,9 +318,7 @@ def cart_out(session: Session, cart: Cart, settings: CoreSettings | None = None)
     priced = priced_lines(session, [(x.sku, x.qty, x.discount_percent, x.discount_cents)
                                     for x in cart.lines])
     summary = totals(priced)
-    shortfall: dict[str, int] = {}
-    for reservation in stock.reservations_of(session, "cart", cart.id):
-        shortfall[reservation.sku] = shortfall.get(reservation.sku, 0) + reservation.shortfall
+    shortfall = stock.shortfalls_of(session, "cart", cart.id)
     customer = session.get(Customer, cart.customer_id) if cart.customer_id else None
     balance = earn = None
     if customer is not None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -179,11 +179,25 @@ def _take_reservation(session: Session, reservation_id: int) -> Reservation | No
                        owner_id=row[4], shortfall=row[5])
 
 
-def reservations_of(session: Session, owner_kind: str, owner_id: str) -> list[Reservation]:
-    return list(session.scalars(
-        select(Reservation).where(Reservation.owner_kind == owner_kind,
-                                  Reservation.owner_id == owner_id).order_by(Reservation.id)
-    ))
+def reservations_of(session: Session, owner_kind: str, owner_id: str,
+                    sku: str | None = None) -> list[Reservation]:
+    """``sku``: that item's only, so changing one line of a long basket reads one
+    row, not the basket's every reservation."""
+    stmt = select(Reservation).where(Reservation.owner_kind == owner_kind,
+                                     Reservation.owner_id == owner_id)
+    if sku is not None:
+        stmt = stmt.where(Reservation.sku == sku)
+    return list(session.scalars(stmt.order_by(Reservation.id)))
+
+
+def shortfalls_of(session: Session, owner_kind: str, owner_id: str) -> dict[str, int]:
+    """What an owner's reservations lack, by SKU (only those that lack any):
+    summed in SQL, as a basket's answer needs no reservation as an object."""
+    return {sku: int(total) for sku, total in session.execute(
+        select(Reservation.sku, func.sum(Reservation.shortfall))
+        .where(Reservation.owner_kind == owner_kind, Reservation.owner_id == owner_id,
+               Reservation.shortfall > 0)
+        .group_by(Reservation.sku))}
 
 
 def release(session: Session, reservation_id: int) -> int:

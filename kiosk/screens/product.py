@@ -25,17 +25,25 @@ RETRY_SECONDS = 3.0
 
 
 class ProductScreen(KioskScreen[None]):
-    def __init__(self, sku: str) -> None:
+    def __init__(self, sku: str, detail: ProductDetail | None = None,
+                 availability: Availability | None = None) -> None:
+        """``detail`` and ``availability`` already read (a scan reads them while the
+        code is looked up) make the screen whole at its first paint: composed and
+        laid out once, not once empty and again with its choices."""
         super().__init__()
         self.sku = sku
-        self.detail: ProductDetail | None = None
-        self.availability: Availability | None = None
+        self.detail = detail
+        self.availability = availability if detail is not None else None
         self.trouble: str | None = None
+        self.drawn_in = ""
+        """The language the screen's own words were composed in."""
+        self._just_read = detail is not None and availability is not None
 
     # -- layout -------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         t = self.app.t
+        self.drawn_in = self.app.language
         with VerticalScroll(id="product"):
             yield Label(self._name_text(), id="product-name", classes="title")
             yield Static(self._info_text(), id="product-info")
@@ -113,15 +121,39 @@ class ProductScreen(KioskScreen[None]):
     # -- the core ---------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        if self.detail is not None and self.availability is not None:
+            return  # composed whole: nothing left to read
         # After the first refresh: a refusal can come back before the screen's
         # widgets are in place (a core that is down refuses at once).
         self.call_after_refresh(self.load)
 
     def on_screen_resume(self) -> None:
         """Back in front (a basket or an order screen was on top): stock may have
-        moved meanwhile, and this screen heard nothing while it was behind."""
+        moved meanwhile, and this screen heard nothing while it was behind. Not
+        when it comes in with figures read a moment ago."""
+        if self._just_read:
+            self._just_read = False
+            return
         if self.detail is not None:
             self.refresh_stock()
+
+    async def show_product(self, sku: str, detail: ProductDetail,
+                           availability: Availability) -> None:
+        """Another scanned product on this screen, kept between scans: its figures
+        put in place of the last one's. Composing and styling a new screen was
+        most of what a scan waited for; the screen is as a new one would be
+        (scrolled to the top, nothing focused, the basket's count now)."""
+        self.workers.cancel_group(self, "product")
+        self.workers.cancel_group(self, "stock")
+        self.sku, self.detail, self.availability, self.trouble = sku, detail, availability, None
+        self._just_read = True
+        if self.drawn_in != self.app.language:
+            await self.recompose()  # the language changed since: its own words too
+        else:
+            await self.render_detail()
+            self.query_one(NavBar).refresh_count()
+            self.query_one("#product", VerticalScroll).scroll_home(animate=False)
+        self.set_focus(None)
 
     @work(exclusive=True, group="product")
     async def load(self) -> None:

@@ -32,6 +32,19 @@ def has_choices(detail: ProductDetail) -> bool:
 CROSSED_OUT = N_("Crossed out: none in this store right now (you can still order it).")
 
 
+@dataclass(frozen=True, slots=True)
+class _Choice:
+    """One colour or size button as it should look."""
+
+    label: str
+    id: str
+    kind: str
+    selected: bool
+    out: bool
+    why: str
+    not_made: bool
+
+
 class VariantPicker(KioskVertical):
     DEFAULT_CSS = """
     VariantPicker { height: auto; }
@@ -74,52 +87,90 @@ class VariantPicker(KioskVertical):
                      if v.size == size and (v.colour == colour or not self.detail.colours)),
                     None)
 
-    def compose(self) -> ComposeResult:
+    def _plan(self) -> tuple[dict[str, str], list[_Choice], bool]:
+        """What the picker shows: its two labels' words, its buttons, and whether
+        the crossed-out note is needed. Composing and updating in place share it."""
         t = self.app.t
-        current, crossed = self.current, False
+        current = self.current
+        labels: dict[str, str] = {}
+        choices: list[_Choice] = []
         if self.detail.colours:
-            yield Label(t("Colour") + f": [b]{self._colour_name(current.colour)}[/b]",
-                        classes="section", id="colour-label")
-            with ItemGrid(id="colours", min_column_width=14, max_column_width=22):
-                for index, colour in enumerate(self.detail.colours):
-                    out = _out(self._of_colour(colour))
-                    crossed |= out
-                    yield self._button(self._colour_name(colour), f"colour-{index}", "colour",
-                                       selected=colour == current.colour, out=out,
-                                       why=t(CROSSED_OUT) if out else "")
+            labels["colour-label"] = (t("Colour")
+                                      + f": [b]{self._colour_name(current.colour)}[/b]")
+            for index, colour in enumerate(self.detail.colours):
+                out = _out(self._of_colour(colour))
+                choices.append(_Choice(self._colour_name(colour), f"colour-{index}", "colour",
+                                       colour == current.colour, out,
+                                       t(CROSSED_OUT) if out else "", False))
         if self.detail.sizes:
-            yield Label(t("Size") + f": [b]{current.size or ''}[/b]",
-                        classes="section", id="size-label")
-            with ItemGrid(id="sizes", min_column_width=8, max_column_width=12):
-                for index, size in enumerate(self.detail.sizes):
-                    variant = self._with_size(size)
-                    out = variant is not None and _out([variant])
-                    crossed |= out
-                    button = self._button(size, f"size-{index}", "size",
-                                          selected=size == current.size, out=out,
-                                          why=t(CROSSED_OUT) if out else "")
-                    if variant is None:
-                        button.disabled = True
-                        button.tooltip = t("Not made in this colour")
-                    yield button
-        if crossed:
-            yield Static(t(CROSSED_OUT), id="variant-note")
+            labels["size-label"] = t("Size") + f": [b]{current.size or ''}[/b]"
+            for index, size in enumerate(self.detail.sizes):
+                variant = self._with_size(size)
+                out = variant is not None and _out([variant])
+                choices.append(_Choice(size, f"size-{index}", "size", size == current.size,
+                                       out, t(CROSSED_OUT) if out else "", variant is None))
+        return labels, choices, any(c.out for c in choices)
 
-    @staticmethod
-    def _button(label: str, id: str, kind: str, *, selected: bool, out: bool, why: str
-                ) -> Button:
-        classes = " ".join(c for c in (kind, "-selected" if selected else "",
-                                       "-unavailable" if out else "") if c)
-        button = Button(label, id=id, classes=classes,
-                        variant="primary" if selected else "default")
-        if why:
-            button.tooltip = why
+    def compose(self) -> ComposeResult:
+        labels, choices, crossed = self._plan()
+        for kind, grid in (("colour", ItemGrid(id="colours", min_column_width=14,
+                                                max_column_width=22)),
+                           ("size", ItemGrid(id="sizes", min_column_width=8,
+                                             max_column_width=12))):
+            if f"{kind}-label" not in labels:
+                continue
+            yield Label(labels[f"{kind}-label"], classes="section", id=f"{kind}-label")
+            with grid:
+                for choice in choices:
+                    if choice.kind == kind:
+                        yield self._button(choice)
+        if crossed:
+            yield Static(self.app.t(CROSSED_OUT), id="variant-note")
+
+    def _button(self, choice: _Choice) -> Button:
+        classes = " ".join(c for c in (choice.kind, "-selected" if choice.selected else "",
+                                       "-unavailable" if choice.out else "") if c)
+        button = Button(choice.label, id=choice.id, classes=classes,
+                        variant="primary" if choice.selected else "default")
+        self._dress(button, choice)
         return button
 
+    def _dress(self, button: Button, choice: _Choice) -> None:
+        """What a button says beyond its label: not made (greyed out), or crossed out."""
+        button.disabled = choice.not_made
+        if choice.not_made:
+            button.tooltip = self.app.t("Not made in this colour")
+        else:
+            button.tooltip = choice.why or None
+
+    def _update(self) -> bool:
+        """Put the plan on the buttons already there; False when it needs other
+        buttons (other colours or sizes, or the note comes or goes)."""
+        labels, choices, crossed = self._plan()
+        buttons = {b.id: b for b in self.query(Button).results(Button)}
+        if ([c.id for c in choices] != list(buttons)
+                or set(labels) != {w.id for w in self.query(Label).results(Label)}
+                or crossed != bool(self.query("#variant-note"))):
+            return False
+        for id, words in labels.items():
+            self.query_one(f"#{id}", Label).update(words)
+        for choice in choices:
+            button = buttons[choice.id]
+            button.label = choice.label
+            button.set_class(choice.selected, "-selected")
+            button.set_class(choice.out, "-unavailable")
+            button.variant = "primary" if choice.selected else "default"
+            self._dress(button, choice)
+        return True
+
     async def show(self, detail: ProductDetail, sku: str) -> None:
-        """New figures (or a new choice) from the screen: draw them."""
+        """New figures (or a new choice) from the screen: draw them, on the buttons
+        already there when the choices are the same ones (a new selection, or
+        another product of the same colours and sizes); composing them anew is
+        most of the time a change here takes."""
         self.detail, self.sku = detail, sku
-        await self.recompose()
+        if not (self.is_mounted and self._update()):
+            await self.recompose()
 
     @on(Button.Pressed, ".colour")
     async def colour_chosen(self, event: Button.Pressed) -> None:

@@ -13,7 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from textual.message import Message
+from textual.render import measure
 from textual.widgets import DataTable
+from textual.widgets._data_table import default_cell_formatter
+from textual.widgets.data_table import ColumnKey
 
 from shared.i18n import N_
 from shared.schemas.orders import CartLineOut, OrderLineOut
@@ -116,6 +119,17 @@ class BasketTable(DataTable[str]):
                          f"-{money(line.discount_cents)}" if line.discount_cents else "",
                          money(line.total_cents))
 
+    def _resizes(self, column: str, old: str, new: str) -> bool:
+        """Whether a cell changed from ``old`` to ``new`` can change its column's
+        width: only when it is wider than the column, or was the widest cell and
+        narrows. Asking the table to fit the column otherwise measures every cell
+        of it (a 200-line basket's every quantity, on each scan)."""
+        console = self.app.console
+        widest = self.columns[ColumnKey(column)].content_width
+        before = measure(console, default_cell_formatter(old, wrap=False, height=1), 1)
+        after = measure(console, default_cell_formatter(new, wrap=False, height=1), 1)
+        return after > widest or (before >= widest and after < before)
+
     def _apply(self, wanted: dict[str, Shown], rebuild: bool) -> int:
         """Turn the rows shown into ``wanted``: rows gone are removed, changed cells
         updated, new rows appended. Rows are only ever appended, so when the order
@@ -145,7 +159,8 @@ class BasketTable(DataTable[str]):
             elif shown[1] != row[1]:
                 for (column, _), old, new in zip(COLUMNS, shown[1], row[1], strict=True):
                     if old != new:
-                        self.update_cell(sku, column, new, update_width=True)
+                        self.update_cell(sku, column, new,
+                                         update_width=self._resizes(column, old, new))
             else:
                 continue
             changed += 1
