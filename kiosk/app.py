@@ -166,7 +166,8 @@ class KioskApp(App[None]):
         from kiosk.dialogs.still_there import StillThere
         from kiosk.screens.attract import AttractScreen
 
-        if self.asking or isinstance(self.screen, AttractScreen):
+        if self.asking or not self.screen_stack or isinstance(self.screen, AttractScreen):
+            # (No screen at all: the kiosk is stopping, the timer fired on the way out.)
             return
         if monotonic() - self.last_activity >= self.settings.idle_seconds:
             self.asking = True
