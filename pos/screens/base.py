@@ -46,8 +46,6 @@ class StatusLine:
         status.set_class(error, "-error")
 
 
-
-
 def _speak_keys(screen: Screen[Any]) -> None:
     """The screen's key names in the till's language (see :mod:`pos.binding_words`);
     a screen made outside a running till (or under a test double without ``t``)
@@ -59,7 +57,6 @@ def _speak_keys(screen: Screen[Any]) -> None:
     t = getattr(app, "t", None)
     if callable(t):
         speak_bindings(screen, t)
-
 
 
 class StaffScreen(StatusLine, Screen[ResultT]):
@@ -78,17 +75,6 @@ class StaffScreen(StatusLine, Screen[ResultT]):
         return self.app.t(message, **values)
 
 
-class StaffDialog(StatusLine, ModalScreen[ResultT]):
-    """A dialog over a till screen."""
-
-    if TYPE_CHECKING:
-        app: getters.app[PosApp]
-
-    def __init__(self, name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
-        super().__init__(name, id, classes)
-        _speak_keys(self)
-
-    def t(self, message: str, **values: object) -> str:
-        """``message`` (English) in the till's language (``OMNITILL_TILL_LANGUAGE``)."""
-        return self.app.t(message, **values)
+class StaffDialog(StaffScreen[ResultT], ModalScreen[ResultT]):
+    """A dialog over a till screen: a till screen made modal, so it has the till's
+    typed app, key names and words without a second copy of them."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email import policy
@@ -21,7 +20,7 @@ from core.notify.mailer import SmtpMailer
 from core.notify.runner import Notifier
 from core.notify.settings import MailSettings
 from core.settings import CoreSettings
-from tests.support import SECRET
+from tests.support import SECRET, wait_for
 
 PUBLIC_URL = "https://scontrini.example.it"
 DEADLINE = 30.0
@@ -34,14 +33,8 @@ def free_port() -> int:
 
 
 def wait_until(check: Callable[[], Any], what: str, deadline: float = DEADLINE) -> Any:
-    """Poll ``check`` until it returns something truthy; fail after ``deadline`` s."""
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
+    """:func:`tests.support.wait_for` with the mail tests' deadline."""
+    return wait_for(check, what, deadline)
 
 
 class Inbox:

@@ -146,6 +146,30 @@ def test_a_charge_the_order_can_no_longer_take_is_given_back(
     assert till.call(Api.order(order.number)).payments == []
 
 
+def test_a_charge_given_back_that_the_terminal_refuses_stays_owed(
+    web_and_till: tuple[CommerceClient, CommerceClient, str], terminal: ProbeTerminal,
+    probe_app: FastAPI, seeded_sqlite: Seeded,
+) -> None:
+    """The charge nobody kept is written down before the terminal is asked, so a
+    refund it declines is owed in the audit trail, and the sweep gives it back
+    later under the same idempotency key."""
+    _, till, sku = web_and_till
+    order = till.call(Api.place_order(OrderCreate(lines=[LineIn(sku=sku, qty=1)]), key()))
+    terminal.meanwhile = ["UPDATE orders SET status = 'cancelled' WHERE number = :number"]
+    terminal.refuse_refunds = True
+    with pytest.raises(errors.Conflict):
+        till.call(Api.pay(order.number, PaymentIn(tender="card", amount_cents=order.total_cents)))
+    assert terminal.refunds == []
+    [entry] = _unrecorded(seeded_sqlite.url, order.number)
+    assert entry["amount_cents"] == order.total_cents and entry["answer"] == "declined"
+    terminal.refuse_refunds = False
+    run_sweep(probe_app.state.db, probe_app.state.settings, terminal)
+    assert len(terminal.refunds) == 1
+    assert terminal.keys[0] is not None and terminal.keys == [terminal.keys[0]] * 2
+    run_sweep(probe_app.state.db, probe_app.state.settings, terminal)
+    assert len(terminal.refunds) == 1, "a refund given is never asked again"
+
+
 def test_a_charge_whose_transaction_fails_is_given_back(
     web_and_till: tuple[CommerceClient, CommerceClient, str], terminal: ProbeTerminal,
     monkeypatch: pytest.MonkeyPatch,

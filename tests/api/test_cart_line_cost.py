@@ -6,33 +6,18 @@ sent, and the reservations read as objects (only the scanned item's is)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
-from core.app import create_app
 from core.db import Database
 from tests.conftest import Seeded
-from tests.support import make_settings
 
 LINES = 12
 
 STATEMENTS = {"sqlite": 27, "postgresql": 28}
 """Every statement one line change sends, from the device check to the answer."""
-
-
-@pytest.fixture
-def live(seeded: Seeded, tmp_path: Path) -> Iterator[tuple[TestClient, Database, Seeded]]:
-    db = Database(seeded.url)
-    # The webhook dispatcher's own polls would land among the request's statements.
-    settings = make_settings(seeded.url, tmp_path).model_copy(update={"webhook_dispatch": False})
-    with TestClient(create_app(settings, database=db)) as http:
-        yield http, db, seeded
-    db.dispose()
 
 
 def test_a_line_change_costs_the_same_statements_in_a_long_basket(

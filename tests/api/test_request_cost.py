@@ -144,16 +144,6 @@ STATEMENTS = {
 }
 
 
-@pytest.fixture
-def live(seeded: Seeded, tmp_path: Path) -> Iterator[tuple[TestClient, Database, Seeded]]:
-    db = Database(seeded.url)
-    # The webhook dispatcher's own polls would land among the request's statements.
-    settings = make_settings(seeded.url, tmp_path).model_copy(update={"webhook_dispatch": False})
-    with TestClient(create_app(settings, database=db)) as http:
-        yield http, db, seeded
-    db.dispose()
-
-
 @pytest.mark.parametrize("case", ["web", "till", "kiosk"])
 def test_a_checkout_costs_the_statements_pinned(
     live: tuple[TestClient, Database, Seeded], case: str,

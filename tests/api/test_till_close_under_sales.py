@@ -6,7 +6,6 @@ Z totals are the sum of the session's entries."""
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import select
@@ -19,6 +18,7 @@ from shared.client import Api
 from shared.schemas.orders import LineIn, OrderCreate, PaymentIn
 from shared.schemas.tills import TillClose
 from tests.api.helpers import key, set_stock, sign_in
+from tests.support import wait_for
 
 THREADS = 6
 DEADLINE = 30.0
@@ -51,17 +51,12 @@ def test_a_close_while_sales_run_loses_no_sale(  # type: ignore[no-untyped-def]
             with guard:
                 sold.append((order.number, order.total_cents))
 
-    def wait_for(condition, what: str) -> None:  # type: ignore[no-untyped-def]
-        deadline = time.monotonic() + DEADLINE
-        while not condition():
-            assert time.monotonic() < deadline, f"no {what} within {DEADLINE} s"
-            time.sleep(0.01)
-
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         running = [pool.submit(sell, i) for i in range(THREADS)]
-        wait_for(lambda: len(sold) >= 2 * THREADS, "sales")
+        wait_for(lambda: len(sold) >= 2 * THREADS, "sales", DEADLINE, step=0.01)
         closed = supervisor.call(Api.close_till(TillClose(counted_cents=0)))
-        wait_for(lambda: len(refused) >= THREADS, "refused sale after the close")
+        wait_for(lambda: len(refused) >= THREADS, "refused sale after the close", DEADLINE,
+                 step=0.01)
         stop.set()
         for future in running:
             future.result()

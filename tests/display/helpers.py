@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import uuid
 from collections.abc import Callable
 
@@ -15,6 +14,7 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from pos.display import DisplayApp
+from tests.support import wait_for_async
 
 WAIT_SECONDS = 10.0
 """Generous: a test waits for what it expects, it never fails for being slow."""
@@ -39,12 +39,8 @@ def watch_streams(app: DisplayApp) -> list[str]:
 
 async def wait_until(pilot: Pilot[None], check: Callable[[], bool], what: str,
                      timeout: float = WAIT_SECONDS) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {timeout:.0f} s for {what}; the screen shows:\n"
-                                 f"{screen_text(pilot.app)}")
-        await pilot.pause(0.05)
+    await wait_for_async(check, what, timeout, pause=pilot.pause, step=0.05,
+                         context=lambda: f"the screen shows:\n{screen_text(pilot.app)}")
 
 
 async def wait_for_text(pilot: Pilot[None], *texts: str) -> str:

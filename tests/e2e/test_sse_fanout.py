@@ -31,17 +31,13 @@ from shared.events import afollow_events
 from shared.schemas.orders import AdjustmentIn, CartCreate, CartLineSet, EventOut
 from tests.api.helpers import key, sign_in, web_pickup
 from tests.e2e.server import free_port, running_core
-from tests.support import SECRET, Seeded
+from tests.support import SECRET, Seeded, wait_for_async
 
 DEVICES = (("MI01", "pos"), ("RM01", "pos"), ("MI01", "kiosk"), ("WEB", "web"))
 
 
 async def _until(check: Callable[[], bool], what: str, seconds: float = 15) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
+    await wait_for_async(check, what, seconds)
 
 
 def _make_events(base: str, tokens: dict[str, dict[str, str]], sku: str, round_: int) -> None:

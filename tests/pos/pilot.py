@@ -3,7 +3,6 @@ what it was doing or is asking something (a dialog is up), read the screen."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from textual.app import App
@@ -11,6 +10,8 @@ from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 from textual.worker import Worker
+
+from tests.support import wait_for_async
 
 PATIENCE_ROUNDS = 3000
 """Polls of 10 ms; a worker still busy after that is a hang, reported by name."""
@@ -62,11 +63,7 @@ def status(app: App[None]) -> str:
 async def wait_until(app: App[None], pilot: Pilot[None], ready: Callable[[], bool], *,
                      what: str, seconds: float = 10.0) -> None:
     """Wait for a state the screen should reach, with a deadline (never a fixed sleep)."""
-    deadline = time.monotonic() + seconds
-    while not ready():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {seconds} s for {what}")
-        await pilot.pause(0.02)
+    await wait_for_async(ready, what, seconds, pause=pilot.pause)
 
 
 async def tap(app: App[None], pilot: Pilot[None], selector: str) -> None:

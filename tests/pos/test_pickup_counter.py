@@ -9,7 +9,6 @@ now) are on the till.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from textual.app import App
@@ -20,6 +19,7 @@ from shared.client import Api
 from shared.schemas.orders import Contact, LineIn, OrderCreate, OrderOut, PaymentIn, Transition
 from tests.api.helpers import key, set_stock
 from tests.pos.pilot import settle, sign_in, status
+from tests.support import wait_for_async
 
 MOKA, BOOK = "HO-MOK-05", "BK-NOV-02"
 """34,90 € and 18,00 €: no amount ends in ,01 or ,02, which the simulated terminal
@@ -29,11 +29,7 @@ declines or times out."""
 async def _until(app: App[None], pilot: Pilot[None], ready: Callable[[], bool], what: str,
                  seconds: float = 10.0) -> None:
     """Wait for a state (the queue follows the core every 2 s), never a fixed sleep."""
-    deadline = time.monotonic() + seconds
-    while not ready():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {seconds} s for {what}")
-        await pilot.pause(0.05)
+    await wait_for_async(ready, what, seconds, pause=pilot.pause, step=0.05)
 
 
 def _on(app: App[None], name: str) -> bool:

@@ -18,12 +18,14 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.support import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV = ROOT / ".venv-emupos"
@@ -143,12 +145,8 @@ class EmuPos:
             return False
 
     @staticmethod
-    def _wait(ready: object, what: str, seconds: float = 10) -> None:
-        deadline = time.monotonic() + seconds
-        while not ready():  # type: ignore[operator]
-            if time.monotonic() > deadline:
-                raise AssertionError(f"waited {seconds} s for {what}")
-            time.sleep(0.02)
+    def _wait(ready: Callable[[], object], what: str, seconds: float = 10) -> None:
+        wait_for(ready, what, seconds)
 
     def stop(self) -> None:
         self.api.close()

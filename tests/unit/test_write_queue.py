@@ -4,7 +4,6 @@ the busy handler picked whoever retried at the right moment)."""
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,15 +11,13 @@ from core.db import Database
 from core.migrate import upgrade
 from core.orders.models import NumberSequence
 from core.write_queue import WriteQueue
+from tests.support import wait_for
 
 DEADLINE = 10.0
 
 
 def _until(condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + DEADLINE
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        time.sleep(0.002)
+    wait_for(condition, "the queue's state", DEADLINE, step=0.002)
 
 
 def test_waiters_get_the_lock_in_the_order_they_asked() -> None:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.support import wait_for
+
 
 def verified(secret: str, body: bytes, header: str) -> bool:
     """The README's five-line check, verbatim (its body is what a receiver writes)."""
@@ -90,9 +92,5 @@ def receiving(answer: Callable[[int], int] = lambda n: 200) -> Iterator[Receiver
 
 
 def wait_until(check: Callable[[], bool], what: str, seconds: float = 30) -> None:
-    """Wait for a condition (the machine is loaded: a generous deadline, no fixed sleep)."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {seconds} s for {what}")
-        time.sleep(0.05)
+    """:func:`tests.support.wait_for` (the machine is loaded: a generous deadline)."""
+    wait_for(check, what, seconds, step=0.05)
