@@ -16,6 +16,7 @@ card on, each payment is taken like ``POST /v1/orders/{number}/payments``.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ from core.caller import Caller
 from core.db import Database
 from core.orders import service
 from core.orders.models import Order
+from core.payments import refunds
 from core.payments import service as payments
 from core.payments.gateway import GatewayResult, PaymentGateway
 from core.settings import CoreSettings
@@ -76,17 +78,30 @@ def pay(db: Database, *, number: str, payment: PaymentIn, caller: Caller,
         # Whatever stopped the transaction (the order refused the payment, the database
         # failed, the request was cancelled), the charge it was to record is given back.
         if result is not None and result.status == PaymentStatus.APPROVED:
-            _give_back(gateway, result, payment.amount_cents, number)
+            _give_back(db, gateway, result, payment.amount_cents, number, caller)
         raise
 
 
-def _give_back(gateway: PaymentGateway, result: GatewayResult, amount_cents: int,
-               number: str) -> None:
-    """Refund a charge no order shows. A terminal that refuses or fails here leaves the
-    shopper charged: said in the log with the reference, for a person to settle, and
-    the original error is what the caller sees."""
+def _give_back(db: Database, gateway: PaymentGateway, result: GatewayResult,
+               amount_cents: int, number: str, caller: Caller) -> None:
+    """Refund a charge no order shows, written down first like every card refund
+    (:func:`core.payments.refunds.void_charges`): one the terminal declines or does
+    not answer is owed on the order, and the sweep asks again under the same key.
+    Only when even that cannot be written (the database is what failed) is the
+    terminal asked straight away, the outcome logged for a person to settle; the
+    original error is what the caller sees either way."""
     try:
-        refunded = gateway.refund(reference=result.reference, amount_cents=amount_cents)
+        refunds.void_charges(db, gateway=gateway, charges=[(result.reference, amount_cents)],
+                             store_code=caller.store_code or "", source=number,
+                             order_number=number, reason="charge the order did not take",
+                             caller=caller)
+        return
+    except Exception:  # the database is down: give the money back anyway
+        log.exception("order %s: the refund of card charge %s could not be written down; "
+                      "asking the terminal directly", number, result.reference)
+    try:
+        refunded = gateway.refund(reference=result.reference, amount_cents=amount_cents,
+                                  idempotency_key="rf-" + uuid.uuid4().hex)
     except Exception:
         log.exception("order %s: the card charge %s (%d cents) could not be refunded; "
                       "refund it by hand", number, result.reference, amount_cents)

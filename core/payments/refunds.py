@@ -229,7 +229,8 @@ def retry_pending(db: Database, *, gateway: PaymentGateway, limit: int = 50) -> 
 
 
 def void_charges(db: Database, *, gateway: PaymentGateway, charges: Sequence[tuple[str, int]],
-                 store_code: str, source: str, reason: str, caller: Caller | None) -> None:
+                 store_code: str, source: str, reason: str, caller: Caller | None,
+                 order_number: str | None = None) -> None:
     """Give back card charges nothing kept (the command was refused after them, or
     needed less): ``(reference, amount)`` each, written down first like any card
     refund, so one the terminal refuses is still owed in plain sight."""
@@ -238,4 +239,5 @@ def void_charges(db: Database, *, gateway: PaymentGateway, charges: Sequence[tup
     with refunding(db, gateway=gateway, caller=caller) as session:
         for reference, amount in charges:
             owe_card(session, charge_reference=reference, amount_cents=amount,
-                     store_code=store_code, source=source, reason=reason)
+                     store_code=store_code, source=source, reason=reason,
+                     order_number=order_number)
