@@ -436,6 +436,7 @@ def demo(
     serve_only: Annotated[bool, typer.Option(help="Start the core only, no launcher")] = False,
 ) -> None:
     """Set up the demo chain (first run) and start the core plus a launcher for the apps."""
+    import signal
     import subprocess
     import sys
     import time
@@ -457,6 +458,11 @@ def demo(
     _ = settings.resolved_secret  # generated now (var/secret) for the core to read
     env = os.environ | {"OMNITILL_DATABASE_URL": settings.resolved_database_url}
     log = (settings.var_dir / "core.log").open("a")
+    # A service manager's SIGTERM, or the terminal closing (SIGHUP), would end this
+    # process without its ``finally`` and leave the core running on the port: as
+    # exits, they stop the core first, the way Ctrl+C does.
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, _exit_on_signal)
     core = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -478,6 +484,10 @@ def demo(
         core.terminate()
         core.wait(timeout=10)
         log.close()
+
+
+def _exit_on_signal(number: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _port_free(port: int) -> bool:

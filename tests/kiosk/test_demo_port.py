@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tests.support import SECRET, Seeded
+import httpx
+
+from tests.e2e.server import free_port
+from tests.support import SECRET, Seeded, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,3 +76,30 @@ def test_make_demo_passes_its_port_on() -> None:
     default = subprocess.run(["make", "-n", "demo"], cwd=ROOT, capture_output=True, text=True,
                              timeout=30, check=True).stdout
     assert "--port" not in default, default
+
+
+def test_a_demo_stopped_by_sigterm_stops_its_core(seeded_sqlite: Seeded, tmp_path: Path) -> None:
+    """``kill`` of the demo (a service manager, a closed terminal) stops the core it
+    started too: an orphaned core would keep the port and the database busy."""
+    port = free_port()
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "demo", "--serve-only", "--port", str(port)],
+        cwd=ROOT, env=demo_env(seeded_sqlite, tmp_path / "var"), stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    health = f"http://127.0.0.1:{port}/v1/health"
+    try:
+        wait_for(lambda: _answers(health), "the demo's core to answer", 60)
+        demo.send_signal(signal.SIGTERM)
+        assert demo.wait(timeout=30) == 0
+        wait_for(lambda: not _answers(health), "the core to stop with the demo", 30)
+    finally:
+        with suppress(ProcessLookupError):  # whatever the demo left behind, on a failure
+            os.killpg(demo.pid, signal.SIGKILL)
+        demo.wait()
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
