@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from core.events.service import emit
 from core.problems import InvalidInput
 from core.stock import service as stock
+from core.stock.low import note_level
 from core.stock.models import Reservation, StockLevel, StockMovement
 from core.timeutil import utcnow
 
@@ -60,8 +61,13 @@ _ADD_MOVEMENTS = insert(_movements)
 
 
 def _changed(session: Session, location: str, sku: str, on_hand: int, reserved: int) -> None:
+    """Every change here takes units (reserves or sells them): ``stock.changed``, and
+    ``stock.low`` when this one crossed the threshold (:mod:`core.stock.low`), as
+    :func:`core.stock.service.reserve` says them."""
     emit(session, "stock.changed", store=location, subject=sku, sku=sku, location=location,
          on_hand=on_hand, reserved=reserved, available=on_hand - reserved)
+    note_level(session, location=location, sku=sku, on_hand=on_hand, reserved=reserved,
+               went_down=True)
 
 
 def try_take(session: Session, location: str, sku: str, qty: int) -> bool:
