@@ -38,11 +38,16 @@ from core.scan.routes import router as scan_router
 from core.settings import CoreSettings
 from core.stock.low import LOW_STOCK_UNITS
 from core.stock.routes import router as stock_router
+from core.threads import ThreadCalls
 from core.tills.routes import router as tills_router
 from core.webhooks.dispatcher import Dispatcher, Policy
 from core.webhooks.routes import router as webhooks_router
 
 log = logging.getLogger("omnitill.core")
+
+SWEEP_DEADLINE = 60.0
+"""How long shutting down waits for a sweep already running (see core.threads): it
+asks the card terminal for refunds, each under the terminal's own timeout."""
 
 ROUTERS = [catalog_router, auth_router, scan_router, carts_router, orders_router, stock_router,
            events_router, returns_router, customers_router, tills_router, health_router,
@@ -59,12 +64,13 @@ def run_sweep(db: Database, settings: CoreSettings, gateway: PaymentGateway) -> 
     return done
 
 
-async def _sweep_forever(db: Database, settings: CoreSettings, gateway: PaymentGateway) -> None:
+async def _sweep_forever(db: Database, settings: CoreSettings, gateway: PaymentGateway,
+                         threads: ThreadCalls) -> None:
     """Give back what expired even when nobody reads it (lazy expiry covers reads)."""
     while True:
         await asyncio.sleep(settings.sweep_seconds)
         try:
-            await asyncio.to_thread(run_sweep, db, settings, gateway)
+            await threads.run(run_sweep, db, settings, gateway)
         except Exception:  # a failed sweep is retried next time
             log.exception("sweep failed")
 
@@ -79,7 +85,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        sweeper = asyncio.create_task(_sweep_forever(db, settings, gateway))
+        sweeping = ThreadCalls()
+        sweeper = asyncio.create_task(_sweep_forever(db, settings, gateway, sweeping))
         app.state.events.start()
         if app.state.webhooks is not None:
             app.state.webhooks.start()
@@ -90,6 +97,7 @@ def create_app(
         sweeper.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sweeper
+        await sweeping.drain(SWEEP_DEADLINE)  # see core.threads
         if database is None:
             db.dispose()
 

@@ -31,6 +31,7 @@ from core.db import Database
 from core.events import service
 from core.events.models import Event
 from core.orders.models import Order
+from core.threads import ThreadCalls
 from shared.schemas.orders import EventOut
 
 __all__ = ["EventHub", "Follower", "Published", "event_out", "frame"]
@@ -46,6 +47,9 @@ the events of many commands instead of one read each."""
 
 QUEUE_SIZE = 1000
 """Events a follower may have waiting before it is told to reconnect."""
+
+READ_DEADLINE = 30.0
+"""How long closing waits for a read of the log already running (see core.threads)."""
 
 
 def event_out(event: Event) -> EventOut:
@@ -120,6 +124,7 @@ class EventHub:
         self._someone: asyncio.Event | None = None
         self._nudged: asyncio.Event | None = None
         self._unlisten: Callable[[], None] | None = None
+        self._threads = ThreadCalls()
 
     @property
     def followers(self) -> int:
@@ -157,13 +162,14 @@ class EventHub:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        await self._threads.drain(READ_DEADLINE)  # see core.threads
 
     async def join(self, accepts: Callable[[Published], bool]) -> tuple[Follower, int]:
         """Add a follower; returns it and the sequence number from which its queue
         receives every event it accepts (what came before, it reads from the log)."""
         self.start()
         if self.position is None:
-            last = await asyncio.to_thread(self._last_seq)
+            last = await self._threads.run(self._last_seq)
             if self.position is None:  # another follower may have set it meanwhile
                 self.position = last
         follower = Follower(accepts, self.queue_size)
@@ -217,7 +223,7 @@ class EventHub:
                 continue
             self._nudged.clear()
             try:
-                events = await asyncio.to_thread(self._read, self.position)
+                events = await self._threads.run(self._read, self.position)
                 self.polls += 1
             except Exception:  # the database is away: try again next interval
                 log.exception("reading the event log failed")

@@ -30,7 +30,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar
 
 import httpx
 from sqlalchemy import exists, or_, select, update
@@ -39,6 +38,7 @@ from core import __version__
 from core.db import Database, rows_changed
 from core.events import service as events
 from core.events.models import Event
+from core.threads import ThreadCalls
 from core.timeutil import aware, utcnow
 from core.webhooks.models import (
     WebhookAttempt,
@@ -48,8 +48,6 @@ from core.webhooks.models import (
 )
 from core.webhooks.service import matches
 from core.webhooks.signature import SIGNATURE_HEADER, body_of, secret_for, sign
-
-T = TypeVar("T")
 
 __all__ = ["Dispatcher", "Policy", "backoff_seconds"]
 
@@ -109,7 +107,7 @@ class Dispatcher:
         self._task: asyncio.Task[None] | None = None
         self._nudged: asyncio.Event | None = None
         self._unlisten: Callable[[], None] | None = None
-        self._in_threads: set[asyncio.Future[Any]] = set()
+        self._threads = ThreadCalls()
 
     # -- life -------------------------------------------------------------------------
 
@@ -133,11 +131,7 @@ class Dispatcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        if self._in_threads:
-            # Cancelling the task does not stop a database call already running in
-            # a thread: it is let finish, so its connection goes back to the pool
-            # before the pool is closed (else it is dropped open, mid-transaction).
-            await asyncio.wait(set(self._in_threads), timeout=LEASE_SECONDS)
+        await self._threads.drain(LEASE_SECONDS)  # see core.threads
         if self.leading:
             try:
                 await asyncio.to_thread(self.release)
@@ -161,26 +155,19 @@ class Dispatcher:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._nudged.wait(), self.policy.poll_seconds)
 
-    async def _in_thread(self, call: Callable[..., T], *args: Any) -> T:
-        """``call`` in a worker thread, remembered until it has returned (see close)."""
-        running = asyncio.ensure_future(asyncio.to_thread(call, *args))
-        self._in_threads.add(running)
-        running.add_done_callback(self._in_threads.discard)
-        return await asyncio.shield(running)
-
     async def round(self, client: httpx.AsyncClient) -> bool:
         """One pass; ``True`` when more is waiting right away."""
         self.rounds += 1
-        if not await self._in_thread(self.has_work):
+        if not await self._threads.run(self.has_work):
             return False
-        self.leading = await self._in_thread(self.lead)
+        self.leading = await self._threads.run(self.lead)
         if not self.leading:
             return False
-        more = await self._in_thread(self.enqueue)
-        jobs = await self._in_thread(self.due, CONCURRENCY)
+        more = await self._threads.run(self.enqueue)
+        jobs = await self._threads.run(self.due, CONCURRENCY)
         if jobs:
             outcomes = await asyncio.gather(*(self.post(client, job) for job in jobs))
-            await self._in_thread(self.record_all,
+            await self._threads.run(self.record_all,
                                   list(zip(jobs, outcomes, strict=True)))
         return more or len(jobs) == CONCURRENCY
 
