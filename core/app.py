@@ -4,7 +4,6 @@ so each test (and each worker) picks its own settings and database."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -42,6 +41,7 @@ from core.threads import ThreadCalls
 from core.tills.routes import router as tills_router
 from core.webhooks.dispatcher import Dispatcher, Policy
 from core.webhooks.routes import router as webhooks_router
+from shared.tasks import stop
 
 log = logging.getLogger("omnitill.core")
 
@@ -94,9 +94,7 @@ def create_app(
         if app.state.webhooks is not None:
             await app.state.webhooks.close()
         await app.state.events.close()
-        sweeper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sweeper
+        await stop(sweeper)
         await sweeping.drain(SWEEP_DEADLINE)  # see core.threads
         if database is None:
             db.dispose()

@@ -33,6 +33,7 @@ from core.events.models import Event
 from core.orders.models import Order
 from core.threads import ThreadCalls
 from shared.schemas.orders import EventOut
+from shared.tasks import nudged_within, stop
 
 __all__ = ["EventHub", "Follower", "Published", "event_out", "frame"]
 
@@ -158,9 +159,7 @@ class EventHub:
     async def close(self) -> None:
         self._stop_listening()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await stop(self._task)
             self._task = None
         await self._threads.drain(READ_DEADLINE)  # see core.threads
 
@@ -233,6 +232,4 @@ class EventHub:
                 self._fan_out(events)
             await asyncio.sleep(MIN_GAP)
             if len(events) < self.batch:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._nudged.wait(),
-                                           max(0.0, self.poll_seconds - MIN_GAP))
+                await nudged_within(self._nudged, max(0.0, self.poll_seconds - MIN_GAP))

@@ -48,6 +48,7 @@ from core.webhooks.models import (
 )
 from core.webhooks.service import matches
 from core.webhooks.signature import SIGNATURE_HEADER, body_of, secret_for, sign
+from shared.tasks import nudged_within, stop
 
 __all__ = ["Dispatcher", "Policy", "backoff_seconds"]
 
@@ -127,9 +128,7 @@ class Dispatcher:
             self._unlisten()
             self._unlisten = None
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await stop(self._task)
             self._task = None
         await self._threads.drain(LEASE_SECONDS)  # see core.threads
         if self.leading:
@@ -152,8 +151,7 @@ class Dispatcher:
                     log.exception("a webhook round failed")
                 await asyncio.sleep(MIN_GAP)
                 if not busy:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._nudged.wait(), self.policy.poll_seconds)
+                    await nudged_within(self._nudged, self.policy.poll_seconds)
 
     async def round(self, client: httpx.AsyncClient) -> bool:
         """One pass; ``True`` when more is waiting right away."""

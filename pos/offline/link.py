@@ -11,7 +11,6 @@ like the app's event followers, so it never holds up the screen.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import re
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from pos.settings import PosSettings
 from shared.client import Api, AsyncCommerceClient
 from shared.errors import CommerceError, Unavailable
 from shared.schemas.auth import StaffSession
+from shared.tasks import nudged_within
 
 if TYPE_CHECKING:
     from pos.app import PosApp
@@ -172,8 +172,7 @@ class OfflineTill:
         while True:
             await self.step()
             self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.settings.offline_probe_seconds)
+            await nudged_within(self._wake, self.settings.offline_probe_seconds)
 
     async def _copy_catalog(self, client: AsyncCommerceClient) -> None:
         """The whole catalog, with a progress line in the header while it fills."""
