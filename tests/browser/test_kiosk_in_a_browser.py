@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -18,7 +17,7 @@ from shared.client import Api, CommerceClient
 from shared.money import format_money
 from tests.browser.cdp import browser, chromium
 from tests.e2e.server import free_port, running_core
-from tests.support import SECRET, Seeded
+from tests.support import SECRET, Seeded, wait_for
 
 MOKA = "HO-MOK-05"
 
@@ -55,6 +54,13 @@ def start_button(image: Image.Image) -> tuple[float, float]:
     return (sum(x for x, _ in found) / len(found), sum(y for _, y in found) / len(found))
 
 
+def _serves(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 def test_the_kiosk_runs_in_a_browser(seeded_sqlite: Seeded, tmp_path: Path) -> None:
     with running_core(seeded_sqlite.url, tmp_path, secret=SECRET) as core:
         port = free_port()
@@ -65,12 +71,7 @@ def test_the_kiosk_runs_in_a_browser(seeded_sqlite: Seeded, tmp_path: Path) -> N
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             url = f"http://127.0.0.1:{port}/"
-            for _ in range(100):
-                try:
-                    if httpx.get(url, timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
+            wait_for(lambda: _serves(url), "the kiosk's web server to answer", 60)
             with CommerceClient(core, seeded_sqlite.tokens["MI01"]["kiosk"]) as client:
                 moka = client.call(Api.product(MOKA))
             with browser(url) as page:
