@@ -86,7 +86,8 @@ def _give_back(db: Database, gateway: PaymentGateway, result: GatewayResult,
                amount_cents: int, number: str, caller: Caller) -> None:
     """Refund a charge no order shows, written down first like every card refund
     (:func:`core.payments.refunds.void_charges`): one the terminal declines or does
-    not answer is owed on the order, and the sweep asks again under the same key.
+    not answer is owed in plain sight (the audit trail, a ``card.refund_pending``
+    event), and the sweep asks again under the same key.
     Only when even that cannot be written (the database is what failed) is the
     terminal asked straight away, the outcome logged for a person to settle; the
     original error is what the caller sees either way."""
