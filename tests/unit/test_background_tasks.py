@@ -11,6 +11,7 @@ import asyncio
 import pytest
 
 from shared.tasks import nudged_within, stop
+from tests.support import wait_for_async
 
 
 def _loop(nudge: asyncio.Event, rounds: list[int]) -> asyncio.Task[None]:
@@ -23,15 +24,10 @@ def _loop(nudge: asyncio.Event, rounds: list[int]) -> asyncio.Task[None]:
     return asyncio.create_task(run(), name="nudged-loop")
 
 
-async def _waiting(rounds: list[int], count: int) -> None:
-    while len(rounds) < count:
-        await asyncio.sleep(0)
-
-
 async def test_a_cancel_that_comes_with_a_nudge_ends_the_loop() -> None:
     nudge, rounds = asyncio.Event(), []
     task = _loop(nudge, rounds)
-    await asyncio.wait_for(_waiting(rounds, 1), 5)
+    await wait_for_async(lambda: rounds, "the loop's first round", 5, step=0)
     nudge.set()  # a commit nudges the loop ...
     task.cancel()  # ... in the same turn as the shutdown cancels it
     done, _ = await asyncio.wait({task}, timeout=5)
@@ -49,8 +45,10 @@ async def test_a_nudge_wakes_the_loop_and_a_quiet_one_times_out() -> None:
 
 async def test_stop_ends_a_task_that_ignores_its_first_cancel() -> None:
     ignored: list[int] = []
+    started: list[int] = []
 
     async def stubborn() -> None:
+        started.append(1)
         while True:
             try:
                 await asyncio.sleep(30)
@@ -60,15 +58,17 @@ async def test_stop_ends_a_task_that_ignores_its_first_cancel() -> None:
                 ignored.append(1)  # as wait_for did: the cancel lost once
 
     task = asyncio.create_task(stubborn())
-    await asyncio.sleep(0)
+    await wait_for_async(lambda: started, "the task to start", 5, step=0)
     await asyncio.wait_for(stop(task, patience=10), 5)
     assert task.cancelled() and ignored == [1]
 
 
 async def test_stop_gives_up_on_a_task_that_never_ends(caplog: pytest.LogCaptureFixture) -> None:
     released: list[int] = []
+    started: list[int] = []
 
     async def deaf() -> None:
+        started.append(1)
         while not released:
             try:
                 await asyncio.sleep(30)
@@ -76,7 +76,7 @@ async def test_stop_gives_up_on_a_task_that_never_ends(caplog: pytest.LogCapture
                 continue
 
     task = asyncio.create_task(deaf(), name="deaf")
-    await asyncio.sleep(0)
+    await wait_for_async(lambda: started, "the task to start", 5, step=0)
     await asyncio.wait_for(stop(task, patience=0.05), 5)
     assert not task.done() and "deaf would not stop" in caplog.text
     released.append(1)  # the test's own clean-up: now the next cancel ends it
