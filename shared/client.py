@@ -73,6 +73,7 @@ from shared.schemas.returns import (
     CreditOut,
     CustomerHistory,
     CustomerOut,
+    CustomerUpdate,
     LoyaltyOut,
     ReturnCreate,
     ReturnDecision,
@@ -343,6 +344,12 @@ class Api:
     @staticmethod
     def customer(customer_id: int) -> Call[CustomerOut]:
         return Call("GET", f"/v1/customers/{_p(customer_id)}", CustomerOut)
+
+    @staticmethod
+    def update_customer(customer_id: int, body: CustomerUpdate) -> Call[CustomerOut]:
+        """Record what the customer said about their mail (its language, or none at
+        all); what the body leaves out stays as it is (staff; audited)."""
+        return Call("PATCH", f"/v1/customers/{_p(customer_id)}", CustomerOut, body=body)
 
     @staticmethod
     def customer_orders(customer_id: int) -> Call[CustomerHistory]:

@@ -31,7 +31,7 @@ AUDITED_KINDS = (
     "card.refund_unrecorded",
     "discount.given", "stock.adjusted", "transfer.sent", "transfer.received", "till.closed",
     "device.unlocked", "device.revoked", "staff.deactivated", "staff.pin_changed",
-    "customer.exported", "customer.erased", "import.applied",
+    "customer.exported", "customer.erased", "customer.consent_changed", "import.applied",
 )
 """Every kind written today; ``GET /v1/audit?kind=`` takes one or a prefix (``return.``)."""
 

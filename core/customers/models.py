@@ -11,6 +11,10 @@ from core.db import Base
 from core.timeutil import utcnow
 from core.types import UTCDateTime
 
+ERASED_FIRST_NAME = "Erased"
+ERASED_LAST_NAME = "customer"
+"""What an erased profile is called (staff looking it up see what happened)."""
+
 
 class Customer(Base):
     __tablename__ = "customers"
@@ -31,3 +35,10 @@ class Customer(Base):
     language: Mapped[str | None] = mapped_column(String(2))
     """``it``, ``en`` or ``es``: the language of the mails they get (none: Italian)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def erased(self) -> bool:
+        """Anonymised at their request (GDPR): nothing names or reaches them any more,
+        and nothing new may be recorded about them."""
+        return (self.first_name, self.last_name) == (ERASED_FIRST_NAME, ERASED_LAST_NAME) \
+            and self.email is None and self.phone is None and self.loyalty_card is None

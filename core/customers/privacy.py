@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.audit.service import record
-from core.customers.models import Customer
+from core.customers.models import ERASED_FIRST_NAME, ERASED_LAST_NAME, Customer
 from core.customers.service import get_customer
 from core.db import rows_changed
 from core.loyalty.models import LoyaltyAccount, LoyaltyEntry
@@ -32,10 +32,6 @@ from core.timeutil import utcnow
 
 if TYPE_CHECKING:
     from core.caller import Caller
-
-ERASED_FIRST_NAME = "Erased"
-ERASED_LAST_NAME = "customer"
-"""What an erased profile is called (staff looking it up see what happened)."""
 
 
 def _when(moment: datetime | None) -> str | None:
@@ -119,9 +115,7 @@ def erase(session: Session, *, customer_id: int, caller: Caller | None = None,
     """Anonymise the customer; returns what was done (no personal data in it).
     Erasing twice is harmless: the second finds nothing left to erase."""
     customer: Customer = get_customer(session, customer_id)
-    already = (customer.first_name, customer.last_name) == (ERASED_FIRST_NAME,
-                                                            ERASED_LAST_NAME) \
-        and customer.email is None and customer.phone is None and customer.loyalty_card is None
+    already = customer.erased
     customer.first_name, customer.last_name = ERASED_FIRST_NAME, ERASED_LAST_NAME
     customer.email = customer.phone = customer.loyalty_card = None
     customer.city = ""

@@ -15,7 +15,13 @@ from core.giftcards.numbers import normalise
 from core.payments import service as payments
 from shared.schemas.loyalty import LoyaltyCardIn
 from shared.schemas.orders import CartOut
-from shared.schemas.returns import CreditOut, CustomerHistory, CustomerOut, LoyaltyOut
+from shared.schemas.returns import (
+    CreditOut,
+    CustomerHistory,
+    CustomerOut,
+    CustomerUpdate,
+    LoyaltyOut,
+)
 
 router = APIRouter(prefix="/v1", tags=["customers"])
 
@@ -35,6 +41,19 @@ def read(customer_id: IdPath, db: DbDep, settings: SettingsDep, caller: StaffDep
     with db.read() as session:
         return service.customer_view(session, service.get_customer(session, customer_id),
                                      caller=caller, secret=settings.resolved_secret)
+
+
+@router.patch("/customers/{customer_id}", response_model=CustomerOut,
+              summary="Record what the customer says about their mail: its language, or no "
+              "mail at all (staff at a till, on the customer's word; audited)")
+def update(customer_id: IdPath, body: CustomerUpdate, db: DbDep, settings: SettingsDep,
+           caller: StaffDep) -> CustomerOut:
+    with db.write() as session:
+        customer = service.set_mail_preferences(
+            session, customer_id=customer_id, caller=caller, language=body.language,
+            no_mail=body.no_mail)
+        return service.customer_view(session, customer, caller=caller,
+                                     secret=settings.resolved_secret)
 
 
 @router.get("/customers/{customer_id}/orders", response_model=CustomerHistory,

@@ -8,17 +8,19 @@ else.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core import signing
+from core.audit.service import record
 from core.caller import Caller
 from core.customers.models import Customer
 from core.loyalty import service as loyalty
 from core.loyalty.models import LoyaltyEntry
 from core.orders.models import Order
-from core.problems import NotFound
+from core.problems import Conflict, NotFound
 from core.returns.models import Return
 from shared.codes import CodeKind
 from shared.masking import mask_email, mask_name
@@ -32,8 +34,10 @@ from shared.schemas.returns import (
 )
 
 
-def get_customer(session: Session, customer_id: int) -> Customer:
-    customer = session.get(Customer, customer_id)
+def get_customer(session: Session, customer_id: int, *, lock: bool = False) -> Customer:
+    """``lock``: the row is held until the transaction ends (a change that reads
+    before it writes)."""
+    customer = session.get(Customer, customer_id, with_for_update=True if lock else None)
     if customer is None:
         raise NotFound("That customer does not exist.", code="customer_not_found")
     return customer
@@ -93,6 +97,30 @@ def search(session: Session, q: str, limit: int = SEARCH_LIMIT) -> list[Customer
                                 .order_by(Customer.last_name, Customer.first_name).limit(limit)))
 
 
+def set_mail_preferences(session: Session, *, customer_id: int, caller: Caller,
+                         language: str | None = None, no_mail: bool | None = None
+                         ) -> Customer:
+    """Record what the customer told staff about their mail: the language it is
+    written in, or no mail at all (``None``: as it is). Each change is an audit
+    entry with what it was before (``customer.consent_changed``): what a privacy
+    officer asks when someone says "I told you to stop". A customer erased at their
+    request stays erased: nothing new is recorded about them."""
+    customer = get_customer(session, customer_id, lock=True)
+    if customer.erased:
+        raise Conflict(f"Customer {customer_id} was erased at their request; nothing more "
+                       "is recorded about them.", code="customer_erased")
+    wanted = {"language": language, "no_mail": no_mail}
+    changed: dict[str, Any] = {
+        name: [getattr(customer, name), value] for name, value in wanted.items()
+        if value is not None and getattr(customer, name) != value}
+    for name, (_, value) in changed.items():
+        setattr(customer, name, value)
+    if changed:
+        record(session, "customer.consent_changed", caller=caller,
+               subject=f"customer {customer_id}", **changed)
+    return customer
+
+
 def customer_out(customer: Customer, *, full: bool, secret: bytes, contact: bool = True
                  ) -> CustomerOut:
     """``contact=False``: name in full, email and phone masked, no card (see
@@ -107,6 +135,7 @@ def customer_out(customer: Customer, *, full: bool, secret: bytes, contact: bool
         loyalty_card=card if full else None, city=customer.city if full else "",
         home_store=customer.home_store, consent_marketing=customer.consent_marketing,
         consent_email_receipts=customer.consent_email_receipts,
+        language=customer.language, no_mail=customer.no_mail,
         loyalty_code=signing.signed_code(secret, CodeKind.LOYALTY, card) if card and full
         else None,
     )

@@ -8,7 +8,9 @@ customer is refused for that row rather than moved silently. A customer erased
 at their request (GDPR) stays erased: a row naming their id is refused.
 
 Points are not imported: the balance is the loyalty ledger's sum and moves
-only by earning, redeeming and adjusting.
+only by earning, redeeming and adjusting. ``language`` and ``no_mail`` are what
+the customer said about their mail, checked as the till's ``PATCH`` checks them;
+a file without those columns leaves what they said (at a till) as it is.
 """
 
 from __future__ import annotations
@@ -20,22 +22,23 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from core.customers.cards import card_number
-from core.customers.models import Customer
-from core.customers.privacy import ERASED_FIRST_NAME, ERASED_LAST_NAME
+from core.customers.models import ERASED_FIRST_NAME, ERASED_LAST_NAME, Customer
 from core.imports import cells
 from core.imports.plan import CHUNK, Plan, Progress, among, chunks
 from core.imports.reading import Columns, SourceRow
 from core.stores.models import Location
 from shared.schemas.imports import ImportKind
+from shared.schemas.returns import mail_language
 
 TABLE = cast(Table, Customer.__table__)
 IDENTIFIERS = ("email", "loyalty_card", "phone")
 """What finds a customer without an id, in the order tried; each is unique."""
 FIELDS = ("first_name", "last_name", "email", "phone", "loyalty_card", "city", "home_store",
-          "consent_marketing", "consent_email_receipts")
+          "consent_marketing", "consent_email_receipts", "language", "no_mail")
 DEFAULTS: dict[str, Any] = {"email": None, "phone": None, "loyalty_card": None, "city": "",
                             "home_store": None, "consent_marketing": False,
-                            "consent_email_receipts": False}
+                            "consent_email_receipts": False, "language": None,
+                            "no_mail": False}
 
 
 def columns(store: str | None) -> Columns:
@@ -58,6 +61,16 @@ def _phone(value: Any) -> str | None:
     return found
 
 
+def _language(value: Any) -> str | None:
+    """The language of their mails, as the till records it (an empty cell: the
+    chain's default)."""
+    found = cells.optional_text(value, longest=20)
+    try:
+        return None if found is None else mail_language(found)
+    except ValueError as exc:
+        raise cells.CellError(str(exc)) from None
+
+
 CONVERT: dict[str, Callable[[Any], Any]] = {
     "id": lambda v: None if cells.is_blank(v) else cells.integer(v, low=1, high=2**63 - 1),
     "first_name": lambda v: cells.text(v, longest=60, required=True),
@@ -69,6 +82,8 @@ CONVERT: dict[str, Callable[[Any], Any]] = {
     "home_store": lambda v: cells.optional_text(v, longest=8),
     "consent_marketing": lambda v: cells.boolean(v, default=False),
     "consent_email_receipts": lambda v: cells.boolean(v, default=False),
+    "language": _language,
+    "no_mail": lambda v: cells.boolean(v, default=False),
 }
 
 

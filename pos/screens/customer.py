@@ -1,6 +1,6 @@
 """The customer panel: find a customer (loyalty QR, phone, email, name), see
 points, tier and progress, and their purchases from every channel; attach them
-to the sale so it earns points."""
+to the sale so it earns points; record what they say about their mail (F3)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from pos.dialogs.customer_mail import CustomerMailDialog
 from pos.screens.base import StaffScreen
 from shared.client import Api
 from shared.errors import CommerceError
-from shared.i18n import N_
+from shared.i18n import LANGUAGES, N_
 from shared.schemas.returns import CustomerOut
 
 BADGES = {"web": "WEB", "app": "APP", "kiosk": "KIOSK", "pos": "STORE"}
@@ -30,7 +31,10 @@ def history_date(moment: datetime) -> str:
 class CustomerScreen(StaffScreen[CustomerOut | None]):
     BINDINGS = [
         Binding("f2", "attach", N_("Attach to sale"), id="attach_customer"),
+        Binding("f3", "mail", N_("Mail"), id="customer_mail",
+                tooltip=N_("Their mail's language, or no mail at all, as they say")),
         Binding("escape", "back", N_("Back"), id="customer_back"),
+        Binding("f1", "app.keys", N_("Keys"), id="keys", tooltip=N_("Every key of this screen")),
     ]
 
     def __init__(self) -> None:
@@ -125,7 +129,8 @@ class CustomerScreen(StaffScreen[CustomerOut | None]):
             f"(×{loyalty.multiplier_percent / 100:g})  ·  12 months "
             f"{money(loyalty.spend_12m_cents)}, {progress}\n"
             f"marketing {'yes' if customer.consent_marketing else 'no'}  ·  "
-            f"e-receipts {'yes' if customer.consent_email_receipts else 'no'}")
+            f"e-receipts {'yes' if customer.consent_email_receipts else 'no'}\n"
+            f"{self.mail_words(customer)}")
         table = self.query_one("#history", DataTable)
         table.clear()
         for order in history.orders:
@@ -134,6 +139,27 @@ class CustomerScreen(StaffScreen[CustomerOut | None]):
                           order.status.replace("_", " "), money(order.total_cents),
                           money(order.returned_cents) if order.returned_cents else "",
                           money(order.net_cents))
+
+    def mail_words(self, customer: CustomerOut) -> str:
+        """How they are mailed: in which language, or not at all (they asked)."""
+        language = LANGUAGES.get(customer.language or "")
+        said = self.t("Mails in {language}", language=language) if language \
+            else self.t("Mails in the store's default language")
+        if not customer.no_mail:
+            return said
+        return self.t("No mail at all: they asked") + "  ·  " + said
+
+    def action_mail(self) -> None:
+        if self.customer is None:
+            self.query_one("#profile", Static).update(
+                self.t("Nobody to write to: find the customer first."))
+            return
+
+        def recorded(saved: CustomerOut | None) -> None:
+            if saved is not None:
+                self.show(saved)
+
+        self.app.push_screen(CustomerMailDialog(self.customer), recorded)
 
     def action_attach(self) -> None:
         if self.customer is None:

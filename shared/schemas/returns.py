@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
+from shared.i18n import LANGUAGES
 from shared.schemas.common import Request, Schema
 from shared.schemas.enums import Channel, OrderStatus, Tender
 from shared.schemas.orders import Sku
@@ -106,7 +107,38 @@ class CustomerOut(Schema):
     home_store: str | None
     consent_marketing: bool
     consent_email_receipts: bool
+    language: str | None = Field(default=None, description="`it`, `en` or `es`: the "
+                                 "language of their mails; `null`: the chain's default.")
+    no_mail: bool = Field(default=False, description="They asked not to be mailed at all, "
+                          "not even a receipt.")
     loyalty_code: str | None = Field(default=None, description="`OT1:L:` card QR payload.")
+
+
+def mail_language(value: str) -> str:
+    """A language the chain writes its mails in (``it``, ``en``, ``es``), from what
+    someone typed or a file holds (``ES`` is ``es``); anything else is a
+    ``ValueError`` saying which ones there are."""
+    code = value.strip().lower()
+    if code not in LANGUAGES:
+        named = [f"{name} ({key})" for key, name in LANGUAGES.items()]
+        raise ValueError(f"We write to customers in {', '.join(named[:-1])} or {named[-1]}; "
+                         f"{value!r} is none of them.")
+    return code
+
+
+class CustomerUpdate(Request):
+    """What a customer tells staff about the mail they get; a field left out (or
+    ``null``) stays as it is."""
+
+    language: str | None = Field(default=None, max_length=20, description=(
+        "`it`, `en` or `es`: the language of their mails and e-receipts."))
+    no_mail: bool | None = Field(default=None, description=(
+        "`true`: mail them nothing at all, not even a receipt; `false`: mail them again."))
+
+    @field_validator("language")
+    @classmethod
+    def _one_we_write_in(cls, value: str | None) -> str | None:
+        return None if value is None else mail_language(value)
 
 
 class LoyaltyEntryOut(Schema):

@@ -24,7 +24,7 @@ from core.receipts.links import verified_number
 from core.settings import CoreSettings
 from shared.client import Api, CommerceClient
 from shared.schemas.orders import CheckIn, Contact, LineIn, OrderCreate, PaymentIn, Transition
-from shared.schemas.returns import ReturnCreate, ReturnLineIn
+from shared.schemas.returns import CustomerUpdate, ReturnCreate, ReturnLineIn
 from tests.api.helpers import key, web_pickup
 from tests.api.mail_support import (
     PUBLIC_URL,
@@ -256,6 +256,30 @@ def test_no_mail_without_an_address_or_for_a_customer_who_said_no(  # type: igno
         ("receipt", sale): said_no,
         ("pickup_ready", nameless): ("skipped", "no email address"),
     }
+
+
+def test_what_the_till_records_decides_the_next_mail(  # type: ignore[no-untyped-def]
+    db: Database, sku: str, till: CommerceClient, smtp: SmtpServer, notifier: Notifier
+) -> None:
+    """Issue 15, item 6: the shopper says so at the counter (``PATCH``), the mailer
+    then writes in their language, and not at all once they said no."""
+    giulia = _customer(db, "Rossi")
+    assert (giulia.language, giulia.no_mail, giulia.consent_email_receipts) == (
+        None, False, True)
+    till.call(Api.update_customer(giulia.id, CustomerUpdate(language="en")))
+    english = _till_sale(till, sku, giulia.id)
+    assert notifier.run_once().sent == 1
+    message = smtp.inbox.messages[0]
+    assert message["To"] == giulia.email and message["Content-Language"] == "en"
+    assert message["Subject"] == f"Your receipt {english} - Portico Milano Duomo"
+    assert _text(message).startswith("Hello Giulia,")
+
+    till.call(Api.update_customer(giulia.id, CustomerUpdate(no_mail=True)))
+    quiet = _till_sale(till, sku, giulia.id)
+    till.call(Api.receipt_email(quiet, giulia.email or ""))  # asked at the till: still no
+    assert notifier.run_once().sent == 0 and smtp.inbox.count() == 1
+    assert {(r.status, r.error) for r in _deliveries(db) if r.subject == quiet} == {
+        ("skipped", "the customer asked not to be mailed")}
 
 
 def test_a_restart_resumes_where_it_stopped_and_sends_nothing_twice(  # type: ignore[no-untyped-def]

@@ -325,3 +325,56 @@ def test_a_customer_erased_at_their_request_is_not_imported_back(
     assert "erased at their request" in answer.json()["errors"][0]["msg"]
     assert _count(seeded.url, select(func.count()).select_from(Customer).where(
         Customer.email == "marco.russo@example.it")) == 0
+
+
+def _mail_of(url: str, email: str) -> tuple[str | None, bool] | None:
+    db = Database(url)
+    try:
+        with db.read() as session:
+            found = session.scalar(select(Customer).where(Customer.email == email))
+            return (found.language, found.no_mail) if found else None
+    finally:
+        db.dispose()
+
+
+def test_customers_bring_their_mail_language_and_no_mail_and_a_bad_one_is_named(
+    http: TestClient, tokens: Tokens, seeded: Seeded
+) -> None:
+    manager = _manager(http, tokens)
+    rossi, new = "giulia.rossi@example.com", "nuovo.cliente@example.it"
+    assert _mail_of(seeded.url, rossi) == (None, False)
+    head = "email,first_name,last_name,language,no_mail\n"
+    bad = (head + f"{rossi},Giulia,Rossi,ES,yes\n"
+           f"{new},Nuovo,Cliente,fr,no\n"
+           "altro.cliente@example.it,Altro,Cliente,en,forse\n").encode()
+
+    refused = http.post("/v1/imports/customers", content=bad, headers=manager | CSV)
+
+    assert refused.status_code == 422, refused.text
+    assert [(e["row"], e["column"], e["msg"]) for e in refused.json()["errors"]] == [
+        (3, "language", "We write to customers in Italiano (it), English (en) or Español "
+                        "(es); 'fr' is none of them."),
+        (4, "no_mail", "'forse' is not true or false (write true/false, yes/no or 1/0)."),
+    ]
+    assert _mail_of(seeded.url, rossi) == (None, False)  # nothing half-imported
+    assert _mail_of(seeded.url, new) is None
+
+    good = (head + f"{rossi},Giulia,Rossi,ES,yes\n{new},Nuovo,Cliente,en,\n").encode()
+    answer = http.post("/v1/imports/customers", content=good, headers=manager | CSV)
+
+    assert answer.status_code == 200, answer.text
+    updated = next(c for c in answer.json()["changes"] if c["action"] == "update")
+    assert updated["changes"] == {"language": [None, "es"], "no_mail": [False, True]}
+    assert (_mail_of(seeded.url, rossi), _mail_of(seeded.url, new)) == (
+        ("es", True), ("en", False))
+    # A file without the columns (JSON here) leaves what the customer said as it is.
+    again = http.post("/v1/imports/customers", content=json.dumps([
+        {"email": rossi, "first_name": "Giulia", "last_name": "Rossi", "city": "Torino"}
+    ]).encode(), headers=manager | {"Content-Type": "application/json"})
+    assert again.status_code == 200, again.text
+    assert _mail_of(seeded.url, rossi) == ("es", True)
+    json_bad = http.post("/v1/imports/customers", content=json.dumps([
+        {"email": rossi, "first_name": "Giulia", "last_name": "Rossi", "no_mail": "maybe",
+         "language": 3}]).encode(), headers=manager | {"Content-Type": "application/json"})
+    assert json_bad.status_code == 422
+    assert {e["column"] for e in json_bad.json()["errors"]} == {"language", "no_mail"}

@@ -196,6 +196,8 @@ MATRIX: list[Row] = [
         params=lambda w: {"q": "rossi"}),
     row("GET", "/v1/customers/{customer_id}", "401 403 403 401 200 200 200 200",
         url=lambda w: f"/v1/customers/{w.customer_id}"),
+    row("PATCH", "/v1/customers/{customer_id}", "401 403 403 401 422 422 422 422",
+        url=lambda w: f"/v1/customers/{w.customer_id}", json=lambda w: {"language": "fr"}),
     row("GET", "/v1/customers/{customer_id}/orders", "401 403 403 401 200 200 200 200",
         url=lambda w: f"/v1/customers/{w.customer_id}/orders"),
     row("GET", "/v1/customers/{customer_id}/loyalty", "401 403 403 401 200 200 200 200",
