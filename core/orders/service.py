@@ -142,25 +142,29 @@ def record_status(session: Session, order: Order, status: OrderStatus, *, caller
         placed.timeline.append(change)
 
 
-def _sources(session: Session, *, exclude: str | None, near: Location | None) -> list[Location]:
-    """Where the web and endless aisle ship from: warehouses first, then our stores
-    nearest to the destination."""
-    locations = [loc for loc in session.scalars(select(Location))
-                 if loc.kind in ONLINE_KINDS and loc.code != exclude]
+_locations = cast(Table, Location.__table__)
+_ONLINE_SOURCES = select(_locations.c.code, _locations.c.kind, _locations.c.lat,
+                         _locations.c.lon).where(_locations.c.kind.in_(ONLINE_KINDS))
 
-    def key(loc: Location) -> tuple[int, float, str]:
+
+def _sources(session: Session, *, exclude: str | None, near: Location | None) -> list[str]:
+    """Where the web and endless aisle ship from: warehouses first, then our stores
+    nearest to the destination (codes: every web order asks, objects cost more)."""
+    locations = [loc for loc in session.execute(_ONLINE_SOURCES) if loc.code != exclude]
+
+    def key(loc: Any) -> tuple[int, float, str]:  # a row of _ONLINE_SOURCES
         distance = ((loc.lat - near.lat) ** 2 + (loc.lon - near.lon) ** 2) if near else 0.0
         return (0 if loc.kind == "warehouse" else 1, distance, loc.code)
 
-    return sorted(locations, key=key)
+    return [loc.code for loc in sorted(locations, key=key)]
 
 
-def _take_from_first(session: Session, sku: str, qty: int, candidates: list[Location]) -> str:
+def _take_from_first(session: Session, sku: str, qty: int, candidates: list[str]) -> str:
     """Reserve at the first candidate that has ``qty`` free: the same conditional
     update that reserves is the check, so there is no read before it."""
-    for loc in candidates:
-        if reservations.try_take(session, loc.code, sku, qty):
-            return loc.code
+    for code in candidates:
+        if reservations.try_take(session, code, sku, qty):
+            return code
     raise OutOfStock(f"{sku}: {qty} cannot be supplied from any location right now.",
                      sku=sku, requested=qty)
 
