@@ -24,6 +24,7 @@ import yappi
 
 from bench.statements import requests
 
+ROOT = Path(__file__).resolve().parents[1]
 LIBRARIES = ("sqlalchemy", "fastapi", "starlette", "pydantic", "anyio", "httpx", "asyncio",
              "uvicorn", "threading", "json", "core", "shared")
 """The buckets of the "by library" line; anything else is "other"."""
@@ -65,7 +66,7 @@ def profile(case: str, repeat: int) -> None:
     ours = sorted((s for s in stats if _library(s.module) in ("core", "shared")),
                   key=lambda s: s.ttot, reverse=True)
     for s in ours[:25]:
-        where = Path(s.module).as_posix().split("/work/")[-1]
+        where = Path(s.module).relative_to(ROOT).as_posix()
         print(f"{s.ttot / total:6.1%} {s.ncall / repeat:6.1f}  {s.name} ({where}:{s.lineno})")
 
 
