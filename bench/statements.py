@@ -14,7 +14,8 @@ import tempfile
 import time
 import uuid
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,40 +60,52 @@ def _listen(db: Database, count: Count) -> None:
             count.transactions += 1
 
 
-def measure(url: str, var_dir: Path, repeat: int) -> list[Cost]:
+@contextmanager
+def requests(url: str, var_dir: Path) -> Iterator[tuple[Database, dict[str, Callable[[int], Any]]]]:
+    """A seeded core in process and the requests measured, by name: call one with a
+    running number (it picks the SKUs). Also what :mod:`bench.profile` profiles."""
     tokens, skus = prepare(url, var_dir)
     db = Database(url)
-    count = Count()
-    _listen(db, count)
     settings = CoreSettings(database_url=url, var_dir=var_dir, secret=SECRET)
+    try:
+        with TestClient(create_app(settings, database=db)) as http:
+            web = {"Authorization": f"Bearer {tokens['WEB']['web']}"}
+            till = {"Authorization": f"Bearer {tokens['MI01']['pos']}"}
+            till["X-Staff-Token"] = http.post("/v1/auth/staff", json={"pin": "1111"},
+                                              headers=till).json()["token"]
+            http.post("/v1/till/open", json={"float_cents": 10_000}, headers=till)
+
+            def web_order(i: int) -> Any:
+                return http.post("/v1/orders",
+                                 headers=web | {"Idempotency-Key": uuid.uuid4().hex},
+                                 json={"lines": [{"sku": skus[i % 50], "qty": 1}],
+                                       "fulfilment": "delivery",
+                                       "delivery_address": "Via Roma 1, 20121 Milano",
+                                       "contact": {"email": "bench@example.it"}})
+
+            def till_sale(i: int) -> Any:
+                return http.post("/v1/orders",
+                                 headers=till | {"Idempotency-Key": uuid.uuid4().hex},
+                                 json={"lines": [{"sku": skus[(i + k) % 50], "qty": 1}
+                                                 for k in range(3)],
+                                       "payments": [{"tender": "cash", "amount_cents": 10**7}]})
+
+            yield db, {
+                "GET /v1/health": lambda i: http.get("/v1/health"),
+                "GET /v1/stores (device token)": lambda i: http.get("/v1/stores", headers=web),
+                "GET /v1/till (staff token)": lambda i: http.get("/v1/till", headers=till),
+                "web delivery order, 1 line": web_order,
+                "till cash sale, 3 lines": till_sale,
+            }
+    finally:
+        db.dispose()
+
+
+def measure(url: str, var_dir: Path, repeat: int) -> list[Cost]:
+    count = Count()
     costs: list[Cost] = []
-    with TestClient(create_app(settings, database=db)) as http:
-        web = {"Authorization": f"Bearer {tokens['WEB']['web']}"}
-        till = {"Authorization": f"Bearer {tokens['MI01']['pos']}"}
-        till["X-Staff-Token"] = http.post("/v1/auth/staff", json={"pin": "1111"},
-                                          headers=till).json()["token"]
-        http.post("/v1/till/open", json={"float_cents": 10_000}, headers=till)
-
-        def web_order(i: int) -> Any:
-            return http.post("/v1/orders", headers=web | {"Idempotency-Key": uuid.uuid4().hex},
-                             json={"lines": [{"sku": skus[i % 50], "qty": 1}],
-                                   "fulfilment": "delivery",
-                                   "delivery_address": "Via Roma 1, 20121 Milano",
-                                   "contact": {"email": "bench@example.it"}})
-
-        def till_sale(i: int) -> Any:
-            return http.post("/v1/orders", headers=till | {"Idempotency-Key": uuid.uuid4().hex},
-                             json={"lines": [{"sku": skus[(i + k) % 50], "qty": 1}
-                                             for k in range(3)],
-                                   "payments": [{"tender": "cash", "amount_cents": 10**7}]})
-
-        cases: dict[str, Callable[[int], Any]] = {
-            "GET /v1/health": lambda i: http.get("/v1/health"),
-            "GET /v1/stores (device token)": lambda i: http.get("/v1/stores", headers=web),
-            "GET /v1/till (staff token)": lambda i: http.get("/v1/till", headers=till),
-            "web delivery order, 1 line": web_order,
-            "till cash sale, 3 lines": till_sale,
-        }
+    with requests(url, var_dir) as (db, cases):
+        _listen(db, count)
         for name, call in cases.items():
             call(0).raise_for_status()  # warm the statement caches
             count.statements = count.transactions = 0
@@ -102,7 +115,6 @@ def measure(url: str, var_dir: Path, repeat: int) -> list[Cost]:
             spent = time.process_time() - cpu
             costs.append(Cost(name, count.statements / repeat, count.transactions / repeat,
                               spent / repeat * 1000))
-    db.dispose()
     return costs
 
 

@@ -92,13 +92,16 @@ _DEVICE_BY_TOKEN = select(Device.id, Device.kind, Device.name, Device.store_code
                           Device.revoked_at).where(Device.token_hash == bindparam("token_hash"))
 
 
+_ACTIVE_STAFF = select(Staff.id).where(Staff.id.in_(bindparam("ids", expanding=True)),
+                                       Staff.active.is_(True))
+
+
 def _still_active(db: Database, *claims: StaffClaims | None) -> None:
     """A staff token lives for hours; a deactivated cashier must stop at the next
     request, not when it expires, so every staff request checks the person."""
     ids = [c.staff_id for c in claims if c is not None]
     with db.reader_engine.connect() as connection:
-        active = set(connection.scalars(select(Staff.id).where(Staff.id.in_(ids),
-                                                               Staff.active.is_(True))))
+        active = set(connection.scalars(_ACTIVE_STAFF, {"ids": ids}))
     if active != set(ids):
         raise Unauthorized("This staff member can no longer sign in; ask a manager.",
                            code="staff_inactive")

@@ -117,7 +117,8 @@ class CoreSettings(BaseSettings):
 
     webhook_poll_seconds: float = Field(default=1.0, gt=0)
     """How often the dispatcher looks for new events and deliveries due (a command of
-    the dispatching worker wakes it at once)."""
+    the dispatching worker wakes it at once while any subscription exists; with none,
+    a new subscription is found within this interval)."""
 
     webhook_max_attempts: int = Field(default=12, ge=1)
     """Attempts per delivery before it is marked failed (replay it from the log)."""

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from core.db import AFTER_WRITE
 from core.events.models import Event
-from core.orders.models import NumberSequence
+from core.orders.models import INCREMENT, NumberSequence
 from core.timeutil import utcnow
 
 _PENDING = "omnitill_pending_events"
@@ -82,12 +82,7 @@ def _write_pending(session: Session) -> None:
         if _tell_listeners not in hooks:
             hooks.append(_tell_listeners)  # after numbering
         return
-    last = session.scalar(
-        update(NumberSequence)
-        .where(NumberSequence.name == "events")
-        .values(value=NumberSequence.value + len(pending))
-        .returning(NumberSequence.value)
-    )
+    last = session.scalar(INCREMENT, {"counter": "events", "by": len(pending)})
     assert last is not None, "the events counter row is created by migration 0002"
     first = last - len(pending) + 1
     _insert(session, range(first, last + 1), pending)

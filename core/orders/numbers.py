@@ -19,21 +19,18 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import create_engine, select, text, update
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from core.orders.models import NumberSequence
+from core.orders.models import INCREMENT, NumberSequence
 
 
 def next_value(session: Session, name: str) -> int:
     """Increment a counter (row-locked until commit, so numbers never repeat)."""
     for _ in range(3):
-        value = session.scalar(
-            update(NumberSequence).where(NumberSequence.name == name)
-            .values(value=NumberSequence.value + 1).returning(NumberSequence.value)
-        )
+        value = session.scalar(INCREMENT, {"counter": name, "by": 1})
         if value is not None:
             return int(value)
         try:

@@ -55,14 +55,24 @@ def scoped_key(device_id: int, key: str) -> str:
     return hashlib.sha256(f"{device_id}\x00{key}".encode()).hexdigest()
 
 
+_orders = cast(Table, Order.__table__)
+_BY_KEY = select(_orders.c.id, _orders.c.idempotency_key).where(or_(
+    _orders.c.idempotency_key == bindparam("scoped"),
+    and_(_orders.c.idempotency_key == bindparam("raw"),
+         _orders.c.device_id == bindparam("device"))))
+
+
 def find_by_key(session: Session, key: str, *, device_id: int) -> Order | None:
     """The order this device placed with this ``Idempotency-Key`` (as sent), under
     its scoped key, or under the raw key it was stored with before keys were scoped."""
-    found = list(session.scalars(select(Order).where(or_(
-        Order.idempotency_key == scoped_key(device_id, key),
-        and_(Order.idempotency_key == key, Order.device_id == device_id)))))
-    # One query for both (it runs before every order): the scoped key wins.
-    return next((o for o in found if o.idempotency_key != key), found[0] if found else None)
+    # It runs before every order and almost always finds nothing: one prebuilt query
+    # for both keys on the table, and an ORM object only for a replay.
+    found = session.execute(_BY_KEY, {"scoped": scoped_key(device_id, key), "raw": key,
+                                      "device": device_id}).all()
+    if not found:
+        return None
+    best = next((row for row in found if row.idempotency_key != key), found[0])  # scoped wins
+    return session.get(Order, best.id)
 
 
 def check_replay(order: Order, digest: str) -> Order:
@@ -132,25 +142,29 @@ def record_status(session: Session, order: Order, status: OrderStatus, *, caller
         placed.timeline.append(change)
 
 
-def _sources(session: Session, *, exclude: str | None, near: Location | None) -> list[Location]:
-    """Where the web and endless aisle ship from: warehouses first, then our stores
-    nearest to the destination."""
-    locations = [loc for loc in session.scalars(select(Location))
-                 if loc.kind in ONLINE_KINDS and loc.code != exclude]
+_locations = cast(Table, Location.__table__)
+_ONLINE_SOURCES = select(_locations.c.code, _locations.c.kind, _locations.c.lat,
+                         _locations.c.lon).where(_locations.c.kind.in_(ONLINE_KINDS))
 
-    def key(loc: Location) -> tuple[int, float, str]:
+
+def _sources(session: Session, *, exclude: str | None, near: Location | None) -> list[str]:
+    """Where the web and endless aisle ship from: warehouses first, then our stores
+    nearest to the destination (codes: every web order asks, objects cost more)."""
+    locations = [loc for loc in session.execute(_ONLINE_SOURCES) if loc.code != exclude]
+
+    def key(loc: Any) -> tuple[int, float, str]:  # a row of _ONLINE_SOURCES
         distance = ((loc.lat - near.lat) ** 2 + (loc.lon - near.lon) ** 2) if near else 0.0
         return (0 if loc.kind == "warehouse" else 1, distance, loc.code)
 
-    return sorted(locations, key=key)
+    return [loc.code for loc in sorted(locations, key=key)]
 
 
-def _take_from_first(session: Session, sku: str, qty: int, candidates: list[Location]) -> str:
+def _take_from_first(session: Session, sku: str, qty: int, candidates: list[str]) -> str:
     """Reserve at the first candidate that has ``qty`` free: the same conditional
     update that reserves is the check, so there is no read before it."""
-    for loc in candidates:
-        if reservations.try_take(session, loc.code, sku, qty):
-            return loc.code
+    for code in candidates:
+        if reservations.try_take(session, code, sku, qty):
+            return code
     raise OutOfStock(f"{sku}: {qty} cannot be supplied from any location right now.",
                      sku=sku, requested=qty)
 
@@ -162,8 +176,15 @@ def _customer(session: Session, body: OrderCreate) -> Customer | None:
             raise NotFound("That customer does not exist.", code="customer_not_found")
         return customer
     if body.contact and body.contact.email:
-        return session.scalar(select(Customer).where(Customer.email == body.contact.email.lower()))
+        # Most web orders come from people who are not customers: a prebuilt query on
+        # the table, and an ORM object only when somebody is found.
+        found = session.scalar(_CUSTOMER_BY_EMAIL, {"email": body.contact.email.lower()})
+        return session.get(Customer, found) if found is not None else None
     return None
+
+
+_CUSTOMER_BY_EMAIL = select(cast(Table, Customer.__table__).c.id).where(
+    cast(Table, Customer.__table__).c.email == bindparam("email"))
 
 
 def _validate(caller: Caller, body: OrderCreate, channel: Channel) -> None:

@@ -92,6 +92,10 @@ class Job:
     body: bytes
 
 
+_HAS_WORK = select(exists().where(WebhookSubscription.removed_at.is_(None))
+                   | exists().where(WebhookDelivery.status == "pending"))
+
+
 class Dispatcher:
     """The deployment's one poster of webhooks (whichever worker holds the lease)."""
 
@@ -105,6 +109,8 @@ class Dispatcher:
         self.lease_seconds = LEASE_SECONDS + 3 * policy.timeout_seconds
         self.leading = False
         self.rounds = 0
+        self.idle = False
+        """The last round found no subscription and nothing pending."""
         self._task: asyncio.Task[None] | None = None
         self._nudged: asyncio.Event | None = None
         self._unlisten: Callable[[], None] | None = None
@@ -150,13 +156,19 @@ class Dispatcher:
                 except Exception:  # the database is away: try again next interval
                     log.exception("a webhook round failed")
                 await asyncio.sleep(MIN_GAP)
-                if not busy:
+                if self.idle:
+                    # Nobody subscribes: a commit has nothing to deliver, so it does
+                    # not wake us (every order did: a read each). A subscription made
+                    # meanwhile is found at the next interval.
+                    await asyncio.sleep(self.policy.poll_seconds)
+                elif not busy:
                     await nudged_within(self._nudged, self.policy.poll_seconds)
 
     async def round(self, client: httpx.AsyncClient) -> bool:
         """One pass; ``True`` when more is waiting right away."""
         self.rounds += 1
-        if not await self._threads.run(self.has_work):
+        self.idle = not await self._threads.run(self.has_work)
+        if self.idle:
             return False
         self.leading = await self._threads.run(self.lead)
         if not self.leading:
@@ -174,10 +186,8 @@ class Dispatcher:
     def has_work(self) -> bool:
         """A subscription or a pending delivery exists (else no lease is taken: a
         deployment without webhooks writes nothing)."""
-        with self.db.read() as session:
-            return bool(session.scalar(select(
-                exists().where(WebhookSubscription.removed_at.is_(None))
-                | exists().where(WebhookDelivery.status == "pending"))))
+        with self.db.reader_engine.connect() as connection:
+            return bool(connection.scalar(_HAS_WORK))
 
     def lead(self) -> bool:
         now = utcnow()

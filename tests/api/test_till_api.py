@@ -559,11 +559,11 @@ def test_a_cash_sale_during_the_close_lands_in_the_z(  # type: ignore[no-untyped
     http, tokens, sku: str, till: CommerceClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     order = till.call(Api.place_order(OrderCreate(lines=[LineIn(sku=sku, qty=1)]), key()))
-    real = till_service.open_session_of
+    real = till_service.shared_open_session_id
     holding = {"sale": True}
     sale_found_the_till = threading.Event()
 
-    def slow_open_session_of(*args: Any, **kwargs: Any) -> TillSession | None:
+    def slow_open_session_of(*args: Any, **kwargs: Any) -> int | None:
         found = real(*args, **kwargs)
         if holding["sale"] and found is not None:  # the first caller is the sale
             holding["sale"] = False
@@ -571,7 +571,7 @@ def test_a_cash_sale_during_the_close_lands_in_the_z(  # type: ignore[no-untyped
             time.sleep(0.5)
         return found
 
-    monkeypatch.setattr(till_service, "open_session_of", slow_open_session_of)
+    monkeypatch.setattr(till_service, "shared_open_session_id", slow_open_session_of)
 
     def sell() -> OrderOut:
         return _another_window(till, http, tokens["MI01"]["pos"]).call(Api.pay(

@@ -67,3 +67,18 @@ def test_a_verdict_says_by_how_much_a_target_was_missed() -> None:
     assert Target("p99/p50", 1.5, "<=", 4, "x").verdict == "met"
     assert Target("duplicates", 3, "==", 0).verdict == "MISSED by 3"
     assert Target("2w/1w", float("nan"), ">=", 1.6, "x").verdict == "-"
+
+
+@pytest.mark.slow
+def test_the_profile_says_where_an_order_spends_its_cpu() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.profile", "till cash sale, 3 lines", "--repeat", "5"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    first, libraries, header, *functions = done.stdout.splitlines()
+    assert first.startswith("till cash sale, 3 lines: ") and "Python calls per request" in first
+    assert libraries.startswith("by library") and "sqlalchemy" in libraries
+    assert "Omnitill function" in header
+    # The order route is the request's outermost Omnitill function, so it comes first.
+    assert "place (core/orders/routes.py:" in functions[0]
+    assert any("take_payment (core/payments/service.py:" in f for f in functions)

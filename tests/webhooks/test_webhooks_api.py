@@ -160,3 +160,18 @@ def test_with_dispatch_off_events_wait_in_the_log(seeded: Seeded, tmp_path: Path
         with TestClient(create_app(quick_settings(seeded.url, tmp_path))) as http:
             wait_until(lambda: len(receiver.posts) == 2, "the events that waited")
         assert len(set(receiver.ids(200))) == 2
+
+
+def test_without_subscriptions_sales_do_not_wake_the_dispatcher(seeded: Seeded,
+                                                                tmp_path: Path) -> None:
+    """A chain that uses no webhooks pays nothing for them per order: a commit used
+    to wake the dispatcher for a read of the subscriptions every time."""
+    app = create_app(quick_settings(seeded.url, tmp_path, webhook_poll_seconds=60.0))
+    with TestClient(app) as http:
+        dispatcher = app.state.webhooks
+        wait_until(lambda: dispatcher.rounds >= 1 and dispatcher.idle, "the first look")
+        before = dispatcher.rounds
+        manager = manager_headers(http, seeded.tokens)
+        for _ in range(10):
+            adjust(http, manager, "receipt", 1)
+        assert dispatcher.rounds == before
