@@ -85,6 +85,17 @@ def apply_promotion(lines: list[PricedLine], code: str | None) -> Promotion | No
     return promotion
 
 
+def total_and_tax(parts: list[tuple[int, int, int, int]]) -> tuple[int, int]:
+    """What a basket comes to and the VAT in it, from ``(gross_cents, vat_rate_bp,
+    discount_percent, discount_cents)`` parts: a line each, or lines without a
+    discount summed per rate (a line discount is rounded line by line, an
+    undiscounted line's total is its gross, and VAT is reckoned on each rate's
+    total: the parts give the figures :func:`totals` gives for the lines)."""
+    breakdown = vat_breakdown([(gross - line_discount(gross, percent, amount), rate)
+                               for gross, rate, percent, amount in parts])
+    return sum(gross for _, gross, _ in breakdown), sum(vat for _, _, vat in breakdown)
+
+
 def totals(lines: list[PricedLine]) -> Totals:
     subtotal = sum(line.gross_cents for line in lines)
     total = sum(line.total_cents for line in lines)

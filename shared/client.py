@@ -42,6 +42,7 @@ from shared.schemas.catalog import (
     StoreOut,
 )
 from shared.schemas.common import Health
+from shared.schemas.enums import LineAnswer
 from shared.schemas.exchanges import ExchangeCreate, ExchangeOut
 from shared.schemas.fiscal import FiscalDocument
 from shared.schemas.giftcards import GiftCardCheck
@@ -49,6 +50,7 @@ from shared.schemas.loyalty import LoyaltyCardIn
 from shared.schemas.orders import (
     AdjustmentIn,
     CartCreate,
+    CartLineChange,
     CartLineSet,
     CartOut,
     CartPark,
@@ -198,6 +200,13 @@ class Api:
     @staticmethod
     def set_cart_line(cart_id: str, line: CartLineSet) -> Call[CartOut]:
         return Call("POST", f"/v1/carts/{_p(cart_id)}/lines", CartOut, body=line)
+
+    @staticmethod
+    def change_cart_line(cart_id: str, line: CartLineSet) -> Call[CartLineChange]:
+        """Like :meth:`set_cart_line`, answered with the changed line and the basket's
+        totals only: for a client that keeps the basket (the till's scans)."""
+        return Call("POST", f"/v1/carts/{_p(cart_id)}/lines", CartLineChange, body=line,
+                    params={"answer": LineAnswer.LINE.value})
 
     @staticmethod
     def set_cart_customer(cart_id: str, customer_id: int | None) -> Call[CartOut]:

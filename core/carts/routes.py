@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
 
 from core.carts import service
 from core.deps import DbDep, MaybeStaffDep, SettingsDep, StaffDep, TillDep
+from shared.schemas.enums import LineAnswer
 from shared.schemas.orders import (
     CartCreate,
     CartCustomer,
+    CartLineChange,
     CartLineSet,
     CartOut,
     CartPark,
@@ -42,14 +46,23 @@ def read(cart_id: str, db: DbDep, settings: SettingsDep, caller: MaybeStaffDep) 
         return service.cart_out(session, cart, settings)
 
 
-@router.post("/{cart_id}/lines", response_model=CartOut,
+@router.post("/{cart_id}/lines", response_model=CartOut | CartLineChange,
              summary="Set a line's quantity (0 removes it); reserves stock")
 def set_line(cart_id: str, body: CartLineSet, db: DbDep, settings: SettingsDep,
-             caller: MaybeStaffDep) -> CartOut:
+             caller: MaybeStaffDep,
+             answer: Annotated[LineAnswer, Query(
+                 description="`basket` (the default): the whole priced basket. `line`: "
+                 "the line as it is now and the basket's totals, which cost the same in "
+                 "a long basket as in a short one (a till's scans).")] = LineAnswer.BASKET,
+             ) -> CartOut | CartLineChange:
+    whole = answer is LineAnswer.BASKET
     with db.write() as session:
-        cart = service.set_line(session, caller=caller, cart_id=cart_id, line=body,
-                                minutes=settings.cart_reservation_minutes)
-        return service.cart_out(session, cart, settings)
+        changed = service.set_line(session, caller=caller, cart_id=cart_id, line=body,
+                                   minutes=settings.cart_reservation_minutes,
+                                   with_lines=whole)
+        if whole:
+            return service.cart_out(session, changed.cart, settings)
+        return service.line_change_out(session, changed, settings)
 
 
 @router.put("/{cart_id}/customer", response_model=CartOut,

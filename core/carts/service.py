@@ -12,9 +12,10 @@ from __future__ import annotations
 import secrets
 import uuid
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, and_, case, func, select
+from sqlalchemy.orm import Session, lazyload
 
 from core.audit import service as audit
 from core.caller import Caller
@@ -24,7 +25,7 @@ from core.catalog.service import get_product
 from core.customers.models import Customer
 from core.events.service import emit
 from core.loyalty import service as loyalty
-from core.pricing import PricedLine, line_discount, totals
+from core.pricing import PricedLine, line_discount, total_and_tax, totals
 from core.problems import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from core.settings import CoreSettings
 from core.stock import reservations
@@ -34,7 +35,14 @@ from shared.codes import CodeKind, build_code
 from shared.masking import mask_name
 from shared.money import percent_of
 from shared.schemas.enums import CartStatus, Channel, DeviceKind, Role
-from shared.schemas.orders import CartCreate, CartLineOut, CartLineSet, CartOut, Handoff
+from shared.schemas.orders import (
+    CartCreate,
+    CartLineChange,
+    CartLineOut,
+    CartLineSet,
+    CartOut,
+    Handoff,
+)
 
 HANDOFF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 """No 0/O or 1/I: a cashier types the code from a screen."""
@@ -97,10 +105,15 @@ def expire_if_due(session: Session, cart: Cart) -> None:
         emit(session, "cart.expired", store=cart.store_code, subject=cart.id)
 
 
-def get_cart(session: Session, cart_id: str, *, caller: Caller, lock: bool = False) -> Cart:
+def get_cart(session: Session, cart_id: str, *, caller: Caller, lock: bool = False,
+             with_lines: bool = True) -> Cart:
+    """``with_lines=False``: the lines are not read with the basket (only if asked
+    for later), for a change of one line of a long basket."""
     stmt = select(Cart).where(Cart.id == cart_id)
     if lock:
         stmt = stmt.with_for_update()
+    if not with_lines:
+        stmt = stmt.options(lazyload(Cart.lines))
     cart = session.scalar(stmt)
     if cart is None:
         raise NotFound("That basket does not exist.", code="cart_not_found")
@@ -157,9 +170,21 @@ def _audit_discount(session: Session, caller: Caller, cart: Cart, existing: Cart
                  percent=line.discount_percent, over_limit=over)
 
 
+class LineSet(NamedTuple):
+    """A basket after one of its lines was set."""
+
+    cart: Cart
+    line: CartLine | None
+    """The line as it is now (None: taken off)."""
+    product: Product
+    """Its product, held so the answer prices the line without reading it again."""
+
+
 def set_line(session: Session, *, caller: Caller, cart_id: str, line: CartLineSet,
-             minutes: int) -> Cart:
-    cart = get_cart(session, cart_id, caller=caller, lock=True)
+             minutes: int, with_lines: bool = True) -> LineSet:
+    """``with_lines=False``: the basket's other lines are not read (the answer will
+    not show them)."""
+    cart = get_cart(session, cart_id, caller=caller, lock=True, with_lines=with_lines)
     expire_if_due(session, cart)
     _open(cart)
     product = get_product(session, line.sku)
@@ -171,7 +196,9 @@ def set_line(session: Session, *, caller: Caller, cart_id: str, line: CartLineSe
         gross = product.price_cents * line.qty
         authorise_discount(caller, gross, line_discount(gross, line.discount_percent,
                                                         line.discount_cents))
-    existing = next((x for x in cart.lines if x.sku == product.sku), None)
+    existing = (next((x for x in cart.lines if x.sku == product.sku), None) if with_lines
+                else session.scalar(select(CartLine).where(CartLine.cart_id == cart.id,
+                                                           CartLine.sku == product.sku)))
     _audit_discount(session, caller, cart, existing, line, product.price_cents)
     for reservation in stock.reservations_of(session, "cart", cart.id, sku=product.sku):
         stock.release(session, reservation.id)
@@ -189,17 +216,20 @@ def set_line(session: Session, *, caller: Caller, cart_id: str, line: CartLineSe
         if existing is None:
             existing = CartLine(cart_id=cart.id, sku=product.sku, qty=line.qty)
             session.add(existing)
-            cart.lines.append(existing)
+            if with_lines:
+                cart.lines.append(existing)
         existing.qty = line.qty
         existing.discount_percent = line.discount_percent
         existing.discount_cents = line.discount_cents
     elif existing is not None:
-        cart.lines.remove(existing)
+        if with_lines:
+            cart.lines.remove(existing)
         session.delete(existing)
+        existing = None
     reservations.hold_until(session, "cart", cart.id, cart.expires_at)
     session.flush()
     _updated(session, cart)
-    return cart
+    return LineSet(cart, existing, product)
 
 
 def handoff(session: Session, *, caller: Caller, cart_id: str, minutes: int) -> Handoff:
@@ -292,12 +322,16 @@ def priced_lines(session: Session, lines: list[tuple[str, int, int, int]]) -> li
         product = products.get(sku)
         if product is None:
             raise NotFound(f"There is no product with code {sku!r}.", code="product_not_found")
-        priced.append(PricedLine(
-            sku=sku, name=product.name, qty=qty, unit_price_cents=product.price_cents,
-            vat_rate_bp=product.vat_rate_bp,
-            discount_cents=line_discount(product.price_cents * qty, percent, amount),
-        ))
+        priced.append(_priced(product, qty, percent, amount))
     return priced
+
+
+def _priced(product: Product | Row[str, str, int, int], qty: int, percent: int,
+            amount: int) -> PricedLine:
+    return PricedLine(
+        sku=product.sku, name=product.name, qty=qty, unit_price_cents=product.price_cents,
+        vat_rate_bp=product.vat_rate_bp,
+        discount_cents=line_discount(product.price_cents * qty, percent, amount))
 
 
 def set_customer(session: Session, *, caller: Caller, cart_id: str,
@@ -314,6 +348,60 @@ def set_customer(session: Session, *, caller: Caller, cart_id: str,
     return cart
 
 
+def _points_to_earn(session: Session, customer_id: int, total_cents: int,
+                    settings: CoreSettings | None) -> int | None:
+    if settings is None:
+        return None
+    return loyalty.estimate(session, customer_id=customer_id, total_cents=total_cents,
+                            points_per_euro=settings.loyalty_points_per_euro)
+
+
+def _line_out(line: CartLine, priced: PricedLine, shortfall: int) -> CartLineOut:
+    return CartLineOut(sku=priced.sku, name=priced.name, qty=priced.qty,
+                       unit_price_cents=priced.unit_price_cents,
+                       discount_cents=priced.discount_cents, total_cents=priced.total_cents,
+                       vat_rate_bp=priced.vat_rate_bp, discount_percent=line.discount_percent,
+                       discount_amount_cents=line.discount_cents, shortfall=shortfall)
+
+
+_UNDISCOUNTED = and_(CartLine.discount_percent == 0, CartLine.discount_cents == 0)
+
+
+def _total_and_tax(session: Session, cart_id: str) -> tuple[int, int, int]:
+    """A basket's total, tax and number of lines, without reading its lines: one row
+    per VAT rate for the lines without a discount, one per discounted line (its
+    discount is rounded on its own), summed in SQL."""
+    parts = session.execute(
+        select(func.sum(Product.price_cents * CartLine.qty), Product.vat_rate_bp,
+               CartLine.discount_percent, CartLine.discount_cents, func.count())
+        .join(Product, Product.sku == CartLine.sku)
+        .where(CartLine.cart_id == cart_id)
+        .group_by(Product.vat_rate_bp, CartLine.discount_percent, CartLine.discount_cents,
+                  case((_UNDISCOUNTED, 0), else_=CartLine.id))).all()
+    total, tax = total_and_tax([(int(gross), rate, percent, amount)
+                                for gross, rate, percent, amount, _ in parts])
+    return total, tax, sum(count for *_, count in parts)
+
+
+def line_change_out(session: Session, changed: LineSet,
+                    settings: CoreSettings | None = None) -> CartLineChange:
+    """The answer to one line change, asked for with ``?answer=line``: that line and
+    the basket's totals, at the cost of a 1-line basket's answer however long the
+    basket is (no other line read, priced or sent)."""
+    cart, line, sku = changed.cart, changed.line, changed.product.sku
+    total, tax, count = _total_and_tax(session, cart.id)
+    out = None
+    if line is not None:
+        priced = _priced(changed.product, line.qty, line.discount_percent, line.discount_cents)
+        shortfall = stock.shortfalls_of(session, "cart", cart.id, sku=sku)
+        out = _line_out(line, priced, shortfall.get(sku, 0))
+    return CartLineChange(
+        id=cart.id, sku=sku, line=out, line_count=count, total_cents=total, tax_cents=tax,
+        expires_at=cart.expires_at,
+        points_to_earn=_points_to_earn(session, cart.customer_id, total, settings)
+        if cart.customer_id else None)
+
+
 def cart_out(session: Session, cart: Cart, settings: CoreSettings | None = None) -> CartOut:
     priced = priced_lines(session, [(x.sku, x.qty, x.discount_percent, x.discount_cents)
                                     for x in cart.lines])
@@ -323,20 +411,12 @@ def cart_out(session: Session, cart: Cart, settings: CoreSettings | None = None)
     balance = earn = None
     if customer is not None:
         balance = loyalty.balance(session, customer.id)
-        if settings is not None:
-            earn = loyalty.estimate(session, customer_id=customer.id,
-                                    total_cents=summary.total_cents,
-                                    points_per_euro=settings.loyalty_points_per_euro)
+        earn = _points_to_earn(session, customer.id, summary.total_cents, settings)
     return CartOut(
         id=cart.id, channel=Channel(cart.channel), store=cart.store_code,
         status=CartStatus(cart.status), parked=cart.parked, label=cart.label,
         customer_id=cart.customer_id,
-        lines=[CartLineOut(sku=p.sku, name=p.name, qty=p.qty,
-                           unit_price_cents=p.unit_price_cents, discount_cents=p.discount_cents,
-                           total_cents=p.total_cents, vat_rate_bp=p.vat_rate_bp,
-                           discount_percent=x.discount_percent,
-                           discount_amount_cents=x.discount_cents,
-                           shortfall=shortfall.get(x.sku, 0))
+        lines=[_line_out(x, p, shortfall.get(x.sku, 0))
                for x, p in zip(cart.lines, priced, strict=True)],
         total_cents=summary.total_cents, tax_cents=summary.tax_cents,
         expires_at=cart.expires_at, handoff_code=cart.handoff_code,

@@ -190,14 +190,17 @@ def reservations_of(session: Session, owner_kind: str, owner_id: str,
     return list(session.scalars(stmt.order_by(Reservation.id)))
 
 
-def shortfalls_of(session: Session, owner_kind: str, owner_id: str) -> dict[str, int]:
+def shortfalls_of(session: Session, owner_kind: str, owner_id: str,
+                  sku: str | None = None) -> dict[str, int]:
     """What an owner's reservations lack, by SKU (only those that lack any):
-    summed in SQL, as a basket's answer needs no reservation as an object."""
-    return {sku: int(total) for sku, total in session.execute(
-        select(Reservation.sku, func.sum(Reservation.shortfall))
-        .where(Reservation.owner_kind == owner_kind, Reservation.owner_id == owner_id,
-               Reservation.shortfall > 0)
-        .group_by(Reservation.sku))}
+    summed in SQL, as a basket's answer needs no reservation as an object.
+    ``sku``: that item's only (the answer to a change of one line)."""
+    stmt = (select(Reservation.sku, func.sum(Reservation.shortfall))
+            .where(Reservation.owner_kind == owner_kind, Reservation.owner_id == owner_id,
+                   Reservation.shortfall > 0))
+    if sku is not None:
+        stmt = stmt.where(Reservation.sku == sku)
+    return {sku: int(total) for sku, total in session.execute(stmt.group_by(Reservation.sku))}
 
 
 def release(session: Session, reservation_id: int) -> int:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from textual.message import Message
 from textual.render import measure
-from textual.widgets import DataTable
 from textual.widgets._data_table import default_cell_formatter
 from textual.widgets.data_table import ColumnKey
 
+from pos.widgets.row_cached_table import RowCachedTable
 from shared.i18n import N_
 from shared.schemas.orders import CartLineOut, OrderLineOut
 
@@ -38,8 +38,9 @@ locale lookup per amount), so a row whose figures did not change is not drawn
 again."""
 
 
-class BasketTable(DataTable[str]):
-    """The lines of the sale on the till (a basket's, or a placed order's)."""
+class BasketTable(RowCachedTable[str]):
+    """The lines of the sale on the till (a basket's, or a placed order's); a row
+    that did not change is not drawn again (:class:`RowCachedTable`)."""
 
     @dataclass
     class Redrawn(Message):

@@ -84,6 +84,15 @@ class CartStatus(StrEnum):
     ABANDONED = "abandoned"
 
 
+class LineAnswer(StrEnum):
+    """What a line change (``POST /v1/carts/{id}/lines?answer=``) answers with."""
+
+    BASKET = "basket"
+    """The whole priced basket (``CartOut``): the default."""
+    LINE = "line"
+    """The changed line and the basket's totals (``CartLineChange``)."""
+
+
 class AdjustmentReason(StrEnum):
     COUNT = "count"
     RECEIPT = "receipt"

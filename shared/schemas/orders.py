@@ -84,6 +84,24 @@ class CartOut(Schema):
                                        "if the basket is paid in money.")
 
 
+class CartLineChange(Schema):
+    """The answer to a line change asked for with ``?answer=line``: the line as it is
+    now and what the whole basket comes to, without the basket's other lines. A
+    till that keeps the basket applies it to its own copy, so a scan into a
+    200-line basket costs the core and the till what it does in a 1-line one."""
+
+    id: str
+    sku: str
+    line: CartLineOut | None = Field(description="The line as it is now; `null`: it was "
+                                     "taken off. A new line comes last in the basket.")
+    line_count: int = Field(description="Lines in the basket now: a copy with another "
+                            "count has missed a change (read the basket again).")
+    total_cents: int = Field(description="The whole basket's, as `CartOut` has it.")
+    tax_cents: int
+    expires_at: datetime
+    points_to_earn: int | None = Field(default=None, description="As `CartOut` has it.")
+
+
 class CartCustomer(Request):
     customer_id: Id | None = Field(description="`null` takes the customer off the sale.")
 

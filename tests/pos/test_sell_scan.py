@@ -27,6 +27,7 @@ from tests.support import Seeded
 MOKA, BOOK, MUG = "HO-MOK-05", "BK-NOV-02", "HO-MUG-01-BLU"
 
 TillFactory = Callable[..., PosApp]
+ClientFactory = Callable[[str, str], AsyncCommerceClient]
 
 
 def _table(app: PosApp) -> BasketTable:
@@ -135,35 +136,49 @@ async def test_voiding_the_sale_empties_the_table_and_the_total(
         assert _rows(app) == [] and _total(app) == f"Total {app.money(0)}"
 
 
+async def _skus(client: AsyncCommerceClient, count: int) -> list[str]:
+    skus: list[str] = []
+    cursor: str | None = None
+    while len(skus) < count:
+        page = await client.call(Api.products(limit=100, cursor=cursor))
+        skus += [product.sku for product in page.items]
+        assert page.next_cursor, f"the demo catalog has fewer than {count} products"
+        cursor = page.next_cursor
+    return skus[:count]
+
+
+async def _parked_basket(core_client: ClientFactory, skus: list[str]) -> str:
+    """A basket of ``skus`` rung up on another till of the store and parked; its id."""
+    other = core_client("MI01", "pos")
+    other.staff_token = (await other.call(Api.staff_sign_in("1111"))).token
+    cart = await other.call(Api.create_cart(CartCreate()))
+    for sku in skus:
+        await other.call(Api.change_cart_line(cart.id, CartLineSet(sku=sku, qty=1)))
+    await other.call(Api.park_cart(cart.id))
+    await other.aclose()
+    return cart.id
+
+
+async def _recall(app: PosApp, pilot: Pilot[None]) -> None:
+    """F4 on an empty till, and the one parked sale."""
+    await pilot.press("f4")
+    await settle(app, pilot)
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
 async def test_a_scan_in_a_200_line_basket_redraws_one_row(
-    till_factory: TillFactory, core_client: Callable[[str, str], AsyncCommerceClient],
-    monkeypatch: pytest.MonkeyPatch,
+    till_factory: TillFactory, core_client: ClientFactory, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The basket is rung up on another till of the store and parked; this till
     recalls it (F4) and scans one of its items again."""
-    other = core_client("MI01", "pos")
-    other.staff_token = (await other.call(Api.staff_sign_in("1111"))).token
-    skus: list[str] = []
-    cursor: str | None = None
-    while len(skus) < 200:
-        page = await other.call(Api.products(limit=100, cursor=cursor))
-        skus += [product.sku for product in page.items]
-        assert page.next_cursor, "the demo catalog has fewer than 200 products"
-        cursor = page.next_cursor
-    skus = skus[:200]
-    cart = await other.call(Api.create_cart(CartCreate()))
-    for sku in skus:
-        cart = await other.call(Api.set_cart_line(cart.id, CartLineSet(sku=sku, qty=1)))
-    await other.call(Api.park_cart(cart.id))
-    await other.aclose()
+    skus = await _skus(core_client("MI01", "pos"), 200)
+    await _parked_basket(core_client, skus)
 
     app = till_factory()
     async with app.run_test(size=(120, 36)) as pilot:
         await sign_in(app, pilot)
-        await pilot.press("f4")
-        await settle(app, pilot)
-        await pilot.press("enter")  # the one parked sale
-        await settle(app, pilot)
+        await _recall(app, pilot)
         table = _table(app)
         assert table.row_count == 200
         before = _rows(app)
@@ -195,3 +210,69 @@ async def test_a_scan_in_a_200_line_basket_redraws_one_row(
         cart_now = _sell(app).cart
         assert cart_now is not None
         assert _total(app) == f"Total {app.money(cart_now.total_cents)}"
+
+
+async def test_scans_into_a_long_basket_show_the_cores_lines_and_totals(
+    till_factory: TillFactory, core_client: ClientFactory, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Into a 120-line basket: an item again (three times), a new item, a line taken
+    down to nothing. After each, the till's lines and total are the core's basket as
+    the core reads it whole, and the table draws again only the rows that changed
+    (the line scanned, and the rows the cursor left and came to): the rows in
+    view that did not change are not drawn again."""
+    skus = await _skus(core_client("MI01", "pos"), 121)
+    basket, new_item = skus[:120], skus[120]
+    cart_id = await _parked_basket(core_client, basket)
+    reader = core_client("MI01", "pos")
+    reader.staff_token = (await reader.call(Api.staff_sign_in("1111"))).token
+
+    app = till_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await sign_in(app, pilot)
+        await _recall(app, pilot)
+        table = _table(app)
+        assert table.row_count == 120
+        drawn: set[int] = set()
+        real = table._compute_row_renderables
+
+        def draws(row_index: int) -> Any:
+            drawn.add(row_index)
+            return real(row_index)
+
+        monkeypatch.setattr(table, "_compute_row_renderables", draws)
+
+        async def shows_the_core(step: str) -> None:
+            core = await reader.call(Api.cart(cart_id))
+            mine = _sell(app).cart
+            assert mine is not None and mine.lines == core.lines, step
+            assert (mine.total_cents, mine.tax_cents) == (core.total_cents, core.tax_cents)
+            assert _total(app) == f"Total {app.money(core.total_cents)}", step
+            assert _rows(app) == [[line.name if len(line.name) <= table._room
+                                   else line.name[:table._room - 1] + "…", line.sku,
+                                   str(line.qty), app.money(line.unit_price_cents),
+                                   f"-{app.money(line.discount_cents)}"
+                                   if line.discount_cents else "",
+                                   app.money(line.total_cents)] for line in core.lines], step
+
+        async def drawn_after(step: str, *keys: str) -> set[int]:
+            """The rows drawn from pressing ``keys`` until the screen is idle."""
+            drawn.clear()
+            await pilot.press(*keys)
+            await pilot.pause()
+            await pilot.wait_for_scheduled_animations()
+            await settle(app, pilot)
+            await shows_the_core(step)
+            return set(drawn)
+
+        await drawn_after("recalled")
+        # The first scan scrolls the table to the line: the rows come into view.
+        await drawn_after("scrolled to the line", *basket[119], "enter")
+        for step, code in (("again", basket[119]), ("once more", basket[119]),
+                           ("a new item", new_item)):
+            rows = await drawn_after(step, *code, "enter")
+            assert rows, f"{step}: the table drew nothing (is it on the screen?)"
+            assert len(rows - {-1}) <= 3, f"{step}: rows drawn again {sorted(rows)}"
+        rows = await drawn_after("a line taken off", "f7")  # the new line, selected, goes
+        assert table.row_count == 120 and new_item not in table.rows
+        assert len(rows - {-1}) <= 3, f"a line taken off: rows drawn again {sorted(rows)}"
+    await reader.aclose()
