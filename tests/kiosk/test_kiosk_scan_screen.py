@@ -41,6 +41,8 @@ async def test_a_second_scan_shows_the_new_product_on_the_same_screen(  # type: 
             info = str(screen.query_one("#product-info", Static).render())
             assert app.money(product.price_cents) in info
             assert "Available here" in str(screen.query_one("#stock", Static).render())
+            # The focus where a new screen puts it: on the product's scroll.
+            assert app.focused is screen.query_one("#product")
             shown.append(screen)
             app.pop_screen()
             await wait_until(app, pilot, lambda: app.screen is home, what="the first screen")
