@@ -100,21 +100,28 @@ def _shows(app, sku: str) -> bool:  # type: ignore[no-untyped-def]
         and screen.availability is not None
 
 
+def _requests_of(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """What the kiosk's client sends from now on (the stock follower's stream aside),
+    as ``METHOD /path``."""
+    sent: list[str] = []
+
+    async def record(request: httpx.Request) -> None:
+        if not request.url.path.startswith("/v1/events"):
+            sent.append(f"{request.method} {request.url.path}")
+
+    app.client.http.event_hooks["request"].append(record)
+    return sent
+
+
 async def test_a_product_scan_is_one_request_to_the_core(kiosk_factory) -> None:  # type: ignore[no-untyped-def]
     """The scan's answer carries the product and its stock here: the screen shows
     them without reading either again."""
     app = kiosk_factory(language="en")
-    sent: list[str] = []
-
-    async def record(request: httpx.Request) -> None:
-        if not request.url.path.startswith("/v1/events"):  # the stock follower's
-            sent.append(f"{request.method} {request.url.path}")
-
     async with app.run_test(size=(120, 40)) as pilot:
         home = app.screen
         items = [p for p in (await app.client.call(Api.products(limit=20))).items if p.gtin]
         await settle(app, pilot)
-        app.client.http.event_hooks["request"].append(record)
+        sent = _requests_of(app)
         for product in items[:2]:  # a new screen, then the one kept for scans
             assert product.gtin
             sent.clear()
@@ -145,18 +152,12 @@ async def test_a_core_that_answers_without_the_product_still_shows_it(  # type: 
     app = make_kiosk(KioskSettings(core_url="http://core", language="en",
                                    device_token=seeded_sqlite.tokens["MI01"]["kiosk"]),
                      transport=_OlderCore(httpx.ASGITransport(app=core_app)))
-    sent: list[str] = []
-
-    async def record(request: httpx.Request) -> None:
-        if not request.url.path.startswith("/v1/events"):
-            sent.append(f"{request.method} {request.url.path}")
-
     async with app.run_test(size=(120, 40)) as pilot:
         product = next(p for p in (await app.client.call(Api.products(limit=20))).items
                        if p.gtin)
         assert product.gtin
         await settle(app, pilot)
-        app.client.http.event_hooks["request"].append(record)
+        sent = _requests_of(app)
         await pilot.press(*product.gtin, "enter")
         await wait_until(app, pilot, partial(_shows, app, product.sku),
                          what="the product screen with its stock")
