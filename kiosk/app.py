@@ -25,6 +25,7 @@ from shared.client import Api, AsyncCommerceClient
 from shared.errors import CommerceError, TooManyAttempts, Unavailable
 from shared.events import afollow_events
 from shared.money import format_money
+from shared.schemas.catalog import ScanResult
 from shared.schemas.orders import CartOut
 
 if TYPE_CHECKING:
@@ -290,17 +291,22 @@ class KioskApp(App[None]):
         except CommerceError:
             return
 
-    async def _product_screen(self, sku: str) -> ProductScreen:
-        """The scanned product's screen with its detail and stock read side by side,
-        so it is drawn once and whole; if either read fails, the screen reads
-        them itself and says what went wrong, as one opened from the aisles does."""
+    async def _product_screen(self, scanned: ScanResult, sku: str) -> ProductScreen:
+        """The scanned product's screen with its detail and stock, so it is drawn
+        once and whole: from the scan's answer, or (a core that leaves them out)
+        read side by side; if either read fails, the screen reads them itself and
+        says what went wrong, as one opened from the aisles does."""
         from kiosk.screens.product import ProductScreen
 
-        try:
-            detail, availability = await asyncio.gather(
-                self.client.call(Api.product(sku)), self.client.call(Api.availability(sku)))
-        except CommerceError:
-            return ProductScreen(sku)
+        if scanned.detail is not None and scanned.availability is not None:
+            detail, availability = scanned.detail, scanned.availability
+        else:
+            try:
+                detail, availability = await asyncio.gather(
+                    self.client.call(Api.product(sku)),
+                    self.client.call(Api.availability(sku)))
+            except CommerceError:
+                return ProductScreen(sku)
         kept = self.scanned_product
         if kept is None or kept in self.screen_stack:
             # The first scan, or a scan over the kept screen (Back returns to it):
@@ -319,9 +325,9 @@ class KioskApp(App[None]):
 
         self.last_activity = monotonic()
         try:
-            result = await self.client.call(Api.scan(text))
+            result = await self.client.call(Api.scan(text, with_product=True))
             if result.kind == "product" and result.product:
-                self.push_screen(await self._product_screen(result.product.sku))
+                self.push_screen(await self._product_screen(result, result.product.sku))
             elif result.kind == "order_pickup":
                 self.push_screen(PickupScreen(code=text))
             elif result.kind == "loyalty":

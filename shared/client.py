@@ -158,8 +158,12 @@ class Api:
         return Call("GET", f"/v1/products/{_p(sku)}/availability", Availability)
 
     @staticmethod
-    def scan(code: str) -> Call[ScanResult]:
-        return Call("POST", "/v1/scan", ScanResult, body={"code": code})
+    def scan(code: str, *, with_product: bool = False) -> Call[ScanResult]:
+        """``with_product``: a product's answer holds its detail and its stock here
+        too (``detail``, ``availability``), as :meth:`product` and
+        :meth:`availability` would read them; a core older than that leaves them out."""
+        return Call("POST", "/v1/scan", ScanResult, body={"code": code},
+                    params={"include": "product"} if with_product else {})
 
     @staticmethod
     def staff_sign_in(pin: str) -> Call[StaffSession]:

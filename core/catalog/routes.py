@@ -25,14 +25,16 @@ from shared.schemas.common import Health
 router = APIRouter(prefix="/v1", tags=["catalog"])
 
 
-def shopper_language(
+async def shopper_language(
     lang: Annotated[str | None, Query(
         max_length=16, description=f"Language of names and descriptions: one of "
         f"{', '.join(LANGUAGES)} (wins over `Accept-Language`; English otherwise)")] = None,
     accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> str:
     """The catalog's words in the shopper's language: ``?lang=`` or the
-    ``Accept-Language`` a browser or a kiosk sends."""
+    ``Accept-Language`` a browser or a kiosk sends. Async, as it only reads the
+    request: a sync dependency is a hop into the threadpool and back (a scan
+    takes it too)."""
     return choose_language(lang, accept_language)
 
 

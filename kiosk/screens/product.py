@@ -25,6 +25,10 @@ RETRY_SECONDS = 3.0
 
 
 class ProductScreen(KioskScreen[None]):
+    AUTO_FOCUS = "#product"
+    """The product's scroll (arrows scroll it; nothing is chosen by a stray key):
+    what Textual's first-focusable rule picked, named so a kept screen can keep it."""
+
     def __init__(self, sku: str, detail: ProductDetail | None = None,
                  availability: Availability | None = None) -> None:
         """``detail`` and ``availability`` already read (a scan reads them while the
@@ -142,7 +146,9 @@ class ProductScreen(KioskScreen[None]):
         """Another scanned product on this screen, kept between scans: its figures
         put in place of the last one's. Composing and styling a new screen was
         most of what a scan waited for; the screen is as a new one would be
-        (scrolled to the top, nothing focused, the basket's count now)."""
+        (scrolled to the top, the focus on the product's scroll, the basket's count
+        now). The focus stays where it is when it is there already: taking it away
+        and giving it back restyled the whole product twice a scan."""
         self.workers.cancel_group(self, "product")
         self.workers.cancel_group(self, "stock")
         self.sku, self.detail, self.availability, self.trouble = sku, detail, availability, None
@@ -153,7 +159,7 @@ class ProductScreen(KioskScreen[None]):
             await self.render_detail()
             self.query_one(NavBar).refresh_count()
             self.query_one("#product", VerticalScroll).scroll_home(animate=False)
-        self.set_focus(None)
+        self.set_focus(self.query_one("#product", VerticalScroll))
 
     @work(exclusive=True, group="product")
     async def load(self) -> None:

@@ -118,6 +118,12 @@ class ScanRequest(Request):
     code: ScanText
 
 
+def _left_out(value: object) -> bool:
+    """A scan answer holds the product's detail and stock only when asked for them:
+    a client whose schema does not know them (an older till) still reads it."""
+    return value is None
+
+
 class ScanResult(Schema):
     kind: Literal[
         "product", "cart", "order_pickup", "receipt", "loyalty", "return_slip", "gift_card"
@@ -126,3 +132,12 @@ class ScanResult(Schema):
     reference: str | None = Field(
         default=None, description="Cart id, order number, card number or return number."
     )
+    detail: ProductDetail | None = Field(
+        default=None, exclude_if=_left_out,
+        description="With `include=product`, a product's detail as `GET /v1/products/{sku}` "
+                    "answers it to the caller; left out of the answer otherwise.")
+    availability: Availability | None = Field(
+        default=None, exclude_if=_left_out,
+        description="With `include=product`, a product's stock as "
+                    "`GET /v1/products/{sku}/availability` answers it to the caller; left "
+                    "out of the answer otherwise.")

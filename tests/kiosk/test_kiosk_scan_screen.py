@@ -4,9 +4,14 @@ scans and shows each new product in place of the last."""
 
 from __future__ import annotations
 
+from functools import partial
+
+import httpx
 from textual.widgets import Label, Static
 
+from kiosk.app import make_kiosk
 from kiosk.screens.product import ProductScreen
+from kiosk.settings import KioskSettings
 from shared.client import Api
 from tests.pos.pilot import settle, wait_until
 
@@ -36,6 +41,8 @@ async def test_a_second_scan_shows_the_new_product_on_the_same_screen(  # type: 
             info = str(screen.query_one("#product-info", Static).render())
             assert app.money(product.price_cents) in info
             assert "Available here" in str(screen.query_one("#stock", Static).render())
+            # The focus where a new screen puts it: on the product's scroll.
+            assert app.focused is screen.query_one("#product")
             shown.append(screen)
             app.pop_screen()
             await wait_until(app, pilot, lambda: app.screen is home, what="the first screen")
@@ -85,3 +92,76 @@ async def test_a_language_switch_between_scans_draws_the_kept_screen_in_it(  # t
                          and app.screen.sku == items[1].sku, what="the second product")
         await settle(app, pilot)
         assert "IVA inclusa" in str(app.screen.query_one("#product-info", Static).render())
+
+
+def _shows(app, sku: str) -> bool:  # type: ignore[no-untyped-def]
+    screen = app.screen
+    return isinstance(screen, ProductScreen) and screen.sku == sku \
+        and screen.availability is not None
+
+
+def _requests_of(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """What the kiosk's client sends from now on (the stock follower's stream aside),
+    as ``METHOD /path``."""
+    sent: list[str] = []
+
+    async def record(request: httpx.Request) -> None:
+        if not request.url.path.startswith("/v1/events"):
+            sent.append(f"{request.method} {request.url.path}")
+
+    app.client.http.event_hooks["request"].append(record)
+    return sent
+
+
+async def test_a_product_scan_is_one_request_to_the_core(kiosk_factory) -> None:  # type: ignore[no-untyped-def]
+    """The scan's answer carries the product and its stock here: the screen shows
+    them without reading either again."""
+    app = kiosk_factory(language="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        home = app.screen
+        items = [p for p in (await app.client.call(Api.products(limit=20))).items if p.gtin]
+        await settle(app, pilot)
+        sent = _requests_of(app)
+        for product in items[:2]:  # a new screen, then the one kept for scans
+            assert product.gtin
+            sent.clear()
+            await pilot.press(*product.gtin, "enter")
+            await wait_until(app, pilot, partial(_shows, app, product.sku),
+                             what="the product screen with its stock")
+            await settle(app, pilot)
+            assert sent == ["POST /v1/scan"]
+            app.pop_screen()
+            await wait_until(app, pilot, lambda: app.screen is home, what="the first screen")
+
+
+class _OlderCore(httpx.AsyncBaseTransport):
+    """A core from before ``include=product``: it answers a scan without the
+    product's detail and stock (the parameter does not reach it)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        request.url = request.url.copy_remove_param("include")
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_core_that_answers_without_the_product_still_shows_it(  # type: ignore[no-untyped-def]
+    core_app, seeded_sqlite,
+) -> None:
+    app = make_kiosk(KioskSettings(core_url="http://core", language="en",
+                                   device_token=seeded_sqlite.tokens["MI01"]["kiosk"]),
+                     transport=_OlderCore(httpx.ASGITransport(app=core_app)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        product = next(p for p in (await app.client.call(Api.products(limit=20))).items
+                       if p.gtin)
+        assert product.gtin
+        await settle(app, pilot)
+        sent = _requests_of(app)
+        await pilot.press(*product.gtin, "enter")
+        await wait_until(app, pilot, partial(_shows, app, product.sku),
+                         what="the product screen with its stock")
+        await settle(app, pilot)
+        assert sorted(sent) == sorted(["POST /v1/scan", f"GET /v1/products/{product.sku}",
+                                       f"GET /v1/products/{product.sku}/availability"])
+        assert "Available here" in str(app.screen.query_one("#stock", Static).render())
