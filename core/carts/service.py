@@ -12,9 +12,9 @@ from __future__ import annotations
 import secrets
 import uuid
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
-from sqlalchemy import Row, and_, case, func, select
+from sqlalchemy import Row, Table, and_, bindparam, case, func, select
 from sqlalchemy.orm import Session, lazyload
 
 from core.audit import service as audit
@@ -311,12 +311,17 @@ def abandon(session: Session, *, caller: Caller, cart_id: str) -> Cart:
     return cart
 
 
+_products = cast(Table, Product.__table__)
+_PRICES = (select(_products.c.sku, _products.c.name, _products.c.price_cents,
+                  _products.c.vat_rate_bp)
+           .where(_products.c.sku.in_(bindparam("skus", expanding=True))))
+
+
 def priced_lines(session: Session, lines: list[tuple[str, int, int, int]]) -> list[PricedLine]:
     """``(sku, qty, discount_percent, discount_cents)`` at today's catalog price."""
-    # Columns, not entities: a long basket's every answer prices all its lines.
-    products = {p.sku: p for p in session.execute(
-        select(Product.sku, Product.name, Product.price_cents, Product.vat_rate_bp)
-        .where(Product.sku.in_([sku for sku, *_ in lines])))}
+    # Columns of the table, in a statement built once: every order and a long
+    # basket's every answer price all their lines.
+    products = {p.sku: p for p in session.execute(_PRICES, {"skus": [sku for sku, *_ in lines]})}
     priced = []
     for sku, qty, percent, amount in lines:
         product = products.get(sku)
