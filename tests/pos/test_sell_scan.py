@@ -159,12 +159,14 @@ async def _parked_basket(core_client: ClientFactory, skus: list[str]) -> str:
     return cart.id
 
 
-async def _recall(app: PosApp, pilot: Pilot[None]) -> None:
-    """F4 on an empty till, and the one parked sale."""
+async def _recalled(app: PosApp, pilot: Pilot[None]) -> BasketTable:
+    """Signed in, F4 on an empty till and the one parked sale: its basket table."""
+    await sign_in(app, pilot)
     await pilot.press("f4")
     await settle(app, pilot)
     await pilot.press("enter")
     await settle(app, pilot)
+    return _table(app)
 
 
 async def test_a_scan_in_a_200_line_basket_redraws_one_row(
@@ -177,9 +179,7 @@ async def test_a_scan_in_a_200_line_basket_redraws_one_row(
 
     app = till_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        await sign_in(app, pilot)
-        await _recall(app, pilot)
-        table = _table(app)
+        table = await _recalled(app, pilot)
         assert table.row_count == 200
         before = _rows(app)
         keys = list(table.rows)
@@ -228,9 +228,7 @@ async def test_scans_into_a_long_basket_show_the_cores_lines_and_totals(
 
     app = till_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        await sign_in(app, pilot)
-        await _recall(app, pilot)
-        table = _table(app)
+        table = await _recalled(app, pilot)
         assert table.row_count == 120
         drawn: set[int] = set()
         real = table._compute_row_renderables
