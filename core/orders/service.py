@@ -183,8 +183,8 @@ def _customer(session: Session, body: OrderCreate) -> Customer | None:
     return None
 
 
-_CUSTOMER_BY_EMAIL = select(cast(Table, Customer.__table__).c.id).where(
-    cast(Table, Customer.__table__).c.email == bindparam("email"))
+_customers = cast(Table, Customer.__table__)
+_CUSTOMER_BY_EMAIL = select(_customers.c.id).where(_customers.c.email == bindparam("email"))
 
 
 def _validate(caller: Caller, body: OrderCreate, channel: Channel) -> None:
